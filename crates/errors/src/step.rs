@@ -1,0 +1,122 @@
+//! The steps of a diagnosis and the events that report them as they happen.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::{Failure, Report, Warning};
+use crate::taxonomy::coded_enum;
+
+coded_enum! {
+    /// One step of the connection flow. The IMAP and SMTP branches run side by side.
+    pub enum StepId {
+        Resolve = "resolve",
+        ImapConnect = "imap.connect",
+        ImapTls = "imap.tls",
+        ImapLogin = "imap.login",
+        ImapValidate = "imap.validate",
+        SmtpConnect = "smtp.connect",
+        SmtpTls = "smtp.tls",
+        SmtpLogin = "smtp.login",
+        SmtpSend = "smtp.send",
+        Roundtrip = "roundtrip",
+    }
+}
+
+impl StepId {
+    pub fn is_smtp(self) -> bool {
+        matches!(
+            self,
+            StepId::SmtpConnect | StepId::SmtpTls | StepId::SmtpLogin | StepId::SmtpSend
+        )
+    }
+
+    /// The protocol side of the step (`resolve` counts as IMAP's, the flow's first).
+    pub fn side(self) -> Side {
+        if self.is_smtp() {
+            Side::Smtp
+        } else {
+            Side::Imap
+        }
+    }
+}
+
+/// Which of the two sessions something belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Imap,
+    Smtp,
+}
+
+coded_enum! {
+    /// How a step ended.
+    pub enum StepStatus {
+        Passed = "passed",
+        Failed = "failed",
+        /// Not run because a step it depends on failed, or the user asked to leave it out.
+        Skipped = "skipped",
+    }
+}
+
+coded_enum! {
+    /// Transport security asked for on one side.
+    pub enum Security {
+        /// Chosen by port (993/465 implicit TLS, others STARTTLS), confirmed by the session.
+        Auto = "auto",
+        /// Implicit TLS: the TLS handshake starts as soon as TCP connects.
+        Tls = "tls",
+        /// A plaintext greeting, then STARTTLS.
+        Starttls = "starttls",
+        /// No TLS at all; only when the user asks for it.
+        Plain = "plain",
+    }
+}
+
+/// One finished step, with its timing and what it found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepResult {
+    pub step: StepId,
+    pub status: StepStatus,
+    /// Milliseconds since the diagnosis started, when the step started.
+    pub started_ms: u64,
+    pub elapsed_ms: u64,
+    /// What the step observed; a short, language-neutral summary for people is in `summary`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Fact>,
+    /// Present when `status` is `failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+    /// Why a step was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_because: Option<String>,
+}
+
+/// A named observation of a step: `("greeting", "* OK Dovecot ready.")`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    pub name: String,
+    pub value: String,
+}
+
+impl Fact {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Fact {
+        Fact {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// What a diagnosis streams while it runs, in the order things happen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // Finished is sent once.
+pub enum StepEvent {
+    Started {
+        step: StepId,
+        started_ms: u64,
+    },
+    Finished(StepResult),
+    Warning(Warning),
+    /// The last event of a run.
+    Report(Report),
+}

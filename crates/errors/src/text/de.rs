@@ -1,0 +1,429 @@
+//! German texts.
+
+use super::{CauseText, Phrase};
+use crate::step::StepId;
+use crate::taxonomy::{Category, Cause};
+
+pub(super) fn category(c: Category) -> &'static str {
+    match c {
+        Category::ImapSettingsIncorrect => "IMAP-Einstellungen falsch",
+        Category::ImapAuthenticationError => "IMAP-Authentifizierungsfehler",
+        Category::ImapValidationError => "IMAP-Validierungsfehler",
+        Category::SmtpSettingsIncorrect => "SMTP-Einstellungen falsch",
+        Category::TestEmailFailed => "Test-E-Mail fehlgeschlagen",
+        Category::Unauthorized => "Nicht autorisiert",
+        Category::UnauthorizedAppPasswordRequired => {
+            "Nicht autorisiert – App-Passwort erforderlich"
+        }
+        Category::UnauthorizedUntrustedCertificate => {
+            "Nicht autorisiert – SSL-Zertifikat nicht vertrauenswürdig"
+        }
+    }
+}
+
+pub(super) fn step(s: StepId) -> &'static str {
+    match s {
+        StepId::Resolve => "Servernamen auflösen",
+        StepId::ImapConnect => "Verbindung zum IMAP-Server herstellen",
+        StepId::ImapTls => "IMAP-Verbindung absichern",
+        StepId::ImapLogin => "Bei IMAP anmelden",
+        StepId::ImapValidate => "Postfach prüfen",
+        StepId::SmtpConnect => "Verbindung zum SMTP-Server herstellen",
+        StepId::SmtpTls => "SMTP-Verbindung absichern",
+        StepId::SmtpLogin => "Bei SMTP anmelden",
+        StepId::SmtpSend => "Test-E-Mail senden",
+        StepId::Roundtrip => "Auf die Test-E-Mail im Posteingang warten",
+    }
+}
+
+pub(super) fn phrase(p: Phrase) -> &'static str {
+    match p {
+        Phrase::Passed => "bestanden",
+        Phrase::Failed => "fehlgeschlagen",
+        Phrase::Skipped => "übersprungen",
+        Phrase::Warning => "Warnung",
+        Phrase::WhatToDo => "Was Sie tun können",
+        Phrase::ServerSaid => "Antwort des Servers",
+        Phrase::AllPassed => "Alles funktioniert: Dieses Postfach kann verbunden werden.",
+        Phrase::Detail => "Details",
+    }
+}
+
+pub(super) fn cause(c: Cause) -> CauseText {
+    use Cause::*;
+    let (title, explanation, remediation): (&str, &str, &[&str]) = match c {
+        DnsNameNotFound => (
+            "Servername nicht gefunden",
+            "Den Servernamen gibt es im DNS nicht, daher existiert kein Ziel für die Verbindung. Meist steckt ein Tippfehler dahinter oder ein Name, der nie eingerichtet wurde.",
+            &[
+                "Prüfen Sie die Schreibweise des Servernamens (zum Beispiel imap.example.com statt imap.example.con).",
+                "Den richtigen Servernamen finden Sie auf den Hilfeseiten Ihres E-Mail-Anbieters; alternativ fragen Sie Ihre IT-Abteilung.",
+            ],
+        ),
+        DnsLookupFailed => (
+            "Servername konnte nicht aufgelöst werden",
+            "Die DNS-Abfrage für den Servernamen ist ohne eindeutige Antwort fehlgeschlagen. Der Name kann durchaus stimmen – die DNS-Server haben nur nicht richtig geantwortet.",
+            &[
+                "Versuchen Sie es in ein paar Minuten erneut.",
+                "Tritt der Fehler weiterhin auf, fragen Sie Ihre IT-Abteilung, ob das DNS der Domain funktioniert.",
+            ],
+        ),
+        ConnectionRefused => (
+            "Verbindung abgelehnt (Port geschlossen)",
+            "Der Server hat geantwortet, die Verbindung auf diesem Port aber abgelehnt: Entweder ist dort kein Dienst aktiv, oder eine Firewall weist die Verbindung ab.",
+            &[
+                "Prüfen Sie den Port. IMAP nutzt üblicherweise 993 (TLS) oder 143 (STARTTLS), SMTP 465 (TLS), 587 (STARTTLS) oder 25.",
+                "Stellen Sie sicher, dass der Servername zum Mailserver gehört und nicht etwa zur Website.",
+                "Sind die Einstellungen korrekt, fragen Sie Ihre IT-Abteilung, ob der Maildienst läuft und von außen erreichbar ist.",
+            ],
+        ),
+        NoAnswer => (
+            "Keine Antwort (gefiltert?)",
+            "Der Server hat innerhalb des Zeitlimits überhaupt nicht geantwortet. Höchstwahrscheinlich verwirft eine Firewall die Verbindung stillschweigend, oder die Adresse ist falsch.",
+            &[
+                "Prüfen Sie Servername und Port.",
+                "Lässt Ihre IT-Abteilung nur bestimmte IP-Adressen zu, bitten Sie sie, die in diesem Bericht angegebene Quelladresse freizugeben.",
+                "Stellen Sie sicher, dass keine Firewall in Ihrem eigenen Netzwerk ausgehende Verbindungen zu diesem Port blockiert.",
+            ],
+        ),
+        NetworkUnreachable => (
+            "Netzwerk nicht erreichbar",
+            "Von dem Ort aus, an dem der Test lief, gibt es keine Netzwerkroute zur Adresse des Servers.",
+            &[
+                "Prüfen Sie den Servernamen; möglicherweise verweist er auf eine interne oder veraltete Adresse.",
+                "Befindet sich der Server in einem internen Netzwerk, führen Sie den Test innerhalb dieses Netzwerks aus.",
+            ],
+        ),
+        ConnectionClosed => (
+            "Verbindung vom Server getrennt",
+            "Der Server hat die Verbindung mitten in der Kommunikation unerwartet beendet.",
+            &[
+                "Versuchen Sie es erneut; möglicherweise wurde der Server gerade neu gestartet.",
+                "Passiert das wiederholt, senden Sie diesen Bericht an Ihre IT-Abteilung: Das Protokoll zeigt, an welcher Stelle der Server die Verbindung beendet hat.",
+            ],
+        ),
+        ServerTimeout => (
+            "Der Server antwortet nicht mehr",
+            "Die Verbindung war aufgebaut, aber der Server hat nicht innerhalb des Zeitlimits geantwortet.",
+            &[
+                "Versuchen Sie es in ein paar Minuten erneut.",
+                "Passiert das wiederholt, senden Sie diesen Bericht an Ihre IT-Abteilung.",
+            ],
+        ),
+        TlsModeMismatch => (
+            "Falscher Sicherheitsmodus für diesen Port",
+            "Die Sicherheitseinstellung passt nicht zu dem, was der Server auf diesem Port erwartet: Die eine Seite ging von einer von Anfang an verschlüsselten Verbindung (TLS) aus, die andere von einer unverschlüsselten Begrüßung mit anschließendem STARTTLS.",
+            &[
+                "Verwenden Sie TLS (SSL) für die Ports 993 und 465 und STARTTLS für die Ports 143 und 587.",
+                "Oder behalten Sie die Sicherheitseinstellung bei und wechseln Sie zu dem Port, der dazu passt.",
+            ],
+        ),
+        NotImapServer => (
+            "Kein IMAP-Server",
+            "Auf diesem Port hat zwar ein Dienst geantwortet, aber es handelt sich nicht um einen IMAP-Server.",
+            &[
+                "Prüfen Sie Servername und Port; IMAP nutzt üblicherweise 993 oder 143.",
+                "Stellen Sie sicher, dass Sie die IMAP- und SMTP-Einstellungen nicht vertauscht haben.",
+            ],
+        ),
+        NotSmtpServer => (
+            "Kein SMTP-Server",
+            "Auf diesem Port hat zwar ein Dienst geantwortet, aber es handelt sich nicht um einen SMTP-Server.",
+            &[
+                "Prüfen Sie Servername und Port; SMTP nutzt üblicherweise 465, 587 oder 25.",
+                "Stellen Sie sicher, dass Sie die IMAP- und SMTP-Einstellungen nicht vertauscht haben.",
+            ],
+        ),
+        OutdatedTlsOnly => (
+            "Der Server unterstützt nur veraltetes TLS",
+            "Der Server bietet nur SSLv3, TLS 1.0 oder TLS 1.1 an. Diese Versionen sind unsicher und werden abgelehnt; erforderlich ist TLS 1.2 oder neuer.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung oder Ihren Anbieter, TLS 1.2 und TLS 1.3 auf dem Mailserver zu aktivieren.",
+                "Auf Ihrer Seite gibt es keine sichere Einstellung, mit der sich das umgehen lässt.",
+            ],
+        ),
+        TlsHandshakeFailed => (
+            "Sichere Verbindung konnte nicht aufgebaut werden",
+            "Der TLS-Handshake mit dem Server ist fehlgeschlagen, und zwar nicht wegen des Zertifikats.",
+            &[
+                "Prüfen Sie die Sicherheitseinstellung und den Port.",
+                "Senden Sie diesen Bericht an Ihre IT-Abteilung; aus den Details geht hervor, was schiefgelaufen ist.",
+            ],
+        ),
+        StarttlsNotOffered => (
+            "Der Server bietet kein STARTTLS an",
+            "Die Verbindung war unverschlüsselt, und der Server bietet keinen Wechsel zu TLS an. Das Passwort würde also unverschlüsselt übertragen.",
+            &[
+                "Verwenden Sie stattdessen den Port mit implizitem TLS (993 für IMAP, 465 für SMTP) und stellen Sie die Sicherheit auf TLS.",
+                "Bitten Sie Ihre IT-Abteilung, STARTTLS auf diesem Port zu aktivieren.",
+            ],
+        ),
+        StarttlsRefused => (
+            "Der Server hat STARTTLS abgelehnt",
+            "Der Server hat STARTTLS angekündigt, den Wechsel zu TLS dann aber verweigert.",
+            &[
+                "Verwenden Sie stattdessen den Port mit implizitem TLS (993 für IMAP, 465 für SMTP).",
+                "Senden Sie diesen Bericht an Ihre IT-Abteilung; die Antwort des Servers ist darin enthalten.",
+            ],
+        ),
+        CertificateSelfSigned => (
+            "Selbstsigniertes Zertifikat",
+            "Der Server hat sein Zertifikat selbst signiert, statt es von einer Zertifizierungsstelle ausstellen zu lassen. Niemand bestätigt also, dass es tatsächlich zu diesem Server gehört.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, ein Zertifikat einer vertrauenswürdigen Zertifizierungsstelle zu installieren.",
+                "Wenn Sie diesem Server vertrauen, können Sie „Unsichere Zertifikate zulassen“ aktivieren und trotzdem eine Verbindung herstellen.",
+            ],
+        ),
+        CertificateUnknownIssuer => (
+            "Zertifikat einer unbekannten Zertifizierungsstelle",
+            "Das Zertifikat des Servers wurde von einer nicht vertrauenswürdigen Stelle signiert – oft einer internen Firmen-CA –, oder der Server sendet die Zwischenzertifikate nicht mit.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, den Server die vollständige Zertifikatskette senden zu lassen oder ein Zertifikat einer öffentlichen Zertifizierungsstelle zu verwenden.",
+                "Handelt es sich um die eigene CA Ihrer Organisation, fügen Sie sie als vertrauenswürdige CA hinzu (On-Premises-Relay: --ca-file).",
+                "Wenn Sie diesem Server vertrauen, aktivieren Sie „Unsichere Zertifikate zulassen“.",
+            ],
+        ),
+        CertificateExpired => (
+            "Zertifikat abgelaufen",
+            "Das Zertifikat des Servers hat sein Ablaufdatum überschritten und ist nicht mehr gültig.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung oder Ihren Anbieter, das Zertifikat zu erneuern.",
+                "Bis dahin können Sie mit „Unsichere Zertifikate zulassen“ auf eigenes Risiko eine Verbindung herstellen.",
+            ],
+        ),
+        CertificateNotYetValid => (
+            "Zertifikat noch nicht gültig",
+            "Das Zertifikat des Servers wird erst in der Zukunft gültig. Entweder geht die Uhr des Servers falsch, oder die Datumsangaben im Zertifikat stimmen nicht.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, die Gültigkeitsdaten des Zertifikats und die Serveruhr zu prüfen.",
+            ],
+        ),
+        CertificateNameMismatch => (
+            "Zertifikat gilt für einen anderen Namen",
+            "Das Zertifikat ist gültig, aber für einen anderen Servernamen als den, den Sie eingegeben haben.",
+            &[
+                "Verwenden Sie den Servernamen, für den das Zertifikat ausgestellt wurde (er steht unten in den Zertifikatsdetails).",
+                "Oder bitten Sie Ihre IT-Abteilung, diesen Namen in das Zertifikat aufzunehmen.",
+            ],
+        ),
+        CertificateInvalid => (
+            "Zertifikat abgelehnt",
+            "Das Zertifikat des Servers ist fehlerhaft aufgebaut oder besteht die Prüfung nicht.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, das Zertifikat zu prüfen; in den Details ist das Problem benannt.",
+            ],
+        ),
+        InvalidCredentials => (
+            "Falscher Benutzername oder falsches Passwort",
+            "Der Server hat den Benutzernamen oder das Passwort nicht akzeptiert.",
+            &[
+                "Prüfen Sie E-Mail-Adresse und Passwort; melden Sie sich zur Sicherheit mit demselben Passwort im Webmail an.",
+                "Manche Server erwarten einen anderen Benutzernamen als die E-Mail-Adresse; fragen Sie Ihre IT-Abteilung.",
+                "Nutzt Ihr Konto die Zwei-Faktor-Authentifizierung, benötigen Sie wahrscheinlich ein App-Passwort.",
+            ],
+        ),
+        AppPasswordRequired => (
+            "App-Passwort erforderlich",
+            "Ihr Anbieter akzeptiert Ihr normales Passwort nicht für E-Mail-Programme, sondern verlangt ein eigenes App-Passwort.",
+            &[
+                "Erstellen Sie in den Sicherheitseinstellungen Ihres E-Mail-Kontos ein App-Passwort.",
+                "Geben Sie hier dieses App-Passwort statt Ihres normalen Passworts ein.",
+            ],
+        ),
+        BasicAuthDisabled => (
+            "Anmeldung per Passwort ist deaktiviert",
+            "Der Server akzeptiert für dieses Protokoll keine Anmeldung mit Benutzername und Passwort mehr (die Standardauthentifizierung ist deaktiviert): Er erwartet OAuth, oder ein Administrator hat die Funktion abgeschaltet.",
+            &[
+                "Bitten Sie Ihren Administrator, für dieses Postfach authentifiziertes SMTP bzw. IMAP (Standardauthentifizierung) zuzulassen.",
+                "Microsoft 365: Der Administrator aktiviert „Authentifiziertes SMTP“ für das Postfach oder den Mandanten.",
+            ],
+        ),
+        ImapDisabled => (
+            "IMAP-Zugriff ist deaktiviert",
+            "Das Konto oder die Domain erlaubt keinen IMAP-Zugriff, oder das Passwort ist falsch – der Server verrät nicht, was von beidem zutrifft.",
+            &[
+                "Aktivieren Sie den IMAP-Zugriff in den Einstellungen Ihres E-Mail-Kontos, oder bitten Sie Ihren Administrator, ihn freizuschalten.",
+                "Ist IMAP bereits aktiviert, prüfen Sie das Passwort.",
+            ],
+        ),
+        WebLoginRequired => (
+            "Zuerst im Web anmelden",
+            "Der Anbieter hat die Anmeldung blockiert und verlangt, dass Sie sich zuerst auf seiner Website anmelden – meist nach einem verdächtig wirkenden Anmeldeversuch.",
+            &[
+                "Melden Sie sich in einem Browser bei Ihrem Webmail an und bestätigen Sie etwaige Sicherheitsabfragen.",
+                "Führen Sie den Test anschließend erneut aus.",
+            ],
+        ),
+        AccountDisabled => (
+            "Konto muss überprüft werden",
+            "Laut Server ist das Konto deaktiviert oder gesperrt, oder ein Administrator muss eingreifen.",
+            &[
+                "Wenden Sie sich an Ihren E-Mail-Administrator oder Ihren Anbieter.",
+            ],
+        ),
+        TooManyConnections => (
+            "Zu viele Verbindungen",
+            "Der Server hat die Verbindung abgelehnt, weil für dieses Konto bereits zu viele gleichzeitige Verbindungen bestehen. Manche Server melden dies als Authentifizierungsfehler.",
+            &[
+                "Schließen Sie andere E-Mail-Programme oder trennen Sie Geräte, die mit diesem Postfach verbunden sind, oder warten Sie ein paar Minuten.",
+                "Bitten Sie Ihre IT-Abteilung, das Limit für gleichzeitige Verbindungen pro Benutzer zu erhöhen.",
+            ],
+        ),
+        PlaintextLoginRefused => (
+            "Anmeldung über unverschlüsselte Verbindung abgelehnt",
+            "Der Server nimmt über eine unverschlüsselte Verbindung kein Passwort an.",
+            &[
+                "Stellen Sie die Sicherheit auf TLS (Port 993 oder 465) oder STARTTLS (Port 143 oder 587).",
+            ],
+        ),
+        NoSupportedAuthMechanism => (
+            "Keine Anmeldung per Passwort angeboten",
+            "Der Server bietet keine Anmeldemethode mit Passwort (PLAIN oder LOGIN) an, zumindest nicht über diese Verbindung.",
+            &[
+                "Verwenden Sie eine gesicherte Verbindung (TLS oder STARTTLS); viele Server bieten die Anmeldung per Passwort nur dort an.",
+                "Fragen Sie Ihre IT-Abteilung, ob dieser Server OAuth oder eine andere Anmeldemethode voraussetzt.",
+            ],
+        ),
+        AuthFailedUnspecified => (
+            "Anmeldung ohne Begründung abgelehnt",
+            "Der Server hat die Anmeldung abgelehnt, ohne einen Grund zu nennen. Häufige Ursachen sind ein falsches Passwort, ein erforderliches App-Passwort, eine deaktivierte Anmeldung per Passwort oder eine nicht zugelassene Quelladresse.",
+            &[
+                "Prüfen Sie E-Mail-Adresse, Benutzername und Passwort.",
+                "Prüfen Sie, ob Ihr Anbieter ein App-Passwort verlangt oder die Anmeldung per Passwort (Standardauthentifizierung) deaktiviert hat.",
+                "Lässt Ihre IT-Abteilung nur bestimmte IP-Adressen zu, bitten Sie sie, die Quelladresse aus diesem Bericht freizugeben.",
+            ],
+        ),
+        TemporaryServerError => (
+            "Vorübergehendes Serverproblem",
+            "Der Server hat ein vorübergehendes Problem gemeldet, das nichts mit Ihren Einstellungen zu tun hat.",
+            &[
+                "Versuchen Sie es in ein paar Minuten erneut.",
+                "Besteht das Problem weiterhin, senden Sie diesen Bericht an Ihre IT-Abteilung oder Ihren Anbieter.",
+            ],
+        ),
+        MailboxListFailed => (
+            "Ordner konnten nicht aufgelistet werden",
+            "Die Anmeldung hat funktioniert, aber der Server hat sich geweigert, die Ordner des Postfachs aufzulisten.",
+            &[
+                "Senden Sie diesen Bericht an Ihre IT-Abteilung; die Antwort des Servers ist darin enthalten.",
+            ],
+        ),
+        InboxNotSelectable => (
+            "INBOX kann nicht geöffnet werden",
+            "Die Anmeldung hat funktioniert, aber der Server hat sich geweigert, die INBOX zu öffnen. Neue E-Mails können daher nicht gelesen werden.",
+            &[
+                "Prüfen Sie, ob das Postfach im Webmail funktioniert.",
+                "Senden Sie diesen Bericht an Ihre IT-Abteilung; die Antwort des Servers ist darin enthalten.",
+            ],
+        ),
+        MailboxUnavailable => (
+            "Postfach nicht verfügbar",
+            "Die Anmeldung hat funktioniert, aber der Server konnte das zugehörige Postfach nicht erreichen (möglicherweise ist es für IMAP deaktiviert oder wird gerade verschoben).",
+            &[
+                "Prüfen Sie, ob IMAP für dieses Postfach aktiviert ist.",
+                "Versuchen Sie es später erneut; besteht das Problem weiterhin, wenden Sie sich an Ihren Administrator.",
+            ],
+        ),
+        SenderRejected => (
+            "Absenderadresse abgelehnt",
+            "Der SMTP-Server lässt mit dieser Anmeldung keinen Versand von dieser Adresse zu.",
+            &[
+                "Senden Sie von der Adresse, die zu der Anmeldung gehört, oder bitten Sie Ihren Administrator um die Berechtigung „Senden als“.",
+            ],
+        ),
+        RecipientRejected => (
+            "Empfänger abgelehnt",
+            "Der SMTP-Server hat den Testempfänger abgelehnt. Entweder darf er für diese Anmeldung keine E-Mails an diese Adresse weiterleiten (Relaying), oder die Adresse existiert nicht.",
+            &[
+                "Stellen Sie sicher, dass Sie sich bei SMTP angemeldet haben (ohne Authentifizierung verweigert der Server die Weiterleitung).",
+                "Prüfen Sie die Adresse des Testempfängers.",
+                "Erlaubt Ihre IT-Abteilung den Versand nur von bestimmten IP-Adressen aus, bitten Sie sie, die Quelladresse aus diesem Bericht freizugeben.",
+            ],
+        ),
+        MessageRejected => (
+            "Test-E-Mail abgelehnt",
+            "Der SMTP-Server hat Absender und Empfänger akzeptiert, die Nachricht selbst dann aber abgelehnt.",
+            &[
+                "Senden Sie diesen Bericht an Ihre IT-Abteilung; die Antwort des Servers nennt den Grund.",
+            ],
+        ),
+        SendingLimitReached => (
+            "Versandlimit erreicht",
+            "Das Konto hat sein Versandlimit vorerst ausgeschöpft.",
+            &[
+                "Warten Sie, bis das Limit zurückgesetzt wird (oft nach 24 Stunden), oder bitten Sie Ihren Anbieter, es zu erhöhen.",
+            ],
+        ),
+        TestMessageNotArriving => (
+            "Test-E-Mail ist nicht angekommen",
+            "Der Server hat die Test-E-Mail angenommen, sie ist aber nicht innerhalb des Zeitlimits in der INBOX eingegangen.",
+            &[
+                "Prüfen Sie den Spam-Ordner und die Filter auf dem Server.",
+                "Vielleicht dauert die Zustellung nur länger; führen Sie den Test erneut aus.",
+                "Kommt sie gar nicht an, bitten Sie Ihre IT-Abteilung, in den Mail-Logs nach der Message-ID aus diesem Bericht zu suchen.",
+            ],
+        ),
+        UnexpectedReply => (
+            "Unerwartete Antwort",
+            "Der Server hat auf eine Weise geantwortet, die zu keiner bekannten Situation passt.",
+            &[
+                "Senden Sie diesen Bericht an Ihre IT-Abteilung; die Antwort des Servers ist darin enthalten.",
+            ],
+        ),
+        CertificateExpiringSoon => (
+            "Zertifikat läuft bald ab",
+            "Das Zertifikat des Servers läuft innerhalb von 30 Tagen ab. Danach schlagen Verbindungen fehl.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung oder Ihren Anbieter, das Zertifikat rechtzeitig zu erneuern.",
+            ],
+        ),
+        FewerSessionsThanTarget => (
+            "Wenige gleichzeitige Verbindungen erlaubt",
+            "Der Server erlaubt für dieses Konto weniger gleichzeitige Verbindungen, als ein angebundenes Produkt möglicherweise benötigt; später könnten Anmeldungen abgelehnt werden.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, das Limit für gleichzeitige Verbindungen pro Benutzer zu erhöhen.",
+                "Schließen Sie andere E-Mail-Programme, die mit diesem Postfach verbunden sind.",
+            ],
+        ),
+        AuthOfferedBeforeTls => (
+            "Anmeldung per Passwort vor der Verschlüsselung angeboten",
+            "Der Server bietet die Anmeldung per Passwort über eine unverschlüsselte Verbindung an. Ein unvorsichtiger Client würde das Passwort im Klartext senden.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, die Anmeldung erst nach dem Aufbau von TLS zuzulassen.",
+            ],
+        ),
+        WeakTlsAccepted => (
+            "Veraltetes TLS wird noch akzeptiert",
+            "Die Verbindung nutzte ein aktuelles TLS, der Server akzeptiert aber auch die unsicheren Versionen TLS 1.0 und 1.1.",
+            &[
+                "Bitten Sie Ihre IT-Abteilung, TLS 1.0 und 1.1 auf dem Mailserver zu deaktivieren.",
+            ],
+        ),
+        PlaintextSession => (
+            "Unverschlüsselte Verbindung",
+            "Diese Sitzung lief ohne TLS; Passwort und E-Mails werden also im Klartext übertragen.",
+            &[
+                "Verwenden Sie TLS (Port 993 oder 465) oder STARTTLS (Port 143 oder 587), wann immer der Server es anbietet.",
+            ],
+        ),
+        SentFolderNotFound => (
+            "Kein Gesendet-Ordner gefunden",
+            "Kein Ordner ist als Ordner für gesendete E-Mails gekennzeichnet, und keiner trägt einen der üblichen Namen. Gesendete E-Mails werden daher möglicherweise nicht abgelegt.",
+            &[
+                "Legen Sie im Webmail einen Ordner namens „Gesendet“ an, oder wählen Sie den Gesendet-Ordner in den Einstellungen des Produkts aus.",
+            ],
+        ),
+        CapabilityMissing => (
+            "IMAP-Funktion fehlt",
+            "Dem Server fehlt eine IMAP-Funktion, die die Synchronisierung effizienter macht (etwa IDLE oder UIDPLUS). Es funktioniert trotzdem, nur langsamer.",
+            &[
+                "Derzeit ist nichts zu tun; falls die Synchronisierung langsam ist, bitten Sie Ihre IT-Abteilung, den Mailserver zu aktualisieren.",
+            ],
+        ),
+    };
+    CauseText {
+        title,
+        explanation,
+        remediation,
+    }
+}

@@ -1,0 +1,425 @@
+//! English texts. The reference language: the other languages translate these.
+
+use super::{CauseText, Phrase};
+use crate::step::StepId;
+use crate::taxonomy::{Category, Cause};
+
+pub(super) fn category(c: Category) -> &'static str {
+    match c {
+        Category::ImapSettingsIncorrect => "IMAP settings incorrect",
+        Category::ImapAuthenticationError => "IMAP authentication error",
+        Category::ImapValidationError => "IMAP validation error",
+        Category::SmtpSettingsIncorrect => "SMTP settings incorrect",
+        Category::TestEmailFailed => "Test email failed",
+        Category::Unauthorized => "Unauthorized",
+        Category::UnauthorizedAppPasswordRequired => "Unauthorized – app password required",
+        Category::UnauthorizedUntrustedCertificate => "Unauthorized – SSL certificate not trusted",
+    }
+}
+
+pub(super) fn step(s: StepId) -> &'static str {
+    match s {
+        StepId::Resolve => "Look up the server names",
+        StepId::ImapConnect => "Connect to the IMAP server",
+        StepId::ImapTls => "Secure the IMAP connection",
+        StepId::ImapLogin => "Log in to IMAP",
+        StepId::ImapValidate => "Check the mailbox",
+        StepId::SmtpConnect => "Connect to the SMTP server",
+        StepId::SmtpTls => "Secure the SMTP connection",
+        StepId::SmtpLogin => "Log in to SMTP",
+        StepId::SmtpSend => "Send a test email",
+        StepId::Roundtrip => "Wait for the test email in the inbox",
+    }
+}
+
+pub(super) fn phrase(p: Phrase) -> &'static str {
+    match p {
+        Phrase::Passed => "passed",
+        Phrase::Failed => "failed",
+        Phrase::Skipped => "skipped",
+        Phrase::Warning => "Warning",
+        Phrase::WhatToDo => "What to do",
+        Phrase::ServerSaid => "The server said",
+        Phrase::AllPassed => "Everything works: this mailbox can be connected.",
+        Phrase::Detail => "Detail",
+    }
+}
+
+pub(super) fn cause(c: Cause) -> CauseText {
+    use Cause::*;
+    let (title, explanation, remediation): (&str, &str, &[&str]) = match c {
+        DnsNameNotFound => (
+            "Server name not found",
+            "The server name does not exist in DNS, so there is nothing to connect to. It is usually a typo or a name that was never set up.",
+            &[
+                "Check the spelling of the server name (for example imap.example.com, not imap.example.con).",
+                "Look up the correct server name in your email provider's help pages or ask your IT team.",
+            ],
+        ),
+        DnsLookupFailed => (
+            "Server name could not be looked up",
+            "The DNS lookup for the server name failed without a definite answer. The name may be fine; the DNS servers did not respond properly.",
+            &[
+                "Try again in a few minutes.",
+                "If it keeps failing, ask your IT team whether the domain's DNS is working.",
+            ],
+        ),
+        ConnectionRefused => (
+            "Connection refused (port closed)",
+            "The server answered but refused the connection on this port: nothing is listening there, or a firewall rejects it.",
+            &[
+                "Check the port. IMAP usually uses 993 (TLS) or 143 (STARTTLS); SMTP uses 465 (TLS), 587 (STARTTLS) or 25.",
+                "Check that the server name is the mail server and not, for example, the website.",
+                "If the settings are right, ask your IT team whether the mail service is running and reachable from outside.",
+            ],
+        ),
+        NoAnswer => (
+            "No answer (filtered?)",
+            "The server did not answer at all within the time limit. A firewall is most likely dropping the connection silently, or the address is wrong.",
+            &[
+                "Check the server name and port.",
+                "If your IT team only allows certain IP addresses, ask them to allowlist the source address shown in this report.",
+                "Check that no firewall on your own network blocks outgoing connections to this port.",
+            ],
+        ),
+        NetworkUnreachable => (
+            "Network unreachable",
+            "There is no network route to the server's address from where the test ran.",
+            &[
+                "Check the server name; it may point to an internal or outdated address.",
+                "If the server is on an internal network, run the test from inside that network.",
+            ],
+        ),
+        ConnectionClosed => (
+            "Connection closed by the server",
+            "The server closed the connection unexpectedly in the middle of the conversation.",
+            &[
+                "Try again; the server may have been restarting.",
+                "If it keeps happening, send this report to your IT team: the transcript shows where the server hung up.",
+            ],
+        ),
+        ServerTimeout => (
+            "The server stopped answering",
+            "The connection was open, but the server did not reply within the time limit.",
+            &[
+                "Try again in a few minutes.",
+                "If it keeps happening, send this report to your IT team.",
+            ],
+        ),
+        TlsModeMismatch => (
+            "Wrong security mode for this port",
+            "The security setting does not match what the server speaks on this port: one side expected an encrypted (TLS) connection from the start, the other a plain greeting followed by STARTTLS.",
+            &[
+                "Use TLS (SSL) for ports 993 and 465, and STARTTLS for ports 143 and 587.",
+                "Or keep the security setting and change the port to the one that matches it.",
+            ],
+        ),
+        NotImapServer => (
+            "Not an IMAP server",
+            "Something answered on this port, but it is not an IMAP server.",
+            &[
+                "Check the server name and port; IMAP usually uses 993 or 143.",
+                "Make sure you did not swap the IMAP and SMTP settings.",
+            ],
+        ),
+        NotSmtpServer => (
+            "Not an SMTP server",
+            "Something answered on this port, but it is not an SMTP server.",
+            &[
+                "Check the server name and port; SMTP usually uses 465, 587 or 25.",
+                "Make sure you did not swap the IMAP and SMTP settings.",
+            ],
+        ),
+        OutdatedTlsOnly => (
+            "The server only speaks outdated TLS",
+            "The server only offers SSLv3, TLS 1.0 or TLS 1.1. These versions are insecure and are refused; TLS 1.2 or newer is required.",
+            &[
+                "Ask your IT team or provider to enable TLS 1.2 and TLS 1.3 on the mail server.",
+                "There is no safe setting on your side that works around this.",
+            ],
+        ),
+        TlsHandshakeFailed => (
+            "Secure connection could not be set up",
+            "The TLS handshake with the server failed for a reason other than the certificate.",
+            &[
+                "Check the security setting and the port.",
+                "Send this report to your IT team; the detail names what went wrong.",
+            ],
+        ),
+        StarttlsNotOffered => (
+            "The server does not offer STARTTLS",
+            "The connection was plain and the server does not offer to switch it to TLS, so the password would travel unencrypted.",
+            &[
+                "Try the implicit TLS port instead (993 for IMAP, 465 for SMTP) with security set to TLS.",
+                "Ask your IT team to enable STARTTLS on this port.",
+            ],
+        ),
+        StarttlsRefused => (
+            "The server refused STARTTLS",
+            "The server advertised STARTTLS but refused to start it.",
+            &[
+                "Try the implicit TLS port instead (993 for IMAP, 465 for SMTP).",
+                "Send this report to your IT team; the server's reply is included.",
+            ],
+        ),
+        CertificateSelfSigned => (
+            "Self-signed certificate",
+            "The server's certificate is signed by itself, not by a certificate authority, so nobody vouches that it belongs to this server.",
+            &[
+                "Ask your IT team to install a certificate from a trusted certificate authority.",
+                "If you trust this server, you can tick \"Allow non-secure certificate\" and connect anyway.",
+            ],
+        ),
+        CertificateUnknownIssuer => (
+            "Certificate from an unknown authority",
+            "The server's certificate is signed by an authority that is not trusted, often an internal company CA, or the server does not send the intermediate certificates.",
+            &[
+                "Ask your IT team to send the full certificate chain, or to use a certificate from a public authority.",
+                "If it is your organisation's own CA, add it as a trusted CA (on-prem relay: --ca-file).",
+                "If you trust this server, tick \"Allow non-secure certificate\".",
+            ],
+        ),
+        CertificateExpired => (
+            "Certificate expired",
+            "The server's certificate is past its end date and is no longer valid.",
+            &[
+                "Ask your IT team or provider to renew the certificate.",
+                "Until then, \"Allow non-secure certificate\" lets you connect, at your own risk.",
+            ],
+        ),
+        CertificateNotYetValid => (
+            "Certificate not yet valid",
+            "The server's certificate starts being valid in the future. The server's clock or the certificate's dates are wrong.",
+            &[
+                "Ask your IT team to check the certificate dates and the server clock.",
+            ],
+        ),
+        CertificateNameMismatch => (
+            "Certificate is for another name",
+            "The certificate is valid, but for a different server name than the one you entered.",
+            &[
+                "Use the server name the certificate was issued for (it is listed in the certificate details below).",
+                "Or ask your IT team to add this name to the certificate.",
+            ],
+        ),
+        CertificateInvalid => (
+            "Certificate rejected",
+            "The server's certificate is malformed or fails verification.",
+            &[
+                "Ask your IT team to check the certificate; the detail names the problem.",
+            ],
+        ),
+        InvalidCredentials => (
+            "Wrong username or password",
+            "The server rejected the username or password.",
+            &[
+                "Check the email address and password; sign in to webmail with the same password to be sure.",
+                "Some servers need a username other than the email address; ask your IT team.",
+                "If your account uses two-step verification, you probably need an app password.",
+            ],
+        ),
+        AppPasswordRequired => (
+            "App password required",
+            "Your provider does not accept your normal password for email programs. It requires an app-specific password.",
+            &[
+                "Create an app password in your email account's security settings.",
+                "Use that app password here instead of your normal password.",
+            ],
+        ),
+        BasicAuthDisabled => (
+            "Password login is turned off",
+            "The server no longer accepts a username and password for this protocol (basic authentication is disabled); it expects OAuth or the feature is switched off by an administrator.",
+            &[
+                "Ask your administrator to allow authenticated SMTP or IMAP (basic authentication) for this mailbox.",
+                "Microsoft 365: the administrator enables \"Authenticated SMTP\" for the mailbox or the tenant.",
+            ],
+        ),
+        ImapDisabled => (
+            "IMAP access is turned off",
+            "The account or the domain does not allow IMAP access, or the password is wrong: the server does not say which.",
+            &[
+                "Turn on IMAP access in your email account's settings, or ask your administrator to allow it.",
+                "If IMAP is already on, check the password.",
+            ],
+        ),
+        WebLoginRequired => (
+            "Sign in on the web first",
+            "The provider blocked the login and asks you to sign in through its website first, usually after a suspicious-looking sign-in.",
+            &[
+                "Sign in to your webmail in a browser and confirm any security prompt.",
+                "Then run this test again.",
+            ],
+        ),
+        AccountDisabled => (
+            "Account needs attention",
+            "The server says the account is disabled, locked or needs an administrator.",
+            &[
+                "Contact your email administrator or provider.",
+            ],
+        ),
+        TooManyConnections => (
+            "Too many connections",
+            "The server refused because this account already has too many simultaneous connections. Some servers report this as an authentication error.",
+            &[
+                "Close other email programs or devices connected to this mailbox, or wait a few minutes.",
+                "Ask your IT team to raise the limit on simultaneous connections per user.",
+            ],
+        ),
+        PlaintextLoginRefused => (
+            "Login over an unencrypted connection refused",
+            "The server does not accept a password over an unencrypted connection.",
+            &[
+                "Set security to TLS (port 993 or 465) or STARTTLS (port 143 or 587).",
+            ],
+        ),
+        NoSupportedAuthMechanism => (
+            "No password login offered",
+            "The server offers no login method that takes a password (PLAIN or LOGIN), at least not on this connection.",
+            &[
+                "Use a secured connection (TLS or STARTTLS); many servers offer password login only there.",
+                "Ask your IT team whether this server requires OAuth or another login method.",
+            ],
+        ),
+        AuthFailedUnspecified => (
+            "Login refused without a reason",
+            "The server refused the login but did not say why. Common reasons are a wrong password, an app password being required, password login being disabled, or a source address that is not allowed.",
+            &[
+                "Check the email address, username and password.",
+                "Check whether your provider requires an app password or has turned off password login (basic authentication).",
+                "If your IT team only allows certain IP addresses, ask them to allowlist the source address in this report.",
+            ],
+        ),
+        TemporaryServerError => (
+            "Temporary server problem",
+            "The server reported a temporary problem unrelated to your settings.",
+            &[
+                "Try again in a few minutes.",
+                "If it persists, send this report to your IT team or provider.",
+            ],
+        ),
+        MailboxListFailed => (
+            "Folders could not be listed",
+            "The login worked, but the server refused to list the mailbox's folders.",
+            &[
+                "Send this report to your IT team; the server's reply is included.",
+            ],
+        ),
+        InboxNotSelectable => (
+            "INBOX cannot be opened",
+            "The login worked, but the server refused to open the INBOX, so new mail cannot be read.",
+            &[
+                "Check that the mailbox works in webmail.",
+                "Send this report to your IT team; the server's reply is included.",
+            ],
+        ),
+        MailboxUnavailable => (
+            "Mailbox not available",
+            "The login worked, but the server could not reach the mailbox behind it (it may be disabled for IMAP or being moved).",
+            &[
+                "Check that IMAP is enabled for this mailbox.",
+                "Try again later; if it persists, ask your administrator.",
+            ],
+        ),
+        SenderRejected => (
+            "Sender address refused",
+            "The SMTP server refused to send mail from this address with this login.",
+            &[
+                "Send from the address that belongs to the login, or ask your administrator for \"send as\" permission.",
+            ],
+        ),
+        RecipientRejected => (
+            "Recipient refused",
+            "The SMTP server refused the test recipient. It may not relay to this address for this login, or the address does not exist.",
+            &[
+                "Check that you logged in to SMTP (an unauthenticated server refuses to relay).",
+                "Check the test recipient address.",
+                "If your IT team only allows certain IP addresses to send, ask them to allowlist the source address in this report.",
+            ],
+        ),
+        MessageRejected => (
+            "Test email refused",
+            "The SMTP server refused the message itself after accepting sender and recipient.",
+            &[
+                "Send this report to your IT team; the server's reply says why.",
+            ],
+        ),
+        SendingLimitReached => (
+            "Sending limit reached",
+            "The account has reached its sending limit for now.",
+            &[
+                "Wait until the limit resets (often 24 hours), or ask your provider to raise it.",
+            ],
+        ),
+        TestMessageNotArriving => (
+            "Test email did not arrive",
+            "The server accepted the test email, but it did not appear in the INBOX within the time limit.",
+            &[
+                "Check the spam folder and the server's filters.",
+                "Delivery may just be slow; run the test again.",
+                "If it never arrives, ask your IT team to look for the Message-ID in this report in the mail logs.",
+            ],
+        ),
+        UnexpectedReply => (
+            "Unexpected reply",
+            "The server answered in a way that fits no known situation.",
+            &[
+                "Send this report to your IT team; the server's reply is included.",
+            ],
+        ),
+        CertificateExpiringSoon => (
+            "Certificate expires soon",
+            "The server's certificate expires within 30 days. When it does, connections will fail.",
+            &[
+                "Tell your IT team or provider to renew the certificate in time.",
+            ],
+        ),
+        FewerSessionsThanTarget => (
+            "Few simultaneous connections allowed",
+            "The server allows fewer simultaneous connections for this account than a connected product may need; it may refuse logins later.",
+            &[
+                "Ask your IT team to raise the limit on simultaneous connections per user.",
+                "Close other email programs connected to this mailbox.",
+            ],
+        ),
+        AuthOfferedBeforeTls => (
+            "Password login offered before encryption",
+            "The server offers password login on an unencrypted connection. A careless client would send the password in clear text.",
+            &[
+                "Ask your IT team to allow login only after TLS.",
+            ],
+        ),
+        WeakTlsAccepted => (
+            "Outdated TLS still accepted",
+            "The connection used modern TLS, but the server also accepts TLS 1.0 or 1.1, which are insecure.",
+            &[
+                "Ask your IT team to turn off TLS 1.0 and 1.1 on the mail server.",
+            ],
+        ),
+        PlaintextSession => (
+            "Unencrypted connection",
+            "This session ran without TLS, so the password and mail travel in clear text.",
+            &[
+                "Use TLS (port 993 or 465) or STARTTLS (port 143 or 587) whenever the server offers it.",
+            ],
+        ),
+        SentFolderNotFound => (
+            "No Sent folder found",
+            "No folder is marked as Sent and none has a usual name, so sent mail may not be filed.",
+            &[
+                "Create a folder named \"Sent\" in webmail, or choose the Sent folder in the product's settings.",
+            ],
+        ),
+        CapabilityMissing => (
+            "IMAP feature missing",
+            "The server lacks an IMAP feature that makes syncing efficient (such as IDLE or UIDPLUS). It works, but more slowly.",
+            &[
+                "Nothing to do now; ask your IT team to update the mail server if syncing is slow.",
+            ],
+        ),
+    };
+    CauseText {
+        title,
+        explanation,
+        remediation,
+    }
+}

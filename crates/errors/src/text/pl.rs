@@ -1,0 +1,427 @@
+//! Polish texts.
+
+use super::{CauseText, Phrase};
+use crate::step::StepId;
+use crate::taxonomy::{Category, Cause};
+
+pub(super) fn category(c: Category) -> &'static str {
+    match c {
+        Category::ImapSettingsIncorrect => "Nieprawidłowe ustawienia IMAP",
+        Category::ImapAuthenticationError => "Błąd uwierzytelniania IMAP",
+        Category::ImapValidationError => "Błąd walidacji IMAP",
+        Category::SmtpSettingsIncorrect => "Nieprawidłowe ustawienia SMTP",
+        Category::TestEmailFailed => "Testowa wiadomość e-mail nie powiodła się",
+        Category::Unauthorized => "Brak autoryzacji",
+        Category::UnauthorizedAppPasswordRequired => "Brak autoryzacji – wymagane hasło aplikacji",
+        Category::UnauthorizedUntrustedCertificate => {
+            "Brak autoryzacji – certyfikat SSL niezaufany"
+        }
+    }
+}
+
+pub(super) fn step(s: StepId) -> &'static str {
+    match s {
+        StepId::Resolve => "Wyszukiwanie nazw serwerów",
+        StepId::ImapConnect => "Łączenie z serwerem IMAP",
+        StepId::ImapTls => "Zabezpieczanie połączenia IMAP",
+        StepId::ImapLogin => "Logowanie do IMAP",
+        StepId::ImapValidate => "Sprawdzanie skrzynki pocztowej",
+        StepId::SmtpConnect => "Łączenie z serwerem SMTP",
+        StepId::SmtpTls => "Zabezpieczanie połączenia SMTP",
+        StepId::SmtpLogin => "Logowanie do SMTP",
+        StepId::SmtpSend => "Wysyłanie testowej wiadomości e-mail",
+        StepId::Roundtrip => "Oczekiwanie na testową wiadomość w skrzynce odbiorczej",
+    }
+}
+
+pub(super) fn phrase(p: Phrase) -> &'static str {
+    match p {
+        Phrase::Passed => "powodzenie",
+        Phrase::Failed => "niepowodzenie",
+        Phrase::Skipped => "pominięto",
+        Phrase::Warning => "Ostrzeżenie",
+        Phrase::WhatToDo => "Co możesz zrobić",
+        Phrase::ServerSaid => "Odpowiedź serwera",
+        Phrase::AllPassed => "Wszystko działa: tę skrzynkę pocztową można podłączyć.",
+        Phrase::Detail => "Szczegóły",
+    }
+}
+
+pub(super) fn cause(c: Cause) -> CauseText {
+    use Cause::*;
+    let (title, explanation, remediation): (&str, &str, &[&str]) = match c {
+        DnsNameNotFound => (
+            "Nie znaleziono nazwy serwera",
+            "Nazwa serwera nie istnieje w DNS, więc nie ma się z czym połączyć. Zwykle to literówka albo nazwa, której nigdy nie skonfigurowano.",
+            &[
+                "Sprawdź pisownię nazwy serwera (na przykład imap.example.com, a nie imap.example.con).",
+                "Poprawną nazwę serwera znajdziesz na stronach pomocy dostawcy poczty e-mail; możesz też zapytać dział IT.",
+            ],
+        ),
+        DnsLookupFailed => (
+            "Nie udało się wyszukać nazwy serwera",
+            "Zapytanie DNS o nazwę serwera nie powiodło się i nie przyniosło jednoznacznej odpowiedzi. Sama nazwa może być poprawna – to serwery DNS nie odpowiedziały prawidłowo.",
+            &[
+                "Spróbuj ponownie za kilka minut.",
+                "Jeśli błąd się powtarza, zapytaj dział IT, czy DNS domeny działa poprawnie.",
+            ],
+        ),
+        ConnectionRefused => (
+            "Połączenie odrzucone (port zamknięty)",
+            "Serwer odpowiedział, ale odrzucił połączenie na tym porcie: albo nic na nim nie nasłuchuje, albo połączenie blokuje zapora sieciowa.",
+            &[
+                "Sprawdź port. IMAP zwykle używa portu 993 (TLS) lub 143 (STARTTLS), a SMTP – 465 (TLS), 587 (STARTTLS) lub 25.",
+                "Upewnij się, że nazwa serwera wskazuje serwer poczty, a nie na przykład stronę internetową.",
+                "Jeśli ustawienia są poprawne, zapytaj dział IT, czy usługa poczty działa i jest dostępna z zewnątrz.",
+            ],
+        ),
+        NoAnswer => (
+            "Brak odpowiedzi (filtrowanie?)",
+            "Serwer w ogóle nie odpowiedział w wyznaczonym czasie. Najprawdopodobniej zapora sieciowa po cichu odrzuca połączenie albo adres jest błędny.",
+            &[
+                "Sprawdź nazwę serwera i port.",
+                "Jeśli dział IT dopuszcza tylko określone adresy IP, poproś o dodanie adresu źródłowego podanego w tym raporcie do listy dozwolonych.",
+                "Upewnij się, że żadna zapora w sieci, z której korzystasz, nie blokuje połączeń wychodzących na ten port.",
+            ],
+        ),
+        NetworkUnreachable => (
+            "Sieć nieosiągalna",
+            "Z miejsca, w którym uruchomiono test, nie prowadzi żadna trasa sieciowa do adresu serwera.",
+            &[
+                "Sprawdź nazwę serwera – może wskazywać adres wewnętrzny lub nieaktualny.",
+                "Jeśli serwer znajduje się w sieci wewnętrznej, uruchom test z komputera w tej sieci.",
+            ],
+        ),
+        ConnectionClosed => (
+            "Serwer zamknął połączenie",
+            "Serwer nieoczekiwanie zamknął połączenie w trakcie wymiany komunikatów.",
+            &[
+                "Spróbuj ponownie – serwer mógł być właśnie uruchamiany ponownie.",
+                "Jeśli to się powtarza, wyślij ten raport do działu IT: zapis sesji pokazuje, w którym momencie serwer przerwał połączenie.",
+            ],
+        ),
+        ServerTimeout => (
+            "Serwer przestał odpowiadać",
+            "Połączenie było otwarte, ale serwer nie odpowiedział w wyznaczonym czasie.",
+            &[
+                "Spróbuj ponownie za kilka minut.",
+                "Jeśli to się powtarza, wyślij ten raport do działu IT.",
+            ],
+        ),
+        TlsModeMismatch => (
+            "Nieprawidłowy tryb zabezpieczeń dla tego portu",
+            "Ustawienie zabezpieczeń nie pasuje do tego, czego serwer używa na tym porcie: jedna strona oczekiwała połączenia szyfrowanego (TLS) od samego początku, a druga – nieszyfrowanego powitania, po którym następuje STARTTLS.",
+            &[
+                "Używaj TLS (SSL) dla portów 993 i 465, a STARTTLS dla portów 143 i 587.",
+                "Możesz też zachować ustawienie zabezpieczeń i zmienić port na taki, który mu odpowiada.",
+            ],
+        ),
+        NotImapServer => (
+            "To nie jest serwer IMAP",
+            "Na tym porcie coś odpowiedziało, ale nie jest to serwer IMAP.",
+            &[
+                "Sprawdź nazwę serwera i port; IMAP zwykle używa portu 993 lub 143.",
+                "Upewnij się, że ustawienia IMAP i SMTP nie zostały zamienione miejscami.",
+            ],
+        ),
+        NotSmtpServer => (
+            "To nie jest serwer SMTP",
+            "Na tym porcie coś odpowiedziało, ale nie jest to serwer SMTP.",
+            &[
+                "Sprawdź nazwę serwera i port; SMTP zwykle używa portu 465, 587 lub 25.",
+                "Upewnij się, że ustawienia IMAP i SMTP nie zostały zamienione miejscami.",
+            ],
+        ),
+        OutdatedTlsOnly => (
+            "Serwer obsługuje tylko przestarzały TLS",
+            "Serwer oferuje wyłącznie SSLv3, TLS 1.0 lub TLS 1.1. Te wersje są niebezpieczne i są odrzucane; wymagany jest TLS 1.2 lub nowszy.",
+            &[
+                "Poproś dział IT lub dostawcę o włączenie TLS 1.2 i TLS 1.3 na serwerze poczty.",
+                "Żadne ustawienie po twojej stronie nie pozwala bezpiecznie obejść tego problemu.",
+            ],
+        ),
+        TlsHandshakeFailed => (
+            "Nie udało się nawiązać bezpiecznego połączenia",
+            "Uzgadnianie TLS (handshake) z serwerem nie powiodło się z przyczyny innej niż certyfikat.",
+            &[
+                "Sprawdź ustawienie zabezpieczeń i port.",
+                "Wyślij ten raport do działu IT; w szczegółach widać, co poszło nie tak.",
+            ],
+        ),
+        StarttlsNotOffered => (
+            "Serwer nie oferuje STARTTLS",
+            "Połączenie było nieszyfrowane, a serwer nie oferuje przełączenia go na TLS, więc hasło zostałoby przesłane bez szyfrowania.",
+            &[
+                "Użyj zamiast tego portu z szyfrowaniem TLS od początku połączenia (993 dla IMAP, 465 dla SMTP) i ustaw zabezpieczenia na TLS.",
+                "Poproś dział IT o włączenie STARTTLS na tym porcie.",
+            ],
+        ),
+        StarttlsRefused => (
+            "Serwer odrzucił STARTTLS",
+            "Serwer zadeklarował obsługę STARTTLS, ale odmówił jego uruchomienia.",
+            &[
+                "Użyj zamiast tego portu z szyfrowaniem TLS od początku połączenia (993 dla IMAP, 465 dla SMTP).",
+                "Wyślij ten raport do działu IT; zawiera on odpowiedź serwera.",
+            ],
+        ),
+        CertificateSelfSigned => (
+            "Certyfikat z podpisem własnym",
+            "Certyfikat serwera jest podpisany przez sam serwer, a nie przez urząd certyfikacji, więc nikt nie poświadcza, że rzeczywiście należy do tego serwera.",
+            &[
+                "Poproś dział IT o zainstalowanie certyfikatu wystawionego przez zaufany urząd certyfikacji.",
+                "Jeśli ufasz temu serwerowi, możesz zaznaczyć opcję „Zezwalaj na niezabezpieczony certyfikat” i mimo to nawiązać połączenie.",
+            ],
+        ),
+        CertificateUnknownIssuer => (
+            "Certyfikat od nieznanego wystawcy",
+            "Certyfikat serwera jest podpisany przez niezaufany urząd – często wewnętrzny urząd certyfikacji firmy – albo serwer nie przesyła certyfikatów pośrednich.",
+            &[
+                "Poproś dział IT o skonfigurowanie serwera tak, aby przesyłał pełny łańcuch certyfikatów, albo o użycie certyfikatu od publicznego urzędu certyfikacji.",
+                "Jeśli to wewnętrzny urząd certyfikacji twojej organizacji, dodaj go jako zaufany (relay instalowany lokalnie: --ca-file).",
+                "Jeśli ufasz temu serwerowi, zaznacz opcję „Zezwalaj na niezabezpieczony certyfikat”.",
+            ],
+        ),
+        CertificateExpired => (
+            "Certyfikat wygasł",
+            "Termin ważności certyfikatu serwera minął i certyfikat nie jest już ważny.",
+            &[
+                "Poproś dział IT lub dostawcę o odnowienie certyfikatu.",
+                "Do tego czasu możesz połączyć się na własne ryzyko, zaznaczając opcję „Zezwalaj na niezabezpieczony certyfikat”.",
+            ],
+        ),
+        CertificateNotYetValid => (
+            "Certyfikat nie jest jeszcze ważny",
+            "Certyfikat serwera zacznie obowiązywać dopiero w przyszłości. Zegar serwera albo daty w certyfikacie są nieprawidłowe.",
+            &[
+                "Poproś dział IT o sprawdzenie dat ważności certyfikatu i zegara serwera.",
+            ],
+        ),
+        CertificateNameMismatch => (
+            "Certyfikat dotyczy innej nazwy",
+            "Certyfikat jest ważny, ale wystawiono go dla innej nazwy serwera niż ta, którą wpisano.",
+            &[
+                "Użyj nazwy serwera, dla której wystawiono certyfikat (znajdziesz ją w szczegółach certyfikatu poniżej).",
+                "Możesz też poprosić dział IT o dodanie tej nazwy do certyfikatu.",
+            ],
+        ),
+        CertificateInvalid => (
+            "Certyfikat odrzucony",
+            "Certyfikat serwera jest nieprawidłowo sformatowany lub nie przechodzi weryfikacji.",
+            &[
+                "Poproś dział IT o sprawdzenie certyfikatu; szczegóły wskazują, na czym polega problem.",
+            ],
+        ),
+        InvalidCredentials => (
+            "Nieprawidłowa nazwa użytkownika lub hasło",
+            "Serwer nie zaakceptował nazwy użytkownika lub hasła.",
+            &[
+                "Sprawdź adres e-mail i hasło; dla pewności zaloguj się tym samym hasłem do poczty w przeglądarce.",
+                "Niektóre serwery wymagają nazwy użytkownika innej niż adres e-mail – zapytaj dział IT.",
+                "Jeśli na koncie jest włączona weryfikacja dwuetapowa, prawdopodobnie potrzebujesz hasła aplikacji.",
+            ],
+        ),
+        AppPasswordRequired => (
+            "Wymagane hasło aplikacji",
+            "Dostawca nie akceptuje zwykłego hasła w programach pocztowych – wymaga osobnego hasła aplikacji.",
+            &[
+                "Utwórz hasło aplikacji w ustawieniach zabezpieczeń konta e-mail.",
+                "Wpisz tutaj to hasło aplikacji zamiast zwykłego hasła.",
+            ],
+        ),
+        BasicAuthDisabled => (
+            "Logowanie hasłem jest wyłączone",
+            "Serwer nie akceptuje już nazwy użytkownika i hasła dla tego protokołu (uwierzytelnianie podstawowe jest wyłączone): oczekuje OAuth albo administrator wyłączył tę funkcję.",
+            &[
+                "Poproś administratora o zezwolenie na uwierzytelniony SMTP lub IMAP (uwierzytelnianie podstawowe) dla tej skrzynki pocztowej.",
+                "Microsoft 365: administrator włącza opcję „Uwierzytelniony protokół SMTP” dla skrzynki pocztowej lub dzierżawy.",
+            ],
+        ),
+        ImapDisabled => (
+            "Dostęp IMAP jest wyłączony",
+            "Konto lub domena nie zezwala na dostęp przez IMAP albo hasło jest nieprawidłowe – serwer nie mówi, która z tych przyczyn zachodzi.",
+            &[
+                "Włącz dostęp IMAP w ustawieniach konta e-mail albo poproś administratora o jego włączenie.",
+                "Jeśli IMAP jest już włączony, sprawdź hasło.",
+            ],
+        ),
+        WebLoginRequired => (
+            "Najpierw zaloguj się przez przeglądarkę",
+            "Dostawca zablokował logowanie i prosi, aby najpierw zalogować się w jego witrynie – zwykle po próbie logowania, która wyglądała podejrzanie.",
+            &[
+                "Zaloguj się do poczty w przeglądarce i potwierdź ewentualne komunikaty zabezpieczeń.",
+                "Następnie uruchom test ponownie.",
+            ],
+        ),
+        AccountDisabled => (
+            "Konto wymaga uwagi",
+            "Według serwera konto jest wyłączone lub zablokowane albo wymaga interwencji administratora.",
+            &[
+                "Skontaktuj się z administratorem poczty lub dostawcą.",
+            ],
+        ),
+        TooManyConnections => (
+            "Zbyt wiele połączeń",
+            "Serwer odmówił połączenia, ponieważ to konto ma już zbyt wiele jednoczesnych połączeń. Niektóre serwery zgłaszają to jako błąd uwierzytelniania.",
+            &[
+                "Zamknij inne programy pocztowe lub odłącz urządzenia połączone z tą skrzynką albo odczekaj kilka minut.",
+                "Poproś dział IT o zwiększenie limitu jednoczesnych połączeń na użytkownika.",
+            ],
+        ),
+        PlaintextLoginRefused => (
+            "Odrzucono logowanie przez nieszyfrowane połączenie",
+            "Serwer nie przyjmuje hasła przesyłanego przez nieszyfrowane połączenie.",
+            &[
+                "Ustaw zabezpieczenia na TLS (port 993 lub 465) albo STARTTLS (port 143 lub 587).",
+            ],
+        ),
+        NoSupportedAuthMechanism => (
+            "Serwer nie oferuje logowania hasłem",
+            "Serwer nie oferuje żadnej metody logowania przy użyciu hasła (PLAIN ani LOGIN), a przynajmniej nie w tym połączeniu.",
+            &[
+                "Użyj zabezpieczonego połączenia (TLS lub STARTTLS); wiele serwerów oferuje logowanie hasłem tylko w takim połączeniu.",
+                "Zapytaj dział IT, czy ten serwer wymaga OAuth lub innej metody logowania.",
+            ],
+        ),
+        AuthFailedUnspecified => (
+            "Logowanie odrzucone bez podania przyczyny",
+            "Serwer odrzucił logowanie, ale nie podał przyczyny. Najczęściej chodzi o nieprawidłowe hasło, wymóg użycia hasła aplikacji, wyłączone logowanie hasłem albo niedozwolony adres źródłowy.",
+            &[
+                "Sprawdź adres e-mail, nazwę użytkownika i hasło.",
+                "Sprawdź, czy dostawca wymaga hasła aplikacji lub czy nie wyłączył logowania hasłem (uwierzytelniania podstawowego).",
+                "Jeśli dział IT dopuszcza tylko określone adresy IP, poproś o dodanie adresu źródłowego z tego raportu do listy dozwolonych.",
+            ],
+        ),
+        TemporaryServerError => (
+            "Tymczasowy problem z serwerem",
+            "Serwer zgłosił tymczasowy problem, który nie ma związku z ustawieniami.",
+            &[
+                "Spróbuj ponownie za kilka minut.",
+                "Jeśli problem nie ustępuje, wyślij ten raport do działu IT lub dostawcy.",
+            ],
+        ),
+        MailboxListFailed => (
+            "Nie udało się pobrać listy folderów",
+            "Logowanie się powiodło, ale serwer odmówił podania listy folderów skrzynki pocztowej.",
+            &[
+                "Wyślij ten raport do działu IT; zawiera on odpowiedź serwera.",
+            ],
+        ),
+        InboxNotSelectable => (
+            "Nie można otworzyć folderu INBOX",
+            "Logowanie się powiodło, ale serwer odmówił otwarcia folderu INBOX, więc nie można odczytać nowych wiadomości.",
+            &[
+                "Sprawdź, czy skrzynka działa w poczcie w przeglądarce.",
+                "Wyślij ten raport do działu IT; zawiera on odpowiedź serwera.",
+            ],
+        ),
+        MailboxUnavailable => (
+            "Skrzynka pocztowa niedostępna",
+            "Logowanie się powiodło, ale serwer nie mógł uzyskać dostępu do powiązanej z kontem skrzynki pocztowej (może mieć wyłączony IMAP albo być w trakcie przenoszenia).",
+            &[
+                "Sprawdź, czy IMAP jest włączony dla tej skrzynki pocztowej.",
+                "Spróbuj ponownie później; jeśli problem nie ustępuje, skontaktuj się z administratorem.",
+            ],
+        ),
+        SenderRejected => (
+            "Adres nadawcy odrzucony",
+            "Serwer SMTP odmówił wysłania poczty z tego adresu przy użyciu tych danych logowania.",
+            &[
+                "Wysyłaj z adresu powiązanego z danymi logowania albo poproś administratora o uprawnienie „Wyślij jako”.",
+            ],
+        ),
+        RecipientRejected => (
+            "Odbiorca odrzucony",
+            "Serwer SMTP odrzucił odbiorcę testowego. Być może przy tych danych logowania nie przekazuje poczty (relay) na ten adres albo adres nie istnieje.",
+            &[
+                "Upewnij się, że logujesz się do SMTP (bez uwierzytelnienia serwer odmawia przekazywania poczty).",
+                "Sprawdź adres odbiorcy testowego.",
+                "Jeśli dział IT zezwala na wysyłanie tylko z określonych adresów IP, poproś o dodanie adresu źródłowego z tego raportu do listy dozwolonych.",
+            ],
+        ),
+        MessageRejected => (
+            "Testowa wiadomość odrzucona",
+            "Serwer SMTP zaakceptował nadawcę i odbiorcę, ale odrzucił samą wiadomość.",
+            &[
+                "Wyślij ten raport do działu IT; odpowiedź serwera wyjaśnia przyczynę.",
+            ],
+        ),
+        SendingLimitReached => (
+            "Osiągnięto limit wysyłania",
+            "Konto osiągnęło na razie swój limit wysyłania.",
+            &[
+                "Poczekaj, aż limit zostanie zresetowany (często po 24 godzinach), albo poproś dostawcę o jego zwiększenie.",
+            ],
+        ),
+        TestMessageNotArriving => (
+            "Testowa wiadomość nie dotarła",
+            "Serwer przyjął testową wiadomość, ale nie pojawiła się ona w folderze INBOX w wyznaczonym czasie.",
+            &[
+                "Sprawdź folder spamu i filtry na serwerze.",
+                "Dostarczenie może po prostu trwać dłużej – uruchom test ponownie.",
+                "Jeśli wiadomość w ogóle nie dotrze, poproś dział IT o odszukanie w dziennikach serwera poczty identyfikatora Message-ID podanego w tym raporcie.",
+            ],
+        ),
+        UnexpectedReply => (
+            "Nieoczekiwana odpowiedź",
+            "Serwer odpowiedział w sposób, który nie pasuje do żadnej znanej sytuacji.",
+            &[
+                "Wyślij ten raport do działu IT; zawiera on odpowiedź serwera.",
+            ],
+        ),
+        CertificateExpiringSoon => (
+            "Certyfikat wkrótce wygaśnie",
+            "Certyfikat serwera wygaśnie w ciągu 30 dni. Gdy to nastąpi, połączenia przestaną działać.",
+            &[
+                "Poproś dział IT lub dostawcę o odnowienie certyfikatu na czas.",
+            ],
+        ),
+        FewerSessionsThanTarget => (
+            "Niski limit jednoczesnych połączeń",
+            "Serwer zezwala temu kontu na mniej jednoczesnych połączeń, niż może potrzebować podłączony produkt; w przyszłości może odrzucać logowania.",
+            &[
+                "Poproś dział IT o zwiększenie limitu jednoczesnych połączeń na użytkownika.",
+                "Zamknij inne programy pocztowe połączone z tą skrzynką.",
+            ],
+        ),
+        AuthOfferedBeforeTls => (
+            "Logowanie hasłem dostępne przed szyfrowaniem",
+            "Serwer oferuje logowanie hasłem przez nieszyfrowane połączenie. Nieostrożny klient wysłałby hasło otwartym tekstem.",
+            &[
+                "Poproś dział IT, aby logowanie było możliwe dopiero po nawiązaniu połączenia TLS.",
+            ],
+        ),
+        WeakTlsAccepted => (
+            "Serwer nadal akceptuje przestarzały TLS",
+            "Połączenie korzystało z nowoczesnego TLS, ale serwer akceptuje również niebezpieczne wersje TLS 1.0 i 1.1.",
+            &[
+                "Poproś dział IT o wyłączenie TLS 1.0 i 1.1 na serwerze poczty.",
+            ],
+        ),
+        PlaintextSession => (
+            "Nieszyfrowane połączenie",
+            "Ta sesja przebiegła bez TLS, więc hasło i wiadomości są przesyłane otwartym tekstem.",
+            &[
+                "Używaj TLS (port 993 lub 465) albo STARTTLS (port 143 lub 587), jeśli tylko serwer to umożliwia.",
+            ],
+        ),
+        SentFolderNotFound => (
+            "Nie znaleziono folderu Wysłane",
+            "Żaden folder nie jest oznaczony jako Wysłane ani nie ma typowej nazwy, więc wysłane wiadomości mogą nie być zapisywane.",
+            &[
+                "Utwórz w poczcie w przeglądarce folder o nazwie „Wysłane” albo wybierz folder wysłanych wiadomości w ustawieniach produktu.",
+            ],
+        ),
+        CapabilityMissing => (
+            "Brak funkcji IMAP",
+            "Serwer nie obsługuje funkcji IMAP, która usprawnia synchronizację (np. IDLE lub UIDPLUS). Wszystko działa, ale wolniej.",
+            &[
+                "Na razie nic nie trzeba robić; jeśli synchronizacja działa wolno, poproś dział IT o aktualizację serwera poczty.",
+            ],
+        ),
+    };
+    CauseText {
+        title,
+        explanation,
+        remediation,
+    }
+}

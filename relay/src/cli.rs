@@ -1,0 +1,420 @@
+//! The `inbox-doctor` command line: flags in, a diagnosis request out, events rendered live.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use inbox_doctor_errors::text::{self, Lang, Phrase};
+use inbox_doctor_errors::{
+    DiagnosisRequest, Outcome, Report, Secret, Security, ServerSettings, StepEvent, StepStatus,
+    DEFAULT_SESSION_TARGET,
+};
+use tokio::sync::mpsc;
+
+use crate::engine::{self, EngineConfig};
+
+/// Exit status: the diagnosis ran and everything passed.
+pub const EXIT_PASSED: u8 = 0;
+/// Exit status: the diagnosis ran and found a failure.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status: bad input or usage; nothing was diagnosed.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "inbox-doctor",
+    version,
+    about = "Finds out why a mailbox cannot connect over IMAP and SMTP, and says what to do."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the connection flow against a mailbox: connect and log in to IMAP and SMTP, check
+    /// the mailbox, send a test email.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The mailbox's email address (also the default login name and test recipient).
+    #[arg(long, value_name = "ADDR")]
+    pub email: String,
+    /// IMAP server as HOST:PORT (port defaults to 993).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub imap: String,
+    /// SMTP server as HOST:PORT (port defaults to 587).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub smtp: String,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub imap_security: SecurityArg,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub smtp_security: SecurityArg,
+    /// Login name, when it is not the email address.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// SMTP login name, when it differs from the IMAP one.
+    #[arg(long)]
+    pub smtp_username: Option<String>,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_stdin")]
+    pub password_env: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read a separate SMTP password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub smtp_password_env: Option<String>,
+    /// Go on past an untrusted certificate (it is still reported).
+    #[arg(long)]
+    pub allow_insecure_cert: bool,
+    /// Also trust the CA certificates in this PEM file (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Vec<String>,
+    /// Send the test email here instead of to the mailbox itself.
+    #[arg(long, value_name = "ADDR")]
+    pub test_recipient: Option<String>,
+    /// Do not send a test email.
+    #[arg(long, conflicts_with = "roundtrip")]
+    pub no_send: bool,
+    /// After sending, wait until the test email is in the INBOX and report how long it took.
+    #[arg(long)]
+    pub roundtrip: bool,
+    /// Deadline of each step, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
+    /// How many simultaneous IMAP sessions to try to open (never more).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SESSION_TARGET, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub session_target: u32,
+    /// Language of explanations: en, de, nb, pl (default: from LANG).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Print one JSON report instead of live text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SecurityArg {
+    Auto,
+    Tls,
+    Starttls,
+    Plain,
+}
+
+impl From<SecurityArg> for Security {
+    fn from(s: SecurityArg) -> Security {
+        match s {
+            SecurityArg::Auto => Security::Auto,
+            SecurityArg::Tls => Security::Tls,
+            SecurityArg::Starttls => Security::Starttls,
+            SecurityArg::Plain => Security::Plain,
+        }
+    }
+}
+
+/// Bad input, said plainly; exit status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses `host:port`, `[v6]:port`, or a bare host (then `default_port`).
+pub fn parse_endpoint(
+    text: &str,
+    default_port: u16,
+    flag: &str,
+) -> Result<(String, u16), UsageError> {
+    let bad = |why: &str| UsageError(format!("--{flag} {text:?}: {why}"));
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad("empty server name"));
+    }
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(|| bad("missing ']'"))?;
+        match after.strip_prefix(':') {
+            Some(p) => (host, Some(p)),
+            None if after.is_empty() => (host, None),
+            None => return Err(bad("unexpected text after ']'")),
+        }
+    } else if text.matches(':').count() > 1 {
+        // A bare IPv6 address: no port.
+        (text, None)
+    } else {
+        match text.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (text, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("empty server name"));
+    }
+    if host
+        .chars()
+        .any(|c| c.is_whitespace() || c == '/' || c == '@')
+    {
+        return Err(bad("not a server name"));
+    }
+    let port = match port {
+        None => default_port,
+        Some(p) => match p.parse::<u16>() {
+            Ok(0) | Err(_) => return Err(bad("the port must be a number from 1 to 65535")),
+            Ok(p) => p,
+        },
+    };
+    Ok((host.to_owned(), port))
+}
+
+fn secret_from_env(var: &str) -> Result<Secret, UsageError> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
+        Ok(_) => Err(UsageError(format!(
+            "the environment variable {var} is empty"
+        ))),
+        Err(_) => Err(UsageError(format!(
+            "the environment variable {var} is not set"
+        ))),
+    }
+}
+
+fn language(arg: Option<&str>) -> Result<Lang, UsageError> {
+    match arg {
+        Some(tag) => Lang::from_tag(tag)
+            .ok_or_else(|| UsageError(format!("--lang {tag:?}: choose one of en, de, nb, pl"))),
+        None => Ok(["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find_map(|v| Lang::from_tag(&v))
+            .unwrap_or_default()),
+    }
+}
+
+/// Turns the flags into a request and the engine settings.
+pub fn request(
+    args: &CheckArgs,
+    stdin: &mut dyn BufRead,
+) -> Result<(DiagnosisRequest, EngineConfig), UsageError> {
+    let (imap_host, imap_port) = parse_endpoint(&args.imap, 993, "imap")?;
+    let (smtp_host, smtp_port) = parse_endpoint(&args.smtp, 587, "smtp")?;
+    let password = if let Some(var) = &args.password_env {
+        secret_from_env(var)?
+    } else if args.password_stdin {
+        let mut line = String::new();
+        stdin.read_line(&mut line).map_err(|e| {
+            UsageError(format!("cannot read the password from standard input: {e}"))
+        })?;
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            return Err(UsageError("no password on standard input".into()));
+        }
+        Secret::new(line)
+    } else {
+        return Err(UsageError(
+            "no password given: use --password-env VAR or --password-stdin".into(),
+        ));
+    };
+    let smtp_password = args
+        .smtp_password_env
+        .as_deref()
+        .map(secret_from_env)
+        .transpose()?;
+    let req = DiagnosisRequest {
+        email: args.email.trim().to_owned(),
+        password,
+        username: args.username.clone(),
+        imap: ServerSettings {
+            host: imap_host,
+            port: imap_port,
+            security: args.imap_security.into(),
+        },
+        smtp: ServerSettings {
+            host: smtp_host,
+            port: smtp_port,
+            security: args.smtp_security.into(),
+        },
+        smtp_username: args.smtp_username.clone(),
+        smtp_password,
+        allow_insecure_cert: args.allow_insecure_cert,
+        test_recipient: args.test_recipient.clone(),
+        send: !args.no_send,
+        roundtrip: args.roundtrip,
+        lang: language(args.lang.as_deref())?,
+        session_target: args.session_target,
+    };
+    let config = EngineConfig {
+        step_timeout: Duration::from_secs(args.timeout),
+        roundtrip_timeout: Duration::from_secs(args.timeout.max(30)),
+        ca_files: args.ca_file.clone(),
+        ..EngineConfig::default()
+    };
+    engine::validate(&req).map_err(|e| UsageError(e.to_string()))?;
+    Ok((req, config))
+}
+
+/// Runs `inbox-doctor check` and returns the exit status.
+pub async fn check(args: CheckArgs) -> u8 {
+    let stdin = std::io::stdin();
+    let (req, config) = match request(&args, &mut stdin.lock()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let lang = req.lang;
+    let live = !args.json;
+    let printer = tokio::spawn(async move {
+        let mut out = std::io::stdout();
+        while let Some(event) = rx.recv().await {
+            if live {
+                let _ = print_event(&mut out, &event, lang);
+            }
+        }
+    });
+    let result = engine::diagnose(&req, &config, tx).await;
+    let _ = printer.await;
+    match result {
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            EXIT_USAGE
+        }
+        Ok(report) => {
+            let mut out = std::io::stdout();
+            if args.json {
+                match serde_json::to_string_pretty(&report) {
+                    Ok(json) => {
+                        let _ = writeln!(out, "{json}");
+                    }
+                    Err(e) => {
+                        eprintln!("inbox-doctor: cannot encode the report: {e}");
+                        return EXIT_USAGE;
+                    }
+                }
+            } else {
+                let _ = print_summary(&mut out, &report, lang);
+            }
+            match report.outcome {
+                Outcome::Passed => EXIT_PASSED,
+                Outcome::Failed => EXIT_FAILED,
+            }
+        }
+    }
+}
+
+fn print_event(out: &mut dyn Write, event: &StepEvent, lang: Lang) -> std::io::Result<()> {
+    let color = std::io::stdout().is_terminal();
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    match event {
+        StepEvent::Started { .. } | StepEvent::Report(_) => Ok(()),
+        StepEvent::Finished(r) => {
+            let (mark, word) = match r.status {
+                StepStatus::Passed => (paint("32", "✓"), text::phrase(Phrase::Passed, lang)),
+                StepStatus::Failed => (paint("31", "✗"), text::phrase(Phrase::Failed, lang)),
+                _ => (paint("90", "–"), text::phrase(Phrase::Skipped, lang)),
+            };
+            let detail = match (&r.failure, &r.skipped_because) {
+                (Some(f), _) => {
+                    format!(" — {}: {}", f.title, text::cause_text(f.cause, lang).title)
+                }
+                (None, Some(why)) => format!(" ({why})"),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "{mark} {:<14} {:>6} ms  {} {word}{detail}",
+                r.step.code(),
+                r.elapsed_ms,
+                text::step_title(r.step, lang),
+            )
+        }
+        StepEvent::Warning(w) => writeln!(
+            out,
+            "{} {}: {}{}",
+            paint("33", "!"),
+            text::phrase(Phrase::Warning, lang),
+            text::cause_text(w.cause, lang).title,
+            w.detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn print_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
+    writeln!(out)?;
+    for failure in &report.failures {
+        let words = text::cause_text(failure.cause, lang);
+        writeln!(out, "{} [{}]", failure.title, failure.category.code())?;
+        writeln!(out, "  {} [{}]", words.title, failure.cause.code())?;
+        writeln!(out, "  {}", failure.explanation)?;
+        if let Some(reply) = &failure.server_reply {
+            writeln!(out, "  {}: {reply}", text::phrase(Phrase::ServerSaid, lang))?;
+        }
+        if let Some(detail) = &failure.detail {
+            writeln!(out, "  {}: {detail}", text::phrase(Phrase::Detail, lang))?;
+        }
+        writeln!(out, "  {}:", text::phrase(Phrase::WhatToDo, lang))?;
+        for (i, step) in failure.remediation.iter().enumerate() {
+            writeln!(out, "   {}. {step}", i + 1)?;
+        }
+        writeln!(out)?;
+    }
+    if report.outcome == Outcome::Passed {
+        writeln!(out, "{}", text::phrase(Phrase::AllPassed, lang))?;
+    }
+    for s in &report.source_addresses {
+        writeln!(out, "{:?}: {} → {}", s.side, s.local, s.remote)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        assert_eq!(
+            parse_endpoint("mail.example.com:143", 993, "imap").unwrap(),
+            ("mail.example.com".into(), 143)
+        );
+        assert_eq!(
+            parse_endpoint("mail.example.com", 993, "imap").unwrap(),
+            ("mail.example.com".into(), 993)
+        );
+        assert_eq!(
+            parse_endpoint("[::1]:465", 587, "smtp").unwrap(),
+            ("::1".into(), 465)
+        );
+        assert_eq!(
+            parse_endpoint("::1", 587, "smtp").unwrap(),
+            ("::1".into(), 587)
+        );
+        for bad in [
+            "",
+            "host:0",
+            "host:70000",
+            "host:abc",
+            "[::1",
+            "a b:1",
+            ":993",
+        ] {
+            assert!(parse_endpoint(bad, 993, "imap").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Inbox Doctor's engine: performs the real IMAP and SMTP sessions of the inbox connection flow
+//! and reports, step by step, what happened and why.
+//!
+//! Read in this order: [`engine`] (the flow: steps, branches, the report), [`probe`] (the only
+//! code that opens sockets: TCP, TLS inspection, IMAP, SMTP), [`transcript`] (what was said,
+//! redacted), [`message`] (the test email), [`cli`] (the `inbox-doctor` command).
+//! The wire types and the failure taxonomy live in `inbox_doctor_errors`.
+
+pub mod cli;
+pub mod engine;
+pub mod message;
+pub mod probe;
+pub mod transcript;
+
+pub use engine::{diagnose, EngineConfig, RequestError};

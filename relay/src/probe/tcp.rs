@@ -1,0 +1,123 @@
+//! Name resolution and TCP connect, with "refused" (closed) kept apart from "no answer"
+//! (filtered).
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+
+use inbox_doctor_errors::Observation;
+use tokio::net::{TcpSocket, TcpStream};
+use tokio::time::Instant;
+
+use super::Failed;
+
+/// Resolves `host` (a name or an IP literal) to addresses, before `deadline`.
+pub async fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, Failed> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    match tokio::time::timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
+        Err(_) => Err(Failed::new(Observation::DnsFailed).detail("the DNS lookup timed out")),
+        Ok(Err(e)) => Err(Failed::new(dns_observation(&e)).detail(e.to_string())),
+        Ok(Ok(addrs)) => {
+            let mut addrs: Vec<SocketAddr> = addrs.collect();
+            addrs.dedup();
+            if addrs.is_empty() {
+                Err(Failed::new(Observation::DnsNotFound).detail("no addresses"))
+            } else {
+                Ok(addrs)
+            }
+        }
+    }
+}
+
+/// getaddrinfo's errors reach us as text only; these are glibc's and musl's wordings of
+/// "this name does not exist" (EAI_NONAME, EAI_NODATA).
+fn dns_observation(e: &io::Error) -> Observation<String> {
+    let text = e.to_string().to_ascii_lowercase();
+    let not_found = [
+        "name or service not known",
+        "no address associated with hostname",
+        "nodename nor servname provided",
+        "name does not resolve",
+        "no such host",
+    ];
+    if not_found.iter().any(|n| text.contains(n)) {
+        Observation::DnsNotFound
+    } else {
+        Observation::DnsFailed
+    }
+}
+
+/// A connected stream and both ends of it.
+pub struct Connected {
+    pub stream: TcpStream,
+    pub local: SocketAddr,
+    pub peer: SocketAddr,
+}
+
+/// Connects to the first address that accepts, trying each in turn before `deadline`.
+/// `source` pins the local address (for operators with static egress addresses).
+pub async fn connect(
+    addrs: &[SocketAddr],
+    source: Option<IpAddr>,
+    deadline: Instant,
+) -> Result<Connected, Failed> {
+    let mut last = Failed::new(Observation::ConnectTimedOut);
+    for (i, &addr) in addrs.iter().enumerate() {
+        // Leave the later addresses a share of the time.
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let share = remaining / (addrs.len() - i) as u32;
+        let attempt_deadline = Instant::now() + share;
+        match connect_one(addr, source, attempt_deadline).await {
+            Ok(c) => return Ok(c),
+            Err(f) => last = f,
+        }
+    }
+    Err(last)
+}
+
+async fn connect_one(
+    addr: SocketAddr,
+    source: Option<IpAddr>,
+    deadline: Instant,
+) -> Result<Connected, Failed> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4(),
+        SocketAddr::V6(_) => TcpSocket::new_v6(),
+    }
+    .map_err(|e| Failed::new(Observation::Unreachable).detail(format!("socket: {e}")))?;
+    if let Some(ip) = source.filter(|ip| ip.is_ipv4() == addr.is_ipv4()) {
+        socket
+            .bind(SocketAddr::new(ip, 0))
+            .map_err(|e| Failed::new(Observation::Unreachable).detail(format!("bind {ip}: {e}")))?;
+    }
+    let stream = match tokio::time::timeout_at(deadline, socket.connect(addr)).await {
+        Err(_) => {
+            return Err(
+                Failed::new(Observation::ConnectTimedOut).detail(format!("no answer from {addr}"))
+            )
+        }
+        Ok(Err(e)) => {
+            let observation = match e.kind() {
+                io::ErrorKind::ConnectionRefused => Observation::ConnectRefused,
+                io::ErrorKind::TimedOut => Observation::ConnectTimedOut,
+                io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+                    Observation::Unreachable
+                }
+                _ => Observation::Unreachable,
+            };
+            return Err(Failed::new(observation).detail(format!("{addr}: {e}")));
+        }
+        Ok(Ok(s)) => s,
+    };
+    let _ = stream.set_nodelay(true);
+    let local = stream
+        .local_addr()
+        .map_err(|e| Failed::new(Observation::Closed).detail(e.to_string()))?;
+    Ok(Connected {
+        stream,
+        local,
+        peer: addr,
+    })
+}

@@ -1,0 +1,127 @@
+//! The session transcript: every line each side sent, with credentials redacted twice — once by
+//! the code that sends them (it records a redacted rendering) and once here, as a safety net
+//! that replaces any remaining occurrence of a secret.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use base64::Engine as _;
+use inbox_doctor_errors::{Direction, Secret, Side, TranscriptLine};
+
+/// What stands where a credential was.
+pub const REDACTED: &str = "[redacted]";
+
+/// Bounds memory when a hostile server talks forever.
+const MAX_LINES: usize = 4000;
+const MAX_LINE_CHARS: usize = 2000;
+
+#[derive(Clone)]
+pub struct Transcript {
+    inner: Arc<Mutex<Inner>>,
+}
+
+struct Inner {
+    start: Instant,
+    lines: Vec<TranscriptLine>,
+    /// Every spelling of every secret that must never appear: raw, base64, IMAP-quoted.
+    forbidden: Vec<String>,
+    dropped: usize,
+}
+
+impl Transcript {
+    pub fn new(start: Instant, secrets: &[&Secret]) -> Transcript {
+        let mut forbidden = Vec::new();
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            let raw = secret.expose();
+            forbidden.push(raw.to_owned());
+            forbidden.push(base64::engine::general_purpose::STANDARD.encode(raw));
+            let quoted = raw.replace('\\', "\\\\").replace('"', "\\\"");
+            if quoted != raw {
+                forbidden.push(quoted);
+            }
+        }
+        // Longest first, so a secret containing another is replaced whole.
+        forbidden.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        forbidden.dedup();
+        Transcript {
+            inner: Arc::new(Mutex::new(Inner {
+                start,
+                lines: Vec::new(),
+                forbidden,
+                dropped: 0,
+            })),
+        }
+    }
+
+    pub fn record(&self, side: Side, dir: Direction, text: &str) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.lines.len() >= MAX_LINES {
+            inner.dropped += 1;
+            return;
+        }
+        let mut text: String = if text.chars().count() > MAX_LINE_CHARS {
+            let cut: String = text.chars().take(MAX_LINE_CHARS).collect();
+            format!(
+                "{cut}… [{} more characters]",
+                text.chars().count() - MAX_LINE_CHARS
+            )
+        } else {
+            text.to_owned()
+        };
+        for secret in &inner.forbidden {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), REDACTED);
+            }
+        }
+        let at_ms = inner.start.elapsed().as_millis() as u64;
+        inner.lines.push(TranscriptLine {
+            side,
+            at_ms,
+            dir,
+            text,
+        });
+    }
+
+    pub fn lines(&self) -> Vec<TranscriptLine> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut lines = inner.lines.clone();
+        if inner.dropped > 0 {
+            lines.push(TranscriptLine {
+                side: Side::Imap,
+                at_ms: inner.start.elapsed().as_millis() as u64,
+                dir: Direction::Event,
+                text: format!("{} further lines not kept", inner.dropped),
+            });
+        }
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_replaced_in_every_spelling() {
+        let pw = Secret::new("p\"w\\1");
+        let t = Transcript::new(Instant::now(), &[&pw]);
+        t.record(
+            Side::Imap,
+            Direction::Client,
+            "a LOGIN \"u\" \"p\\\"w\\\\1\"",
+        );
+        t.record(
+            Side::Smtp,
+            Direction::Client,
+            &format!(
+                "AUTH LOGIN {}",
+                base64::engine::general_purpose::STANDARD.encode("p\"w\\1")
+            ),
+        );
+        t.record(Side::Smtp, Direction::Client, "p\"w\\1");
+        for line in t.lines() {
+            assert!(line.text.contains(REDACTED), "{}", line.text);
+            assert!(!line.text.contains("p\"w"), "{}", line.text);
+        }
+    }
+}
