@@ -1,1 +1,14 @@
+//! The test harness: real Dovecot and Postfix started from a temp dir on free loopback ports,
+//! certificates for every verdict, and helpers to run `inbox-doctor check`.
+//!
+//! Nothing is skipped when a server binary is missing: [`Harness::start`] panics with the
+//! command that installs it.
 
+pub mod certs;
+pub mod cli;
+pub mod mail;
+pub mod net;
+pub mod scripted;
+
+pub use cli::{check, CheckRun};
+pub use mail::{Harness, EMAIL, PASSWORD};

@@ -1,0 +1,58 @@
+//! Loopback helpers: free ports, a closed port, and a port that never answers.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+/// A port nothing listens on right now (on every 127.0.0.x the harness uses).
+pub fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    l.local_addr().expect("local addr").port()
+}
+
+/// Waits until something accepts on `addr`.
+pub fn wait_for(addr: SocketAddr, what: &str, log: &std::path::Path) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = std::fs::read_to_string(log).unwrap_or_default();
+    panic!("{what} did not start listening on {addr} within 10 s; its log:\n{log}");
+}
+
+/// A listener whose accept queue is full and never drained: connects to it get no answer,
+/// as from a port a firewall silently drops.
+pub struct BlackHole {
+    pub addr: SocketAddr,
+    _listener: tokio::net::TcpListener,
+    _fillers: Vec<TcpStream>,
+}
+
+impl BlackHole {
+    pub async fn new() -> BlackHole {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+        let listener = socket.listen(0).expect("listen");
+        let addr = listener.local_addr().expect("addr");
+        let mut fillers = Vec::new();
+        for _ in 0..8 {
+            let a = addr;
+            match tokio::task::spawn_blocking(move || {
+                TcpStream::connect_timeout(&a, Duration::from_millis(300))
+            })
+            .await
+            .expect("join")
+            {
+                Ok(s) => fillers.push(s),
+                Err(_) => break,
+            }
+        }
+        BlackHole {
+            addr,
+            _listener: listener,
+            _fillers: fillers,
+        }
+    }
+}
