@@ -638,8 +638,13 @@ async fn imap_branch(
         }
     }
 
-    if !roundtrip_wanted {
-        skip_roundtrip(&run, "the test email is not sent");
+    if !roundtrip_wanted || !run.req.test_recipient().eq_ignore_ascii_case(&run.req.email) {
+        let why = if run.req.send {
+            "the test email goes to another mailbox"
+        } else {
+            "the test email is not sent"
+        };
+        skip_roundtrip(&run, why);
         session.logout().await;
         return;
     }
@@ -649,18 +654,19 @@ async fn imap_branch(
         return;
     };
     let t = run.begin(StepId::Roundtrip);
-    let deadline = Instant::now() + run.config.roundtrip_timeout;
-    session.conn_mut().set_deadline(deadline);
+    let give_up_at = Instant::now() + run.config.roundtrip_timeout;
     let mut delivery = Delivery {
         message_id: sent.message_id.clone(),
         recipient: run.req.test_recipient().to_owned(),
         delivered_after_ms: None,
     };
     let outcome = loop {
+        // Each search has a step's deadline; the waiting has the round trip's.
+        session.conn_mut().set_deadline(run.deadline());
         match session.has_message(&sent.message_id).await {
             Err(f) => break Err(f),
             Ok(true) => break Ok(sent.accepted_at.elapsed()),
-            Ok(false) if Instant::now() + Duration::from_millis(100) >= deadline => {
+            Ok(false) if Instant::now() >= give_up_at => {
                 break Err(Failed::new(Observation::NotDelivered).detail(format!(
                     "not in the INBOX after {} s",
                     run.config.roundtrip_timeout.as_secs()
@@ -735,6 +741,7 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
         match session.greeting().await {
             Ok(g) => evidence.push(Fact::new("greeting", g.line)),
             Err(f) => {
+                let f = explain_silence(run, Side::Imap, addrs, f).await;
                 give_up(t, f, evidence);
                 return None;
             }
@@ -747,11 +754,7 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
         Link::Greeted(s) if mode == Security::Plain => {
             run.skip(StepId::ImapTls, "plain connection requested");
             run.warn(Cause::PlaintextSession, StepId::ImapTls, None);
-            let auth_offered = s.capabilities.as_ref().is_some_and(|c| {
-                c.iter()
-                    .any(|x| x.to_ascii_uppercase().starts_with("AUTH="))
-            });
-            if auth_offered && !s.login_disabled() {
+            if imap_auth_in_clear(&s) {
                 run.warn(Cause::AuthOfferedBeforeTls, StepId::ImapTls, None);
             }
             s
@@ -762,6 +765,13 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
             let io = match link {
                 Link::Raw(conn) => conn.into_io().map_err(|e| Failed::io(e, implicit)),
                 Link::Greeted(mut s) => {
+                    if imap_auth_in_clear(&s) {
+                        run.warn(
+                            Cause::AuthOfferedBeforeTls,
+                            StepId::ImapTls,
+                            Some("before STARTTLS".into()),
+                        );
+                    }
                     s.conn_mut().set_deadline(deadline);
                     s.starttls().await
                 }
@@ -811,6 +821,14 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
             None
         }
     }
+}
+
+/// Whether a plaintext IMAP session advertises password login.
+fn imap_auth_in_clear(s: &ImapSession) -> bool {
+    let offered = s.capabilities.as_ref().is_some_and(|c| {
+        c.iter().any(|x| x.to_ascii_uppercase().starts_with("AUTH="))
+    });
+    offered && !s.login_disabled()
 }
 
 /// Performs the handshake, records the TLS report, and names a server that only speaks legacy
@@ -917,6 +935,37 @@ fn tls_evidence(run: &Run, side: Side) -> Vec<Fact> {
         facts.push(Fact::new("subject", leaf.subject.clone()));
     }
     facts
+}
+
+/// A plaintext session that got no greeting: if the port answers a TLS hello, it expects
+/// implicit TLS, and the failure says so instead of "timed out".
+async fn explain_silence(run: &Run, side: Side, addrs: &[SocketAddr], failed: Failed) -> Failed {
+    let Observation::ReplyTimedOut {
+        awaiting_greeting: true,
+        implicit_tls_port: false,
+    } = failed.observation
+    else {
+        return failed;
+    };
+    let deadline = Instant::now() + run.config.step_timeout.min(Duration::from_secs(5));
+    let host = match side {
+        Side::Imap => &run.req.imap.host,
+        Side::Smtp => &run.req.smtp.host,
+    };
+    let Ok(c) = tcp::connect(addrs, run.source_for(addrs), deadline).await else {
+        return failed;
+    };
+    if tls::speaks_tls(Box::new(c.stream), host, &run.trust, deadline).await {
+        Failed {
+            observation: Observation::ReplyTimedOut {
+                awaiting_greeting: true,
+                implicit_tls_port: true,
+            },
+            detail: failed.detail,
+        }
+    } else {
+        failed
+    }
 }
 
 /// A second connection, brought to the point where a TLS ClientHello is due. Its transcript
@@ -1081,6 +1130,7 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
         match session.greeting().await {
             Ok(g) => evidence.push(Fact::new("greeting", g.text())),
             Err(f) => {
+                let f = explain_silence(run, Side::Smtp, addrs, f).await;
                 give_up(t, f, evidence);
                 return None;
             }

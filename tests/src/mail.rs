@@ -298,7 +298,7 @@ fn write_dovecot(
              local 127.0.0.3 {{\n  {}\n}}\n\
              local 127.0.0.4 {{\n  {}\n}}\n\
              local 127.0.0.6 {{\n  {}\n}}\n\
-             local 127.0.0.5 {{\n  protocol imap {{\n    mail_max_userip_connections = 3\n  }}\n}}\n",
+             local 127.0.0.5 {{\n  login_trusted_networks = 127.0.0.0/8\n  protocol imap {{\n    mail_max_userip_connections = 3\n  }}\n}}\n",
             cert(&certs.good),
             cert(&certs.self_signed),
             cert(&certs.expired),

@@ -178,7 +178,7 @@ fn imap_reply(command: ImapCommand, text: &str) -> Cause {
         &[
             "[privacyrequired]",
             "plaintext authentication disallowed",
-            "[logindisabled]",
+            "logindisabled",
             "starttls required",
         ],
     ) {
@@ -215,6 +215,12 @@ fn imap_reply(command: ImapCommand, text: &str) -> Cause {
     }
     if has(text, &["authenticated but not connected"]) {
         return Cause::MailboxUnavailable;
+    }
+    // After login, a refusal of LIST or SELECT is about the mailbox, whatever code it carries.
+    match command {
+        ImapCommand::List => return Cause::MailboxListFailed,
+        ImapCommand::Select => return Cause::InboxNotSelectable,
+        _ => {}
     }
     if has(
         text,

@@ -250,10 +250,10 @@ impl ImapSession {
         let use_plain =
             self.login_disabled() || !quotable(username) || !quotable(password.expose());
         if use_plain && self.login_disabled() && !self.has_capability("AUTH=PLAIN") {
-            return Err(Failed::imap(
-                ImapCommand::Login,
-                "LOGINDISABLED (the server refuses password login on this connection)",
-            ));
+            // The server's own advertisement is the evidence.
+            let caps = self.capabilities.clone().unwrap_or_default().join(" ");
+            return Err(Failed::imap(ImapCommand::Login, format!("* CAPABILITY {caps}"))
+                .detail("the server advertises LOGINDISABLED and no AUTH=PLAIN on this connection"));
         }
         if use_plain {
             let blob = base64::engine::general_purpose::STANDARD

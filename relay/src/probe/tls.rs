@@ -482,6 +482,13 @@ pub async fn legacy_version(mut io: BoxIo, host: &str, deadline: Instant) -> Opt
         .flatten()
 }
 
+/// Whether the server answers a TLS handshake with a certificate: used when a plaintext
+/// session got no greeting, to tell "this port expects implicit TLS".
+pub async fn speaks_tls(io: BoxIo, host: &str, trust: &TlsTrust, deadline: Instant) -> bool {
+    let hs = handshake(io, host, Security::Tls, trust, deadline).await;
+    hs.outcome.is_ok() || hs.report.verdict != CertVerdict::NotChecked
+}
+
 fn legacy_client_hello(host: &str) -> Vec<u8> {
     let mut body = vec![0x03, 0x02]; // highest version offered: TLS 1.1
     let mut random = [0u8; 32];
