@@ -1,1 +1,75 @@
-fn main() {}
+//! How close a diagnosis gets to the protocol's floor over a slow link.
+//!
+//! Real Dovecot and Postfix behind a delaying proxy of our own (RTT 50 ms by default, or
+//! `IDR_BENCH_RTT_MS`). The floor is the longer branch's round trips: SMTP submission with
+//! STARTTLS — TCP connect 1, greeting ½, EHLO 1, STARTTLS 1, TLS 1.3 handshake 1, EHLO 1,
+//! AUTH 1, pipelined MAIL/RCPT/DATA 1, message 1 — 8.5 R, while IMAPS login and validation
+//! (connect 1, TLS 1, greeting 1, LOGIN 1, LIST+EXAMINE 1, the session check beside it) runs
+//! next to it. The goal is at most 1.15 × the floor; a client that does the five steps one
+//! after another needs about 20 R.
+//!
+//! Run: `cargo bench -p inbox-doctor-tests --bench round_trips`
+
+use std::time::Duration;
+
+use inbox_doctor::{diagnose, EngineConfig};
+use inbox_doctor_errors::{DiagnosisRequest, Lang, Outcome, Secret, Security, ServerSettings};
+use inbox_doctor_tests::delay::DelayProxy;
+use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
+
+const FLOOR_ROUND_TRIPS: f64 = 8.5;
+const GOAL: f64 = 1.15;
+
+fn main() {
+    let rtt_ms: u64 = std::env::var("IDR_BENCH_RTT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let runs: usize = std::env::var("IDR_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
+    let rtt = Duration::from_millis(rtt_ms);
+    let h = Harness::start();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let at = |p: u16| std::net::SocketAddr::from(([127, 0, 0, 1], p));
+        let imap = DelayProxy::start(at(h.dovecot.imaps), rtt).await;
+        let smtp = DelayProxy::start(at(h.dovecot.submission), rtt).await;
+        let req = DiagnosisRequest {
+            email: EMAIL.into(),
+            password: Secret::new(PASSWORD),
+            username: None,
+            imap: ServerSettings { host: "127.0.0.1".into(), port: imap.addr.port(), security: Security::Tls },
+            smtp: ServerSettings { host: "127.0.0.1".into(), port: smtp.addr.port(), security: Security::Starttls },
+            smtp_username: None,
+            smtp_password: None,
+            allow_insecure_cert: false,
+            test_recipient: None,
+            send: true,
+            roundtrip: false,
+            lang: Lang::En,
+            session_target: 5,
+        };
+        let config = EngineConfig {
+            ca_files: vec![h.ca().to_owned()],
+            ..EngineConfig::default()
+        };
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+            let start = std::time::Instant::now();
+            let report = diagnose(&req, &config, tx).await.expect("request");
+            let elapsed = start.elapsed();
+            assert_eq!(report.outcome, Outcome::Passed, "{:?}", report.failure);
+            times.push(elapsed.as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let median = times[times.len() / 2];
+        let floor = FLOOR_ROUND_TRIPS * rtt_ms as f64;
+        let ratio = median / floor;
+        println!("RTT {rtt_ms} ms, {runs} runs: median {median:.0} ms, min {:.0} ms, max {:.0} ms", times[0], times[times.len() - 1]);
+        println!("floor {FLOOR_ROUND_TRIPS} R = {floor:.0} ms; median = {:.2} R = {ratio:.3} × floor (goal ≤ {GOAL})", median / rtt_ms as f64);
+        println!("{}", if ratio <= GOAL { "within the goal" } else { "OVER the goal" });
+    });
+}

@@ -5,6 +5,7 @@
 //! command that installs it.
 
 pub mod certs;
+pub mod delay;
 pub mod cli;
 pub mod mail;
 pub mod net;

@@ -176,3 +176,41 @@ impl Cause {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_and_round_trips() {
+        let doc = include_str!("../../../docs/causes.md");
+        for &c in Cause::ALL {
+            assert!(doc.contains(&format!("`{}`", c.code())), "docs/causes.md lacks {c}");
+            assert_eq!(Cause::from_code(c.code()), Some(c));
+        }
+        for &c in Category::ALL {
+            assert!(doc.contains(&format!("`{}`", c.code())), "docs/causes.md lacks {c}");
+            assert_eq!(Category::from_code(c.code()), Some(c));
+        }
+    }
+
+    #[test]
+    fn the_category_follows_the_side() {
+        assert_eq!(
+            Cause::ConnectionRefused.category_at(StepId::ImapConnect),
+            Category::ImapSettingsIncorrect
+        );
+        assert_eq!(
+            Cause::ConnectionRefused.category_at(StepId::SmtpConnect),
+            Category::SmtpSettingsIncorrect
+        );
+        assert_eq!(
+            Cause::TooManyConnections.category_at(StepId::ImapLogin),
+            Category::ImapAuthenticationError
+        );
+        assert_eq!(
+            Cause::InvalidCredentials.category_at(StepId::SmtpLogin),
+            Category::Unauthorized
+        );
+    }
+}

@@ -1,0 +1,45 @@
+# Installs what the project needs when it is missing. Sourced by scripts/test and scripts/run.
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || {
+    echo "cargo is missing: install Rust with rustup (https://rustup.rs), then run this again" >&2
+    exit 1
+  }
+}
+
+# Dovecot and Postfix for the tests (the harness starts them itself, from a temp dir).
+ensure_mail_servers() {
+  local missing=()
+  [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+  dpkg -s dovecot-submissiond >/dev/null 2>&1 || missing+=(dovecot-submissiond)
+  dpkg -s dovecot-lmtpd >/dev/null 2>&1 || missing+=(dovecot-lmtpd)
+  [ -x /usr/lib/postfix/sbin/master ] || missing+=(postfix)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    echo 'postfix postfix/main_mailer_type select No configuration' | as_root debconf-set-selections
+    apt_install "${missing[@]}"
+  fi
+}
+
+ensure_wasm_target() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+}
+
+ensure_nextest() {
+  cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
+}
