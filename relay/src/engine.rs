@@ -638,7 +638,12 @@ async fn imap_branch(
         }
     }
 
-    if !roundtrip_wanted || !run.req.test_recipient().eq_ignore_ascii_case(&run.req.email) {
+    if !roundtrip_wanted
+        || !run
+            .req
+            .test_recipient()
+            .eq_ignore_ascii_case(&run.req.email)
+    {
         let why = if run.req.send {
             "the test email goes to another mailbox"
         } else {
@@ -826,7 +831,8 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
 /// Whether a plaintext IMAP session advertises password login.
 fn imap_auth_in_clear(s: &ImapSession) -> bool {
     let offered = s.capabilities.as_ref().is_some_and(|c| {
-        c.iter().any(|x| x.to_ascii_uppercase().starts_with("AUTH="))
+        c.iter()
+            .any(|x| x.to_ascii_uppercase().starts_with("AUTH="))
     });
     offered && !s.login_disabled()
 }

@@ -5,8 +5,8 @@
 //! command that installs it.
 
 pub mod certs;
-pub mod delay;
 pub mod cli;
+pub mod delay;
 pub mod mail;
 pub mod net;
 pub mod scripted;

@@ -14,10 +14,19 @@ fn at(ip: &str, port: u16) -> String {
 /// Arguments for the good mailbox: IMAPS on `imap_ip`, submission with STARTTLS.
 fn good_args(h: &Harness, imap_ip: &str) -> Vec<String> {
     [
-        "--email", EMAIL,
-        "--imap", &at(imap_ip, h.dovecot.imaps), "--imap-security", "tls",
-        "--smtp", &at("127.0.0.1", h.dovecot.submission), "--smtp-security", "starttls",
-        "--ca-file", h.ca(), "--json",
+        "--email",
+        EMAIL,
+        "--imap",
+        &at(imap_ip, h.dovecot.imaps),
+        "--imap-security",
+        "tls",
+        "--smtp",
+        &at("127.0.0.1", h.dovecot.submission),
+        "--smtp-security",
+        "starttls",
+        "--ca-file",
+        h.ca(),
+        "--json",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -56,44 +65,81 @@ fn expect_failure(run: &CheckRun, category: &str, cause: &str) {
 #[test]
 fn a_good_mailbox_passes_every_step_and_the_test_email_arrives() {
     let h = Harness::start();
-    let r = run(&with(good_args(&h, "127.0.0.1"), &["--roundtrip"]), PASSWORD);
+    let r = run(
+        &with(good_args(&h, "127.0.0.1"), &["--roundtrip"]),
+        PASSWORD,
+    );
     assert_eq!(r.status, 0, "{}\n{}\n{}", r.stdout, r.stderr, h.logs());
     let report = r.report();
     assert_eq!(report["outcome"], "passed");
     assert!(report["failure"].is_null());
     for step in [
-        "resolve", "imap.connect", "imap.tls", "imap.login", "imap.validate", "smtp.connect",
-        "smtp.tls", "smtp.login", "smtp.send", "roundtrip",
+        "resolve",
+        "imap.connect",
+        "imap.tls",
+        "imap.login",
+        "imap.validate",
+        "smtp.connect",
+        "smtp.tls",
+        "smtp.login",
+        "smtp.send",
+        "roundtrip",
     ] {
         assert_eq!(r.step_status(step), "passed", "{step}: {}", r.stdout);
     }
     let imap_tls = &report["tls"]["imap"];
     assert_eq!(imap_tls["verdict"], "trusted");
     assert_eq!(imap_tls["version"], "TLSv1.3");
-    assert!(imap_tls["cipher_suite"].as_str().unwrap().starts_with("TLS13_"));
+    assert!(imap_tls["cipher_suite"]
+        .as_str()
+        .unwrap()
+        .starts_with("TLS13_"));
     let leaf = &imap_tls["chain"][0];
     assert!(leaf["subject"].as_str().unwrap().contains("localhost"));
-    assert!(leaf["issuer"].as_str().unwrap().contains("Inbox Doctor Test CA"));
-    assert!(leaf["sans"].as_array().unwrap().iter().any(|s| s == "127.0.0.1"));
+    assert!(leaf["issuer"]
+        .as_str()
+        .unwrap()
+        .contains("Inbox Doctor Test CA"));
+    assert!(leaf["sans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "127.0.0.1"));
     assert_eq!(leaf["key"], "EC P-256");
     assert_eq!(report["tls"]["smtp"]["mode"], "starttls");
     let v = &report["validation"];
     assert_eq!(v["sent_folder"], "Sent");
     assert_eq!(v["sent_found_by"], "special_use");
     assert_eq!(v["inbox_selectable"], true);
-    assert!(v["capabilities"].as_array().unwrap().iter().any(|c| c == "IDLE"));
+    assert!(v["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "IDLE"));
     assert_eq!(v["sessions"]["allowed"], 5);
     assert_eq!(v["sessions"]["target"], 5);
     let delivery = &report["delivery"];
-    assert!(delivery["message_id"].as_str().unwrap().starts_with("<inbox-doctor."));
+    assert!(delivery["message_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("<inbox-doctor."));
     assert!(delivery["delivered_after_ms"].as_u64().is_some());
     let sources = report["source_addresses"].as_array().unwrap();
     assert_eq!(sources.len(), 2);
-    assert!(sources.iter().all(|s| s["local"].as_str().unwrap().starts_with("127.0.0.1:")));
+    assert!(sources
+        .iter()
+        .all(|s| s["local"].as_str().unwrap().starts_with("127.0.0.1:")));
     let transcript = report["transcript"].as_array().unwrap();
-    assert!(transcript.iter().any(|l| l["text"].as_str().unwrap().contains("LOGIN \"alice@inbox-doctor.test\" [redacted]")));
-    assert!(transcript.iter().any(|l| l["text"] == "AUTH PLAIN [redacted]"));
-    assert!(transcript.iter().any(|l| l["side"] == "smtp" && l["dir"] == "server"));
+    assert!(transcript.iter().any(|l| l["text"]
+        .as_str()
+        .unwrap()
+        .contains("LOGIN \"alice@inbox-doctor.test\" [redacted]")));
+    assert!(transcript
+        .iter()
+        .any(|l| l["text"] == "AUTH PLAIN [redacted]"));
+    assert!(transcript
+        .iter()
+        .any(|l| l["side"] == "smtp" && l["dir"] == "server"));
 }
 
 #[test]
@@ -110,7 +156,12 @@ fn starttls_for_imap_and_implicit_tls_for_smtp() {
     assert_eq!(r.report()["tls"]["smtp"]["mode"], "tls");
     assert_eq!(r.report()["tls"]["smtp"]["verdict"], "trusted");
     // Dovecot on loopback offers AUTH=PLAIN before STARTTLS: worth a warning, not a failure.
-    assert!(r.warning_causes().contains(&"auth_offered_before_tls".to_owned()), "{:?}", r.warning_causes());
+    assert!(
+        r.warning_causes()
+            .contains(&"auth_offered_before_tls".to_owned()),
+        "{:?}",
+        r.warning_causes()
+    );
 }
 
 #[test]
@@ -120,7 +171,10 @@ fn a_wrong_password_is_unauthorized_with_the_servers_words() {
     expect_failure(&r, "unauthorized", "invalid_credentials");
     let failure = &r.report()["failure"];
     assert_eq!(failure["step"], "imap.login");
-    assert!(failure["server_reply"].as_str().unwrap().contains("[AUTHENTICATIONFAILED]"));
+    assert!(failure["server_reply"]
+        .as_str()
+        .unwrap()
+        .contains("[AUTHENTICATIONFAILED]"));
     assert!(!failure["remediation"].as_array().unwrap().is_empty());
     // The SMTP branch ran too, and failed the same way.
     let smtp = r.report()["failures"]
@@ -131,7 +185,10 @@ fn a_wrong_password_is_unauthorized_with_the_servers_words() {
         .expect("an SMTP failure")
         .clone();
     assert_eq!(smtp["category"], "unauthorized");
-    assert!(smtp["server_reply"].as_str().unwrap().starts_with("535 5.7.8"));
+    assert!(smtp["server_reply"]
+        .as_str()
+        .unwrap()
+        .starts_with("535 5.7.8"));
     assert_eq!(r.step_status("imap.validate"), "skipped");
     assert_eq!(r.step_status("smtp.send"), "skipped");
 }
@@ -148,7 +205,10 @@ fn cert_case(ip: &str, with_ca: bool, cause: &str, verdict: &str) {
     assert_eq!(r.report()["failure"]["step"], "imap.tls");
     let tls = &r.report()["tls"]["imap"];
     assert_eq!(tls["verdict"], verdict);
-    assert!(!tls["chain"].as_array().unwrap().is_empty(), "the chain is reported");
+    assert!(
+        !tls["chain"].as_array().unwrap().is_empty(),
+        "the chain is reported"
+    );
     assert!(tls["verdict_detail"].as_str().is_some());
 }
 
@@ -164,22 +224,37 @@ fn an_expired_certificate_is_named() {
 
 #[test]
 fn a_certificate_for_another_name_is_named() {
-    cert_case("127.0.0.4", true, "certificate_name_mismatch", "name_mismatch");
+    cert_case(
+        "127.0.0.4",
+        true,
+        "certificate_name_mismatch",
+        "name_mismatch",
+    );
 }
 
 #[test]
 fn a_certificate_from_an_unknown_authority_is_named() {
-    cert_case("127.0.0.1", false, "certificate_unknown_issuer", "unknown_issuer");
+    cert_case(
+        "127.0.0.1",
+        false,
+        "certificate_unknown_issuer",
+        "unknown_issuer",
+    );
 }
 
 #[test]
 fn allow_insecure_cert_goes_on_and_still_reports_the_certificate() {
     let h = Harness::start();
-    let r = run(&with(good_args(&h, "127.0.0.2"), &["--allow-insecure-cert"]), PASSWORD);
+    let r = run(
+        &with(good_args(&h, "127.0.0.2"), &["--allow-insecure-cert"]),
+        PASSWORD,
+    );
     assert_eq!(r.status, 0, "{}", r.stdout);
     assert_eq!(r.report()["tls"]["imap"]["verdict"], "self_signed");
     assert_eq!(r.report()["tls"]["imap"]["insecure_allowed"], true);
-    assert!(r.warning_causes().contains(&"certificate_self_signed".to_owned()));
+    assert!(r
+        .warning_causes()
+        .contains(&"certificate_self_signed".to_owned()));
 }
 
 #[test]
@@ -187,7 +262,12 @@ fn a_certificate_expiring_soon_is_a_warning() {
     let h = Harness::start();
     let r = run(&good_args(&h, "127.0.0.6"), PASSWORD);
     assert_eq!(r.status, 0, "{}", r.stdout);
-    assert!(r.warning_causes().contains(&"certificate_expiring_soon".to_owned()), "{:?}", r.warning_causes());
+    assert!(
+        r.warning_causes()
+            .contains(&"certificate_expiring_soon".to_owned()),
+        "{:?}",
+        r.warning_causes()
+    );
 }
 
 #[test]
@@ -209,14 +289,20 @@ async fn a_port_that_never_answers_is_named_apart_from_a_closed_one() {
     let hole = BlackHole::new().await;
     let args = set(good_args(&h, "127.0.0.1"), "--imap", &hole.addr.to_string());
     let args = with(args, &["--timeout", "2", "--no-send"]);
-    let r = tokio::task::spawn_blocking(move || run(&args, PASSWORD)).await.unwrap();
+    let r = tokio::task::spawn_blocking(move || run(&args, PASSWORD))
+        .await
+        .unwrap();
     expect_failure(&r, "imap_settings_incorrect", "no_answer");
 }
 
 #[test]
 fn a_name_that_does_not_exist_is_named() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--imap", "no-such-host.invalid:993");
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--imap",
+        "no-such-host.invalid:993",
+    );
     let r = run(&args, PASSWORD);
     expect_failure(&r, "imap_settings_incorrect", "dns_name_not_found");
     assert_eq!(r.report()["failure"]["step"], "resolve");
@@ -227,16 +313,27 @@ fn a_name_that_does_not_exist_is_named() {
 #[test]
 fn implicit_tls_on_a_starttls_port_is_a_mode_mismatch() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--imap", &at("127.0.0.1", h.dovecot.imap));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--imap",
+        &at("127.0.0.1", h.dovecot.imap),
+    );
     let r = run(&with(args, &["--no-send"]), PASSWORD);
     expect_failure(&r, "imap_settings_incorrect", "tls_mode_mismatch");
-    assert!(r.report()["failure"]["detail"].as_str().unwrap().contains("STARTTLS"));
+    assert!(r.report()["failure"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("STARTTLS"));
 }
 
 #[test]
 fn starttls_on_an_implicit_tls_port_is_a_mode_mismatch() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--smtp", &at("127.0.0.1", h.dovecot.submissions));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--smtp",
+        &at("127.0.0.1", h.dovecot.submissions),
+    );
     let r = run(&with(args, &["--timeout", "2"]), PASSWORD);
     expect_failure(&r, "smtp_settings_incorrect", "tls_mode_mismatch");
     assert_eq!(r.report()["failure"]["step"], "smtp.connect");
@@ -245,7 +342,11 @@ fn starttls_on_an_implicit_tls_port_is_a_mode_mismatch() {
 #[test]
 fn the_wrong_protocol_on_a_port_is_named() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--imap", &at("127.0.0.1", h.dovecot.submission));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--imap",
+        &at("127.0.0.1", h.dovecot.submission),
+    );
     let args = set(args, "--imap-security", "starttls");
     let args = set(args, "--smtp", &at("127.0.0.1", h.dovecot.imap));
     let r = run(&args, PASSWORD);
@@ -256,20 +357,34 @@ fn the_wrong_protocol_on_a_port_is_named() {
 #[test]
 fn a_server_that_only_speaks_tls_1_0_is_named() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--imap", &at("127.0.0.1", h.legacy.imaps));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--imap",
+        &at("127.0.0.1", h.legacy.imaps),
+    );
     let args = set(args, "--smtp", &at("127.0.0.1", h.legacy.submissions));
     let args = set(args, "--smtp-security", "tls");
     let r = run(&args, PASSWORD);
     expect_failure(&r, "imap_settings_incorrect", "outdated_tls_only");
-    assert_eq!(r.report()["tls"]["imap"]["legacy_version_accepted"], "TLSv1.0");
-    assert_eq!(r.report()["failures"][1]["category"], "smtp_settings_incorrect");
+    assert_eq!(
+        r.report()["tls"]["imap"]["legacy_version_accepted"],
+        "TLSv1.0"
+    );
+    assert_eq!(
+        r.report()["failures"][1]["category"],
+        "smtp_settings_incorrect"
+    );
     assert_eq!(r.report()["failures"][1]["cause"], "outdated_tls_only");
 }
 
 #[test]
 fn a_server_without_starttls_is_named() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--smtp", &at("127.0.0.1", h.postfix.no_starttls));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--smtp",
+        &at("127.0.0.1", h.postfix.no_starttls),
+    );
     let r = run(&args, PASSWORD);
     expect_failure(&r, "smtp_settings_incorrect", "starttls_not_offered");
     assert_eq!(r.report()["failure"]["step"], "smtp.tls");
@@ -278,19 +393,33 @@ fn a_server_without_starttls_is_named() {
 #[test]
 fn a_refused_recipient_fails_the_test_email() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--smtp", &at("127.0.0.1", h.postfix.refuse_recipient));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--smtp",
+        &at("127.0.0.1", h.postfix.refuse_recipient),
+    );
     let args = set(args, "--smtp-security", "plain");
     let r = run(&args, PASSWORD);
     expect_failure(&r, "test_email_failed", "recipient_rejected");
-    let reply = r.report()["failure"]["server_reply"].as_str().unwrap().to_owned();
-    assert!(reply.starts_with("554 5.7.1") && reply.contains("Relay access denied"), "{reply}");
+    let reply = r.report()["failure"]["server_reply"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reply.starts_with("554 5.7.1") && reply.contains("Relay access denied"),
+        "{reply}"
+    );
     assert_eq!(r.step_status("smtp.login"), "passed");
 }
 
 #[test]
 fn a_test_email_that_never_arrives_is_named() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--smtp", &at("127.0.0.1", h.postfix.hold));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--smtp",
+        &at("127.0.0.1", h.postfix.hold),
+    );
     let args = set(args, "--smtp-security", "plain");
     let r = run(&with(args, &["--roundtrip", "--timeout", "1"]), PASSWORD);
     expect_failure(&r, "test_email_failed", "test_message_not_arriving");
@@ -329,7 +458,10 @@ fn too_many_connections_at_login_is_an_imap_authentication_error() {
     let _held = hold_sessions("127.0.0.5", h.dovecot.imap, 3);
     let r = run(&with(good_args(&h, "127.0.0.5"), &["--no-send"]), PASSWORD);
     expect_failure(&r, "imap_authentication_error", "too_many_connections");
-    assert!(r.report()["failure"]["server_reply"].as_str().unwrap().contains("[LIMIT]"));
+    assert!(r.report()["failure"]["server_reply"]
+        .as_str()
+        .unwrap()
+        .contains("[LIMIT]"));
 }
 
 #[test]
@@ -343,22 +475,37 @@ fn fewer_simultaneous_sessions_than_the_target_is_a_warning() {
     let allowed = sessions["allowed"].as_u64().unwrap();
     assert!((3..5).contains(&allowed), "{sessions}");
     assert_eq!(sessions["target"], 5);
-    assert!(sessions["refusal"].as_str().unwrap().contains("Maximum number of connections"));
-    assert!(r.warning_causes().contains(&"fewer_sessions_than_target".to_owned()));
+    assert!(sessions["refusal"]
+        .as_str()
+        .unwrap()
+        .contains("Maximum number of connections"));
+    assert!(r
+        .warning_causes()
+        .contains(&"fewer_sessions_than_target".to_owned()));
 }
 
 #[test]
 fn plaintext_login_on_an_insecure_connection_is_refused() {
     let h = Harness::start();
-    let args = set(good_args(&h, "127.0.0.1"), "--imap", &at("127.0.0.2", h.dovecot.imap));
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--imap",
+        &at("127.0.0.2", h.dovecot.imap),
+    );
     let args = set(args, "--imap-security", "plain");
     let args = set(args, "--smtp", &at("127.0.0.2", h.dovecot.submission));
     let args = set(args, "--smtp-security", "plain");
     let r = run(&args, PASSWORD);
     expect_failure(&r, "imap_settings_incorrect", "plaintext_login_refused");
-    assert!(r.report()["failure"]["server_reply"].as_str().unwrap().contains("LOGINDISABLED"));
+    assert!(r.report()["failure"]["server_reply"]
+        .as_str()
+        .unwrap()
+        .contains("LOGINDISABLED"));
     // Dovecot's submission offers no AUTH at all on such a connection.
-    assert_eq!(r.report()["failures"][1]["cause"], "no_supported_auth_mechanism");
+    assert_eq!(
+        r.report()["failures"][1]["cause"],
+        "no_supported_auth_mechanism"
+    );
     assert!(r.warning_causes().contains(&"plaintext_session".to_owned()));
 }
 
@@ -374,7 +521,17 @@ fn an_inbox_that_cannot_be_opened_is_a_validation_error() {
 #[test]
 fn smtp_can_use_its_own_username_and_password() {
     let h = Harness::start();
-    let args = with(good_args(&h, "127.0.0.1"), &["--smtp-username", BOB, "--smtp-password-env", "IDR_BOB", "--test-recipient", BOB]);
+    let args = with(
+        good_args(&h, "127.0.0.1"),
+        &[
+            "--smtp-username",
+            BOB,
+            "--smtp-password-env",
+            "IDR_BOB",
+            "--test-recipient",
+            BOB,
+        ],
+    );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = std::process::Command::new(inbox_doctor_tests::cli::binary())
         .arg("check")
@@ -393,7 +550,10 @@ fn smtp_can_use_its_own_username_and_password() {
 #[test]
 fn the_password_can_come_from_standard_input() {
     let h = Harness::start();
-    let args = with(good_args(&h, "127.0.0.1"), &["--password-stdin", "--no-send"]);
+    let args = with(
+        good_args(&h, "127.0.0.1"),
+        &["--password-stdin", "--no-send"],
+    );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = check(&args, "", Some(&format!("{PASSWORD}\n")));
     assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
@@ -409,7 +569,14 @@ fn passwords_appear_in_no_output_report_or_log() {
     ];
     for (args, lang) in [
         (good_args(&h, "127.0.0.1"), "en"),
-        (set(good_args(&h, "127.0.0.1"), "--smtp", &at("127.0.0.1", h.postfix.no_starttls)), "de"),
+        (
+            set(
+                good_args(&h, "127.0.0.1"),
+                "--smtp",
+                &at("127.0.0.1", h.postfix.no_starttls),
+            ),
+            "de",
+        ),
     ] {
         for json in [true, false] {
             let mut args = with(args.clone(), &["--lang", lang, "--roundtrip"]);
@@ -432,7 +599,10 @@ fn passwords_appear_in_no_output_report_or_log() {
             );
             assert!(all.len() > 100, "there was output to search");
             for secret in &forbidden {
-                assert!(!all.contains(secret.as_str()), "the password leaked:\n{all}");
+                assert!(
+                    !all.contains(secret.as_str()),
+                    "the password leaked:\n{all}"
+                );
             }
         }
     }
@@ -441,14 +611,83 @@ fn passwords_appear_in_no_output_report_or_log() {
 #[test]
 fn bad_input_exits_2_with_a_clear_message() {
     let cases: &[(&[&str], &str)] = &[
-        (&["--email", EMAIL, "--imap", "h:0", "--smtp", "h:587"], "port"),
-        (&["--email", EMAIL, "--imap", "h:99999", "--smtp", "h:587"], "port"),
-        (&["--email", "not-an-address", "--imap", "h:993", "--smtp", "h:587"], "email"),
-        (&["--email", EMAIL, "--imap", "h:993", "--smtp", "h:587", "--lang", "fr"], "--lang"),
-        (&["--email", EMAIL, "--imap", "h:993", "--smtp", "h:587", "--ca-file", "/nonexistent.pem"], "CA file"),
-        (&["--email", EMAIL, "--imap", "h:993", "--smtp", "h:587", "--imap-security", "ssl3"], "ssl3"),
-        (&["--email", EMAIL, "--imap", "h:993", "--smtp", "h:587", "--password-env", "IDR_UNSET_VAR"], "IDR_UNSET_VAR"),
-        (&["--email", EMAIL, "--imap", "h:993", "--smtp", "h:587", "--test-recipient", "x@"], "recipient"),
+        (
+            &["--email", EMAIL, "--imap", "h:0", "--smtp", "h:587"],
+            "port",
+        ),
+        (
+            &["--email", EMAIL, "--imap", "h:99999", "--smtp", "h:587"],
+            "port",
+        ),
+        (
+            &[
+                "--email",
+                "not-an-address",
+                "--imap",
+                "h:993",
+                "--smtp",
+                "h:587",
+            ],
+            "email",
+        ),
+        (
+            &[
+                "--email", EMAIL, "--imap", "h:993", "--smtp", "h:587", "--lang", "fr",
+            ],
+            "--lang",
+        ),
+        (
+            &[
+                "--email",
+                EMAIL,
+                "--imap",
+                "h:993",
+                "--smtp",
+                "h:587",
+                "--ca-file",
+                "/nonexistent.pem",
+            ],
+            "CA file",
+        ),
+        (
+            &[
+                "--email",
+                EMAIL,
+                "--imap",
+                "h:993",
+                "--smtp",
+                "h:587",
+                "--imap-security",
+                "ssl3",
+            ],
+            "ssl3",
+        ),
+        (
+            &[
+                "--email",
+                EMAIL,
+                "--imap",
+                "h:993",
+                "--smtp",
+                "h:587",
+                "--password-env",
+                "IDR_UNSET_VAR",
+            ],
+            "IDR_UNSET_VAR",
+        ),
+        (
+            &[
+                "--email",
+                EMAIL,
+                "--imap",
+                "h:993",
+                "--smtp",
+                "h:587",
+                "--test-recipient",
+                "x@",
+            ],
+            "recipient",
+        ),
     ];
     for (args, needle) in cases {
         let r = check(args, PASSWORD, None);
@@ -493,13 +732,26 @@ async fn provider_replies_that_no_local_server_produces() {
     )
     .await;
     let args = vec![
-        "--email".to_string(), EMAIL.into(),
-        "--imap".into(), gmail_imap.addr.to_string(), "--imap-security".into(), "plain".into(),
-        "--smtp".into(), m365_smtp.addr.to_string(), "--smtp-security".into(), "plain".into(),
+        "--email".to_string(),
+        EMAIL.into(),
+        "--imap".into(),
+        gmail_imap.addr.to_string(),
+        "--imap-security".into(),
+        "plain".into(),
+        "--smtp".into(),
+        m365_smtp.addr.to_string(),
+        "--smtp-security".into(),
+        "plain".into(),
         "--json".into(),
     ];
-    let r = tokio::task::spawn_blocking(move || run(&args, PASSWORD)).await.unwrap();
-    expect_failure(&r, "unauthorized_app_password_required", "app_password_required");
+    let r = tokio::task::spawn_blocking(move || run(&args, PASSWORD))
+        .await
+        .unwrap();
+    expect_failure(
+        &r,
+        "unauthorized_app_password_required",
+        "app_password_required",
+    );
     let smtp = &r.report()["failures"][1];
     assert_eq!(smtp["category"], "unauthorized", "{}", r.stdout);
     assert_eq!(smtp["cause"], "basic_auth_disabled");

@@ -185,11 +185,17 @@ mod tests {
     fn every_code_is_documented_and_round_trips() {
         let doc = include_str!("../../../docs/causes.md");
         for &c in Cause::ALL {
-            assert!(doc.contains(&format!("`{}`", c.code())), "docs/causes.md lacks {c}");
+            assert!(
+                doc.contains(&format!("`{}`", c.code())),
+                "docs/causes.md lacks {c}"
+            );
             assert_eq!(Cause::from_code(c.code()), Some(c));
         }
         for &c in Category::ALL {
-            assert!(doc.contains(&format!("`{}`", c.code())), "docs/causes.md lacks {c}");
+            assert!(
+                doc.contains(&format!("`{}`", c.code())),
+                "docs/causes.md lacks {c}"
+            );
             assert_eq!(Category::from_code(c.code()), Some(c));
         }
     }

@@ -252,8 +252,11 @@ impl ImapSession {
         if use_plain && self.login_disabled() && !self.has_capability("AUTH=PLAIN") {
             // The server's own advertisement is the evidence.
             let caps = self.capabilities.clone().unwrap_or_default().join(" ");
-            return Err(Failed::imap(ImapCommand::Login, format!("* CAPABILITY {caps}"))
-                .detail("the server advertises LOGINDISABLED and no AUTH=PLAIN on this connection"));
+            return Err(
+                Failed::imap(ImapCommand::Login, format!("* CAPABILITY {caps}")).detail(
+                    "the server advertises LOGINDISABLED and no AUTH=PLAIN on this connection",
+                ),
+            );
         }
         if use_plain {
             let blob = base64::engine::general_purpose::STANDARD
