@@ -349,10 +349,23 @@ fn print_event(out: &mut dyn Write, event: &StepEvent, lang: Lang) -> std::io::R
             text::cause_text(w.cause, lang).title,
             w.detail
                 .as_deref()
-                .map(|d| format!(" ({d})"))
+                .map(|d| format!(" ({})", printable(d)))
                 .unwrap_or_default()
         ),
     }
+}
+
+/// Server text is untrusted: control characters (terminal escapes) are shown escaped.
+fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 fn print_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
@@ -363,9 +376,11 @@ fn print_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::R
         writeln!(out, "  {} [{}]", words.title, failure.cause.code())?;
         writeln!(out, "  {}", failure.explanation)?;
         if let Some(reply) = &failure.server_reply {
+            let reply = printable(reply);
             writeln!(out, "  {}: {reply}", text::phrase(Phrase::ServerSaid, lang))?;
         }
         if let Some(detail) = &failure.detail {
+            let detail = printable(detail);
             writeln!(out, "  {}: {detail}", text::phrase(Phrase::Detail, lang))?;
         }
         writeln!(out, "  {}:", text::phrase(Phrase::WhatToDo, lang))?;

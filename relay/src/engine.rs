@@ -159,6 +159,10 @@ pub async fn diagnose(
         transcript: Transcript::new(start.into_std(), &secrets),
         state: Mutex::new(State::default()),
     });
+    run.transcript
+        .forbid_login(req.imap_username(), &req.password);
+    run.transcript
+        .forbid_login(req.smtp_username(), req.smtp_password());
 
     // Resolve both names at once (once when they are the same).
     let t = run.begin(StepId::Resolve);
@@ -254,6 +258,7 @@ impl Run {
 
     fn begin(&self, step: StepId) -> Timer {
         let started = Instant::now();
+        tracing::debug!(step = step.code(), "step started");
         let _ = self.events.send(StepEvent::Started {
             step,
             started_ms: self.ms(started),
@@ -271,6 +276,13 @@ impl Run {
             failure,
             skipped_because: None,
         };
+        tracing::debug!(
+            step = t.step.code(),
+            status = status.code(),
+            elapsed_ms = result.elapsed_ms,
+            cause = result.failure.as_ref().map(|f| f.cause.code()),
+            "step finished"
+        );
         self.state().steps.push(result.clone());
         let _ = self.events.send(StepEvent::Finished(result));
     }
@@ -297,8 +309,8 @@ impl Run {
             server_reply: failed
                 .server_reply()
                 .filter(|r| !r.is_empty())
-                .map(str::to_owned),
-            detail: failed.detail.clone(),
+                .map(|r| self.transcript.redact(r)),
+            detail: failed.detail.as_deref().map(|d| self.transcript.redact(d)),
             title: text::category_title(diagnosis.category, self.lang()).to_owned(),
             explanation: words.explanation.to_owned(),
             remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
@@ -332,7 +344,7 @@ impl Run {
             cause,
             side: step.side(),
             step,
-            detail,
+            detail: detail.map(|d| self.transcript.redact(&d)),
             explanation: words.explanation.to_owned(),
             remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
         };
@@ -796,7 +808,8 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
                 }
             };
             let conn = Conn::new(io, Side::Imap, run.transcript.clone(), deadline);
-            let mut session = ImapSession::new(conn, implicit);
+            // Over TLS, silence is no longer a hint about the TLS mode.
+            let mut session = ImapSession::new(conn, false);
             let mut evidence = tls_evidence(run, Side::Imap);
             if mode == Security::Tls {
                 match session.greeting().await {
@@ -815,7 +828,10 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
     let t = run.begin(StepId::ImapLogin);
     session.conn_mut().set_deadline(run.deadline());
     let username = req.imap_username();
-    match session.login(username, &req.password).await {
+    match session
+        .login(username, &req.password, mode != Security::Plain)
+        .await
+    {
         Ok(()) => {
             run.pass(t, vec![Fact::new("username", username)]);
             Some(session)
@@ -828,13 +844,10 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
     }
 }
 
-/// Whether a plaintext IMAP session advertises password login.
+/// Whether a plaintext IMAP session would take a password.
 fn imap_auth_in_clear(s: &ImapSession) -> bool {
-    let offered = s.capabilities.as_ref().is_some_and(|c| {
-        c.iter()
-            .any(|x| x.to_ascii_uppercase().starts_with("AUTH="))
-    });
-    offered && !s.login_disabled()
+    // LOGIN works unless LOGINDISABLED says otherwise.
+    s.capabilities.is_some() && !s.login_disabled()
 }
 
 /// Performs the handshake, records the TLS report, and names a server that only speaks legacy
@@ -1069,7 +1082,11 @@ async fn extra_session(
         session.greeting().await?;
     }
     session
-        .login(run.req.imap_username(), &run.req.password)
+        .login(
+            run.req.imap_username(),
+            &run.req.password,
+            mode != Security::Plain,
+        )
         .await?;
     Ok(session)
 }
@@ -1200,7 +1217,8 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
                 }
             };
             let conn = Conn::new(io, Side::Smtp, run.transcript.clone(), deadline);
-            let mut session = SmtpSession::new(conn, implicit);
+            // Over TLS, silence is no longer a hint about the TLS mode.
+            let mut session = SmtpSession::new(conn, false);
             let mut evidence = tls_evidence(run, Side::Smtp);
             if mode == Security::Tls {
                 match session.greeting().await {
@@ -1273,5 +1291,27 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
             give_up(t, f, evidence);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_security_follows_the_port() {
+        assert_eq!(mode_for(Security::Auto, 993), Security::Tls);
+        assert_eq!(mode_for(Security::Auto, 465), Security::Tls);
+        assert_eq!(mode_for(Security::Auto, 143), Security::Starttls);
+        assert_eq!(mode_for(Security::Auto, 587), Security::Starttls);
+        assert_eq!(mode_for(Security::Auto, 25), Security::Starttls);
+        assert_eq!(mode_for(Security::Plain, 993), Security::Plain);
+        assert_eq!(mode_for(Security::Starttls, 465), Security::Starttls);
+    }
+
+    #[test]
+    fn ehlo_names_are_address_literals() {
+        assert_eq!(ehlo_name("127.0.0.1:5".parse().unwrap()), "[127.0.0.1]");
+        assert_eq!(ehlo_name("[::1]:5".parse().unwrap()), "[IPv6:::1]");
     }
 }

@@ -59,20 +59,17 @@ impl Transcript {
             inner.dropped += 1;
             return;
         }
-        let mut text: String = if text.chars().count() > MAX_LINE_CHARS {
+        // Redact before cutting, so no secret survives half-cut.
+        let text = redact(&inner.forbidden, text);
+        let text = if text.chars().count() > MAX_LINE_CHARS {
             let cut: String = text.chars().take(MAX_LINE_CHARS).collect();
             format!(
                 "{cut}… [{} more characters]",
                 text.chars().count() - MAX_LINE_CHARS
             )
         } else {
-            text.to_owned()
+            text
         };
-        for secret in &inner.forbidden {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), REDACTED);
-            }
-        }
         let at_ms = inner.start.elapsed().as_millis() as u64;
         inner.lines.push(TranscriptLine {
             side,
@@ -80,6 +77,24 @@ impl Transcript {
             dir,
             text,
         });
+    }
+
+    /// Also forbids the SASL PLAIN blob of this login (`base64("\0user\0password")`).
+    pub fn forbid_login(&self, username: &str, password: &Secret) {
+        if password.is_empty() {
+            return;
+        }
+        let blob = base64::engine::general_purpose::STANDARD
+            .encode(format!("\0{username}\0{}", password.expose()));
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.forbidden.insert(0, blob);
+    }
+
+    /// Replaces every forbidden spelling in text that leaves through another door (a failure's
+    /// server reply, a warning's detail).
+    pub fn redact(&self, text: &str) -> String {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        redact(&inner.forbidden, text)
     }
 
     pub fn lines(&self) -> Vec<TranscriptLine> {
@@ -95,6 +110,16 @@ impl Transcript {
         }
         lines
     }
+}
+
+fn redact(forbidden: &[String], text: &str) -> String {
+    let mut text = text.to_owned();
+    for secret in forbidden {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), REDACTED);
+        }
+    }
+    text
 }
 
 #[cfg(test)]

@@ -53,6 +53,21 @@ pub struct PostfixPorts {
     pub refuse_recipient: u16,
     /// AUTH, accepts, then holds the message so it never arrives.
     pub hold: u16,
+    /// AUTH, then refuses a sender address the login does not own.
+    pub sender_check: u16,
+    /// AUTH, then refuses the message after its body.
+    pub refuse_message: u16,
+}
+
+/// Which TLS versions a Dovecot instance speaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TlsRange {
+    /// Dovecot's defaults (TLS 1.2 and up), many addresses and certificates.
+    Modern,
+    /// Only TLS 1.0 (an outdated server).
+    Tls10Only,
+    /// TLS 1.0 up to 1.3 (works, but still accepts outdated clients).
+    Tls10AndUp,
 }
 
 pub struct Harness {
@@ -61,6 +76,8 @@ pub struct Harness {
     pub dovecot: DovecotPorts,
     /// A second Dovecot that speaks only TLS 1.0 (127.0.0.1).
     pub legacy: DovecotPorts,
+    /// A third Dovecot that speaks TLS 1.3 but also still TLS 1.0 (127.0.0.1).
+    pub weak: DovecotPorts,
     pub postfix: PostfixPorts,
     children: Vec<Child>,
 }
@@ -85,7 +102,7 @@ fn spawn(mut command: Command, what: &str) -> Child {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::null())
         .process_group(0);
     command
         .spawn()
@@ -121,11 +138,14 @@ impl Harness {
         };
         let dovecot = ports();
         let legacy = ports();
+        let weak = ports();
         let postfix = PostfixPorts {
             relay: free_port(),
             no_starttls: free_port(),
             refuse_recipient: free_port(),
             hold: free_port(),
+            sender_check: free_port(),
+            refuse_message: free_port(),
         };
         let lmtp = free_port();
         let auth = free_port();
@@ -137,20 +157,26 @@ impl Harness {
             &certs,
             dovecot,
             Some((lmtp, auth, postfix.relay)),
-            false,
+            TlsRange::Modern,
         );
         let mut cmd = Command::new(DOVECOT);
         cmd.arg("-F").arg("-c").arg(main_dir.join("dovecot.conf"));
         children.push(spawn(cmd, "dovecot"));
 
         let legacy_dir = dir.path().join("dovecot-legacy");
-        write_dovecot(&legacy_dir, &certs, legacy, None, true);
-        let mut cmd = Command::new(DOVECOT);
-        cmd.arg("-F")
-            .arg("-c")
-            .arg(legacy_dir.join("dovecot.conf"))
-            .env("OPENSSL_CONF", legacy_dir.join("openssl.cnf"));
-        children.push(spawn(cmd, "dovecot (TLS 1.0 only)"));
+        let weak_dir = dir.path().join("dovecot-weak");
+        for (dir, ports, range) in [
+            (&legacy_dir, legacy, TlsRange::Tls10Only),
+            (&weak_dir, weak, TlsRange::Tls10AndUp),
+        ] {
+            write_dovecot(dir, &certs, ports, None, range);
+            let mut cmd = Command::new(DOVECOT);
+            cmd.arg("-F")
+                .arg("-c")
+                .arg(dir.join("dovecot.conf"))
+                .env("OPENSSL_CONF", dir.join("openssl.cnf"));
+            children.push(spawn(cmd, "dovecot (legacy TLS)"));
+        }
 
         let pf_dir = dir.path().join("postfix");
         write_postfix(&pf_dir, &certs, postfix, lmtp, auth);
@@ -163,6 +189,7 @@ impl Harness {
             certs,
             dovecot,
             legacy,
+            weak,
             postfix,
             children,
         };
@@ -230,7 +257,7 @@ fn write_dovecot(
     certs: &Certs,
     ports: DovecotPorts,
     full: Option<(u16, u16, u16)>,
-    legacy_tls: bool,
+    tls: TlsRange,
 ) {
     for sub in ["run", "state", "mail"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
@@ -270,7 +297,7 @@ fn write_dovecot(
          mail_max_userip_connections = 20\n\
          hostname = localhost\n"
     );
-    if legacy_tls {
+    if tls != TlsRange::Modern {
         let (c, k) = &certs.rsa;
         conf.push_str(&format!(
             "protocols = imap submission\nlisten = 127.0.0.1\nssl = yes\n\
@@ -285,10 +312,18 @@ fn write_dovecot(
             dir.join("openssl.cnf"),
             "openssl_conf = openssl_init\n[openssl_init]\nssl_conf = ssl_sect\n\
              [ssl_sect]\nsystem_default = system_default_sect\n\
-             [system_default_sect]\nMinProtocol = TLSv1\nMaxProtocol = TLSv1\n\
+             [system_default_sect]\nMinProtocol = TLSv1\n\
              CipherString = DEFAULT:@SECLEVEL=0\n",
         )
         .unwrap();
+        if tls == TlsRange::Tls10Only {
+            let cnf = std::fs::read_to_string(dir.join("openssl.cnf")).unwrap();
+            std::fs::write(
+                dir.join("openssl.cnf"),
+                format!("{cnf}MaxProtocol = TLSv1\n"),
+            )
+            .unwrap();
+        }
     } else {
         conf.push_str(&format!(
             "protocols = imap submission lmtp\n\
@@ -358,7 +393,9 @@ fn write_postfix(dir: &Path, certs: &Certs, ports: PostfixPorts, lmtp: u16, auth
          smtpd_sasl_type = dovecot\nsmtpd_sasl_path = inet:127.0.0.1:{auth}\n\
          smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\
          refuse_recipient = check_recipient_access inline:{{ {{ {EMAIL} = 554 5.7.1 Relay access denied }} }}\n\
-         hold_recipient = check_recipient_access inline:{{ {{ {EMAIL} = HOLD kept for the test }} }}\n",
+         hold_recipient = check_recipient_access inline:{{ {{ {EMAIL} = HOLD kept for the test }} }}\n\
+         sender_owners = inline:{{ {{ {EMAIL} = alice }} }}\n\
+         refuse_message = check_client_access inline:{{ {{ 127.0.0.1 = 554 5.6.0 Message content rejected }} }}\n",
         cert.display(),
         key.display()
     );
@@ -396,8 +433,15 @@ fn write_postfix(dir: &Path, certs: &Certs, ports: PostfixPorts, lmtp: u16, auth
         "127.0.0.1:{} inet n - n - - smtpd\n\
          127.0.0.1:{} inet n - n - - smtpd -o smtpd_tls_security_level=none {sasl}\n\
          127.0.0.1:{} inet n - n - - smtpd {sasl} -o smtpd_recipient_restrictions=$refuse_recipient\n\
-         127.0.0.1:{} inet n - n - - smtpd {sasl} -o smtpd_recipient_restrictions=$hold_recipient\n",
-        ports.relay, ports.no_starttls, ports.refuse_recipient, ports.hold
+         127.0.0.1:{} inet n - n - - smtpd {sasl} -o smtpd_recipient_restrictions=$hold_recipient\n\
+         127.0.0.1:{} inet n - n - - smtpd {sasl} -o smtpd_sender_login_maps=$sender_owners -o smtpd_sender_restrictions=reject_sender_login_mismatch\n\
+         127.0.0.1:{} inet n - n - - smtpd {sasl} -o smtpd_end_of_data_restrictions=$refuse_message\n",
+        ports.relay,
+        ports.no_starttls,
+        ports.refuse_recipient,
+        ports.hold,
+        ports.sender_check,
+        ports.refuse_message
     ));
     std::fs::write(dir.join("master.cf"), master).unwrap();
     // Postfix waits when main.cf looks newer than the clock; make it a minute old.

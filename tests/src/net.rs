@@ -3,10 +3,24 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-/// A port nothing listens on right now (on every 127.0.0.x the harness uses).
+/// A port nothing listens on right now, below the kernel's ephemeral range (32768 and up),
+/// so outgoing connections cannot take it before the server binds it; never the same twice
+/// in one process, and apart from other test processes (nextest runs each test in its own).
 pub fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    l.local_addr().expect("local addr").port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let _ = NEXT.compare_exchange(
+        0,
+        std::process::id() * 40,
+        Ordering::SeqCst,
+        Ordering::SeqCst,
+    );
+    loop {
+        let port = 10_000 + (NEXT.fetch_add(1, Ordering::SeqCst) % 22_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Waits until something accepts on `addr`.

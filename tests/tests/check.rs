@@ -378,6 +378,80 @@ fn a_server_that_only_speaks_tls_1_0_is_named() {
 }
 
 #[test]
+fn a_server_that_still_accepts_tls_1_0_gets_a_warning() {
+    let h = Harness::start();
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--imap",
+        &at("127.0.0.1", h.weak.imaps),
+    );
+    let r = run(&with(args, &["--no-send"]), PASSWORD);
+    assert_eq!(r.status, 0, "{}", r.stdout);
+    assert_eq!(r.report()["tls"]["imap"]["version"], "TLSv1.3");
+    assert_eq!(
+        r.report()["tls"]["imap"]["legacy_version_accepted"],
+        "TLSv1.1"
+    );
+    assert!(
+        r.warning_causes().contains(&"weak_tls_accepted".to_owned()),
+        "{:?}",
+        r.warning_causes()
+    );
+}
+
+#[test]
+fn a_sender_the_login_does_not_own_is_refused() {
+    let h = Harness::start();
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--smtp",
+        &at("127.0.0.1", h.postfix.sender_check),
+    );
+    let args = set(args, "--smtp-security", "plain");
+    let args = with(
+        args,
+        &["--smtp-username", BOB, "--smtp-password-env", "IDR_BOB"],
+    );
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = std::process::Command::new(inbox_doctor_tests::cli::binary())
+        .arg("check")
+        .args(&argv)
+        .args(["--password-env", "IDR_ALICE"])
+        .env("IDR_ALICE", PASSWORD)
+        .env("IDR_BOB", BOB_PASSWORD)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["failure"]["category"], "test_email_failed",
+        "{report}"
+    );
+    assert_eq!(report["failure"]["cause"], "sender_rejected", "{report}");
+    assert!(report["failure"]["server_reply"]
+        .as_str()
+        .unwrap()
+        .contains("not owned by user"));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_message_refused_after_its_body_is_named() {
+    let h = Harness::start();
+    let args = set(
+        good_args(&h, "127.0.0.1"),
+        "--smtp",
+        &at("127.0.0.1", h.postfix.refuse_message),
+    );
+    let args = set(args, "--smtp-security", "plain");
+    let r = run(&args, PASSWORD);
+    expect_failure(&r, "test_email_failed", "message_rejected");
+    assert!(r.report()["failure"]["server_reply"]
+        .as_str()
+        .unwrap()
+        .starts_with("554 5.6.0"));
+}
+
+#[test]
 fn a_server_without_starttls_is_named() {
     let h = Harness::start();
     let args = set(

@@ -64,6 +64,8 @@ pub enum ImapCommand {
     Login,
     List,
     Select,
+    /// Looking for the test message during the round trip.
+    Search,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,7 +210,9 @@ fn imap_reply(command: ImapCommand, text: &str) -> Cause {
             "[expired]",
             "account is disabled",
             "account disabled",
-            "locked",
+            "account is locked",
+            "account locked",
+            "account has been locked",
         ],
     ) {
         return Cause::AccountDisabled;
@@ -257,6 +261,7 @@ fn imap_reply(command: ImapCommand, text: &str) -> Cause {
         ImapCommand::Starttls => Cause::StarttlsRefused,
         ImapCommand::List => Cause::MailboxListFailed,
         ImapCommand::Select => Cause::InboxNotSelectable,
+        ImapCommand::Search => Cause::UnexpectedReply,
     }
 }
 
@@ -322,6 +327,10 @@ fn smtp_reply(command: SmtpCommand, text: &str) -> Cause {
         ],
     ) {
         return Cause::TooManyConnections;
+    }
+    // A full mailbox (x.2.2) is the recipient's problem, not a sending limit.
+    if enhanced.ends_with(".2.2") || has(text, &["mailbox full", "mailbox is full", "over quota"]) {
+        return Cause::RecipientRejected;
     }
     if enhanced == "5.4.5"
         || has(

@@ -23,6 +23,9 @@ pub struct Completion {
     pub line: String,
 }
 
+/// How much untagged data one command may bring (a LIST of a huge account still fits).
+const MAX_UNTAGGED_BYTES: usize = 4 << 20;
+
 /// What the server said on connect.
 #[derive(Clone, Debug)]
 pub struct Greeting {
@@ -115,6 +118,7 @@ impl ImapSession {
             .map_err(|e| self.io(e))?;
         let mut done: Vec<Option<Completion>> = vec![None; commands.len()];
         let mut bye: Option<String> = None;
+        let mut untagged_bytes = 0;
         while done.iter().any(Option::is_none) {
             let line = match self.read_response().await {
                 Ok(line) => line,
@@ -128,7 +132,7 @@ impl ImapSession {
                 }
             };
             if let Some(rest) = line.strip_prefix("* ") {
-                if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case("BYE") {
+                if rest.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("BYE")) {
                     bye = Some(line.clone());
                 }
                 if let Some(caps) = rest
@@ -136,6 +140,12 @@ impl ImapSession {
                     .or_else(|| rest.strip_prefix("capability "))
                 {
                     self.capabilities = Some(caps.split_whitespace().map(str::to_owned).collect());
+                }
+                untagged_bytes += line.len();
+                if untagged_bytes > MAX_UNTAGGED_BYTES {
+                    return Err(self.io(IoFailure::TooLong {
+                        limit: MAX_UNTAGGED_BYTES,
+                    }));
                 }
                 untagged.push(line);
                 continue;
@@ -236,11 +246,24 @@ impl ImapSession {
     /// Logs in with LOGIN, or AUTHENTICATE PLAIN when LOGIN is disabled or the credentials
     /// cannot travel as quoted strings. Asks for capabilities in the same round trip when they
     /// are unknown.
-    pub async fn login(&mut self, username: &str, password: &Secret) -> Result<(), Failed> {
+    pub async fn login(
+        &mut self,
+        username: &str,
+        password: &Secret,
+        over_tls: bool,
+    ) -> Result<(), Failed> {
         let quotable = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b));
-        let need_caps = self.capabilities.is_none();
         let mut commands = Vec::new();
-        if need_caps {
+        if self.capabilities.is_none() && !over_tls {
+            // Without TLS, LOGINDISABLED must be known before a password is sent.
+            let mut untagged = Vec::new();
+            self.run(
+                &[(ImapCommand::Login, "CAPABILITY".into(), "CAPABILITY".into())],
+                &mut untagged,
+            )
+            .await?;
+        }
+        if self.capabilities.is_none() {
             commands.push((
                 ImapCommand::Login,
                 "CAPABILITY".to_owned(),
@@ -293,9 +316,23 @@ impl ImapSession {
             .send_lines(&format!("{tag} AUTHENTICATE PLAIN\r\n"))
             .await
             .map_err(|e| self.io(e))?;
+        let mut bye = None;
         loop {
-            let line = self.read_response().await.map_err(|e| self.io(e))?;
-            if line.starts_with('+') {
+            let line = match self.read_response().await {
+                Ok(line) => line,
+                Err(e) => {
+                    return Err(match bye {
+                        Some(text) => Failed::imap(ImapCommand::Login, text),
+                        None => self.io(e),
+                    })
+                }
+            };
+            if line
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case("* BYE"))
+            {
+                bye = Some(line);
+            } else if line.starts_with('+') {
                 self.conn
                     .send(format!("{blob}\r\n").as_bytes(), REDACTED)
                     .await
@@ -358,12 +395,12 @@ impl ImapSession {
         let mut untagged = Vec::new();
         let done = self
             .run(
-                &[(ImapCommand::Select, command.clone(), command)],
+                &[(ImapCommand::Search, command.clone(), command)],
                 &mut untagged,
             )
             .await?;
         if let Some(c) = done.first().filter(|c| c.status != Status::Ok) {
-            return Err(Failed::imap(ImapCommand::Select, c.line.clone()));
+            return Err(Failed::imap(ImapCommand::Search, c.line.clone()));
         }
         Ok(untagged.iter().any(|l| {
             l.strip_prefix("* SEARCH")

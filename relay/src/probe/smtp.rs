@@ -224,7 +224,18 @@ impl SmtpSession {
             let all: String = commands.iter().map(|(_, c)| c.as_str()).collect();
             self.conn.send_lines(&all).await.map_err(|e| self.io(e))?;
             for _ in &commands {
-                replies.push(self.reply().await?);
+                match self.reply().await {
+                    Ok(r) => replies.push(r),
+                    // A server that refuses and hangs up (421) has said why already.
+                    Err(e) => {
+                        return Err(commands
+                            .iter()
+                            .zip(&replies)
+                            .find(|(_, r)| !r.positive())
+                            .map(|((c, _), r)| Failed::smtp(*c, r.text()))
+                            .unwrap_or(e))
+                    }
+                }
             }
         } else {
             for (_, command) in &commands {

@@ -63,7 +63,7 @@ pub async fn connect(
     source: Option<IpAddr>,
     deadline: Instant,
 ) -> Result<Connected, Failed> {
-    let mut last = Failed::new(Observation::ConnectTimedOut);
+    let mut last = Failed::new(Observation::Unreachable).detail("no address to connect to");
     for (i, &addr) in addrs.iter().enumerate() {
         // Leave the later addresses a share of the time.
         let remaining = deadline.saturating_duration_since(Instant::now());
@@ -71,10 +71,21 @@ pub async fn connect(
         let attempt_deadline = Instant::now() + share;
         match connect_one(addr, source, attempt_deadline).await {
             Ok(c) => return Ok(c),
-            Err(f) => last = f,
+            // Keep the most telling failure: a refusal or silence on one address says more
+            // than an unreachable second address family.
+            Err(f) if rank(&f.observation) >= rank(&last.observation) => last = f,
+            Err(_) => {}
         }
     }
     Err(last)
+}
+
+fn rank(o: &Observation<String>) -> u8 {
+    match o {
+        Observation::ConnectRefused => 3,
+        Observation::ConnectTimedOut => 2,
+        _ => 1,
+    }
 }
 
 async fn connect_one(
