@@ -393,7 +393,11 @@ fn print_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::R
         writeln!(out, "{}", text::phrase(Phrase::AllPassed, lang))?;
     }
     for s in &report.source_addresses {
-        writeln!(out, "{:?}: {} → {}", s.side, s.local, s.remote)?;
+        let side = match s.side {
+            inbox_doctor_errors::Side::Imap => "IMAP",
+            inbox_doctor_errors::Side::Smtp => "SMTP",
+        };
+        writeln!(out, "{side}: {} → {}", s.local, s.remote)?;
     }
     Ok(())
 }

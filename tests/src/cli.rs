@@ -71,14 +71,21 @@ impl CheckRun {
 /// Runs `inbox-doctor check ARGS`, with `password` in `$IDR_PASSWORD` unless the arguments
 /// already say how to get it, and `stdin` on standard input.
 pub fn check(args: &[&str], password: &str, stdin: Option<&str>) -> CheckRun {
-    let mut cmd = Command::new(binary());
-    cmd.arg("check").args(args);
+    let mut args = args.to_vec();
     if !args.iter().any(|a| a.starts_with("--password")) {
-        cmd.args(["--password-env", "IDR_PASSWORD"]);
+        args.extend(["--password-env", "IDR_PASSWORD"]);
     }
-    cmd.env("IDR_PASSWORD", password)
+    check_with(&args, &[("IDR_PASSWORD", password)], stdin)
+}
+
+/// Runs `inbox-doctor check ARGS` with exactly these extra environment variables.
+pub fn check_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> CheckRun {
+    let mut cmd = Command::new(binary());
+    cmd.arg("check")
+        .args(args)
         .env_remove("LANG")
         .env_remove("LC_ALL")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

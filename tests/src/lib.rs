@@ -11,5 +11,5 @@ pub mod mail;
 pub mod net;
 pub mod scripted;
 
-pub use cli::{check, CheckRun};
+pub use cli::{check, check_with, CheckRun};
 pub use mail::{Harness, EMAIL, PASSWORD};

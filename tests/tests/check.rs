@@ -5,7 +5,7 @@ use base64::Engine as _;
 use inbox_doctor_tests::mail::{BOB, BOB_PASSWORD, DAVE, DAVE_PASSWORD};
 use inbox_doctor_tests::net::{free_port, BlackHole};
 use inbox_doctor_tests::scripted::Scripted;
-use inbox_doctor_tests::{check, CheckRun, Harness, EMAIL, PASSWORD};
+use inbox_doctor_tests::{check, check_with, CheckRun, Harness, EMAIL, PASSWORD};
 
 fn at(ip: &str, port: u16) -> String {
     format!("{ip}:{port}")
@@ -48,6 +48,17 @@ fn set(mut args: Vec<String>, flag: &str, value: &str) -> Vec<String> {
     let i = args.iter().position(|a| a == flag).expect("flag present");
     args[i + 1] = value.to_owned();
     args
+}
+
+/// Alice's mailbox, with Bob's login for SMTP.
+fn two_logins(args: &[&str]) -> CheckRun {
+    let mut args = args.to_vec();
+    args.extend(["--password-env", "IDR_ALICE"]);
+    check_with(
+        &args,
+        &[("IDR_ALICE", PASSWORD), ("IDR_BOB", BOB_PASSWORD)],
+        None,
+    )
 }
 
 fn expect_failure(run: &CheckRun, category: &str, cause: &str) {
@@ -413,15 +424,8 @@ fn a_sender_the_login_does_not_own_is_refused() {
         &["--smtp-username", BOB, "--smtp-password-env", "IDR_BOB"],
     );
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = std::process::Command::new(inbox_doctor_tests::cli::binary())
-        .arg("check")
-        .args(&argv)
-        .args(["--password-env", "IDR_ALICE"])
-        .env("IDR_ALICE", PASSWORD)
-        .env("IDR_BOB", BOB_PASSWORD)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = two_logins(&argv);
+    let report = r.report();
     assert_eq!(
         report["failure"]["category"], "test_email_failed",
         "{report}"
@@ -431,7 +435,7 @@ fn a_sender_the_login_does_not_own_is_refused() {
         .as_str()
         .unwrap()
         .contains("not owned by user"));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(r.status, 1);
 }
 
 #[test]
@@ -607,15 +611,8 @@ fn smtp_can_use_its_own_username_and_password() {
         ],
     );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = std::process::Command::new(inbox_doctor_tests::cli::binary())
-        .arg("check")
-        .args(&args)
-        .args(["--password-env", "IDR_ALICE"])
-        .env("IDR_ALICE", PASSWORD)
-        .env("IDR_BOB", BOB_PASSWORD)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = two_logins(&args);
+    let report = r.report();
     assert_eq!(report["outcome"], "passed", "{report}");
     assert_eq!(report["smtp"]["username"], BOB);
     assert_eq!(report["imap"]["username"], EMAIL);
@@ -657,20 +654,14 @@ fn passwords_appear_in_no_output_report_or_log() {
             if !json {
                 args.retain(|a| a != "--json");
             }
-            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-            let out = std::process::Command::new(inbox_doctor_tests::cli::binary())
-                .arg("check")
-                .args(&argv)
-                .args(["--password-env", "IDR_PASSWORD"])
-                .env("IDR_PASSWORD", PASSWORD)
-                .env("RUST_LOG", "trace")
-                .output()
-                .unwrap();
-            let all = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
+            let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            argv.extend(["--password-env", "IDR_PASSWORD"]);
+            let r = check_with(
+                &argv,
+                &[("IDR_PASSWORD", PASSWORD), ("RUST_LOG", "trace")],
+                None,
             );
+            let all = format!("{}{}", r.stdout, r.stderr);
             assert!(all.len() > 100, "there was output to search");
             for secret in &forbidden {
                 assert!(
@@ -778,6 +769,7 @@ fn the_human_output_shows_each_step_in_the_chosen_language() {
     args.retain(|a| a != "--json");
     let args = with(args, &["--lang", "de"]);
     let r = run(&args, "falsches-passwort");
+    println!("{}", r.stdout);
     assert_eq!(r.status, 1);
     assert!(r.stdout.contains("imap.login"), "{}", r.stdout);
     assert!(r.stdout.contains("Nicht autorisiert"), "{}", r.stdout);
