@@ -5,7 +5,9 @@
 //! 127.0.0.2 is also where plaintext login is refused (Dovecot trusts only a client whose
 //! address equals the server's, and clients reach 127.0.0.2 from 127.0.0.1). Mail sent through
 //! Dovecot's submission goes to Postfix, which delivers `@inbox-doctor.test` over LMTP into the
-//! INBOX, and nowhere else.
+//! INBOX, and nowhere else. Two more Dovecots speak only TLS 1.0, and TLS 1.0 up to 1.3; more
+//! Postfix listeners give the SMTP failures (no STARTTLS, refused recipient, sender or message,
+//! a held message).
 
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
