@@ -36,6 +36,78 @@ pub enum Command {
     /// Run the connection flow against a mailbox: connect and log in to IMAP and SMTP, check
     /// the mailbox, send a test email.
     Check(CheckArgs),
+    /// Run the relay: the page, the diagnosis WebSocket and the HTTP API.
+    Serve(ServeArgs),
+    /// Tell whether the relay, with this configuration, would connect to HOST:PORT, and why not.
+    EgressCheck(EgressCheckArgs),
+    /// Show or change stored domain settings (in the configured database).
+    Domains(DomainsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Configuration file (TOML; see relay/inbox-doctor.example.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Listen here instead of the configured address.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+#[derive(Args, Debug)]
+pub struct EgressCheckArgs {
+    /// The server to judge, as HOST:PORT.
+    #[arg(value_name = "HOST:PORT")]
+    pub target: String,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DomainsArgs {
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    pub action: DomainsAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DomainsAction {
+    /// List every domain's settings.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create or replace a domain's settings (applies to every mailbox of the domain).
+    Set {
+        domain: String,
+        #[arg(long, value_name = "HOST:PORT")]
+        imap: String,
+        #[arg(long, value_enum)]
+        imap_security: SecurityArg,
+        #[arg(long, value_name = "HOST:PORT")]
+        smtp: String,
+        #[arg(long, value_enum)]
+        smtp_security: SecurityArg,
+        #[arg(long)]
+        allow_insecure_cert: bool,
+        #[arg(long)]
+        use_static_ips: bool,
+        /// Who makes the change (for the audit trail); default: cli:$USER.
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Delete a domain's settings.
+    Delete {
+        domain: String,
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Show the audit trail of a domain.
+    Changes { domain: String },
 }
 
 #[derive(Args, Debug)]
@@ -400,6 +472,248 @@ fn print_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::R
         writeln!(out, "{side}: {} → {}", s.local, s.remote)?;
     }
     Ok(())
+}
+
+/// The environment variables `serve` reads, for its `--help`.
+pub fn env_help() -> String {
+    let mut out = String::from("Environment (overrides the configuration file):\n");
+    for (var, what) in crate::config::ENV_VARS {
+        out.push_str(&format!("  {var:<32} {what}\n"));
+    }
+    out.push_str(
+        "  RUST_LOG                         log filter, e.g. info or inbox_doctor=debug\n",
+    );
+    out
+}
+
+fn load_config(path: Option<&std::path::Path>) -> Result<crate::config::Config, UsageError> {
+    crate::config::Config::load(path).map_err(|e| UsageError(e.to_string()))
+}
+
+/// Runs `inbox-doctor serve`.
+pub async fn serve(args: ServeArgs) -> u8 {
+    let mut config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    init_logs(config.log_format, "info");
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("inbox-doctor: cannot listen on {}: {e}", config.listen);
+            return EXIT_USAGE;
+        }
+    };
+    let state = match crate::server::AppState::new(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    tracing::info!(%addr, "listening");
+    eprintln!("inbox-doctor: listening on http://{addr}");
+    match crate::server::run(listener, state, crate::server::signal()).await {
+        Ok(()) => EXIT_PASSED,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+/// Structured logs to stderr: text by default, JSON when configured.
+pub fn init_logs(format: crate::config::LogFormat, default_filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        crate::config::LogFormat::Json => builder.json().try_init(),
+        crate::config::LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Runs `inbox-doctor egress-check`: exit 0 allowed, 1 refused, 2 bad input.
+pub async fn egress_check(args: EgressCheckArgs) -> u8 {
+    let config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let (host, port) = match parse_endpoint(&args.target, 0, "target") {
+        Ok((_, 0)) => {
+            eprintln!(
+                "inbox-doctor: {:?}: give the port too, as HOST:PORT",
+                args.target
+            );
+            return EXIT_USAGE;
+        }
+        Ok(hp) => hp,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let policy = crate::egress::EgressPolicy::new(config.egress);
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_secs(config.engine.step_timeout_secs);
+    let verdict = policy.resolve(&host, port, deadline).await;
+    if args.json {
+        let json = match &verdict {
+            Ok(addrs) => serde_json::json!({
+                "target": args.target, "allowed": true,
+                "addresses": addrs.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+            }),
+            Err(r) => serde_json::json!({
+                "target": args.target, "allowed": false, "refusal": r, "message": r.to_string(),
+            }),
+        };
+        println!("{json}");
+    } else {
+        match &verdict {
+            Ok(addrs) => {
+                let list: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
+                println!("allowed: {} → {}", args.target, list.join(", "));
+            }
+            Err(r) => println!("refused: {r}"),
+        }
+    }
+    if verdict.is_ok() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    }
+}
+
+/// Runs `inbox-doctor domains …`.
+pub async fn domains(args: DomainsArgs) -> u8 {
+    match domains_inner(args).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("inbox-doctor: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+async fn domains_inner(args: DomainsArgs) -> Result<u8, UsageError> {
+    use crate::domains::{normalize_domain, validate_settings, DomainStore};
+    let config = load_config(args.config.as_deref())?;
+    let store = DomainStore::open(&config.domains.database)
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
+    let actor = |a: Option<String>| {
+        a.unwrap_or_else(|| {
+            format!(
+                "cli:{}",
+                std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+            )
+        })
+    };
+    let domain = |d: &str| normalize_domain(d).map_err(|e| UsageError(e.to_string()));
+    let store_err = |e: crate::domains::StoreError| UsageError(e.to_string());
+    match args.action {
+        DomainsAction::List { json } => {
+            let all = store.list().await.map_err(store_err)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            } else {
+                for r in all {
+                    let s = &r.settings;
+                    println!(
+                        "{}  imap {}:{} {}  smtp {}:{} {}{}{}  (by {} at {})",
+                        r.domain,
+                        s.imap.host,
+                        s.imap.port,
+                        s.imap.security.code(),
+                        s.smtp.host,
+                        s.smtp.port,
+                        s.smtp.security.code(),
+                        if s.allow_insecure_cert {
+                            "  allow-insecure-cert"
+                        } else {
+                            ""
+                        },
+                        if s.use_static_ips { "  static-ips" } else { "" },
+                        r.updated_by,
+                        r.updated_at
+                    );
+                }
+            }
+            Ok(EXIT_PASSED)
+        }
+        DomainsAction::Set {
+            domain: d,
+            imap,
+            imap_security,
+            smtp,
+            smtp_security,
+            allow_insecure_cert,
+            use_static_ips,
+            actor: a,
+        } => {
+            let d = domain(&d)?;
+            let (ih, ip) = parse_endpoint(&imap, 993, "imap")?;
+            let (sh, sp) = parse_endpoint(&smtp, 587, "smtp")?;
+            let settings = inbox_doctor_errors::DomainSettings {
+                imap: ServerSettings {
+                    host: ih,
+                    port: ip,
+                    security: imap_security.into(),
+                },
+                smtp: ServerSettings {
+                    host: sh,
+                    port: sp,
+                    security: smtp_security.into(),
+                },
+                allow_insecure_cert,
+                use_static_ips,
+            };
+            validate_settings(&settings).map_err(|e| UsageError(e.to_string()))?;
+            store
+                .set(&d, &settings, &actor(a))
+                .await
+                .map_err(store_err)?;
+            println!("{d}: saved. Every mailbox of {d} now gets these settings.");
+            Ok(EXIT_PASSED)
+        }
+        DomainsAction::Delete {
+            domain: d,
+            actor: a,
+        } => {
+            let d = domain(&d)?;
+            if store.delete(&d, &actor(a)).await.map_err(store_err)? {
+                println!("{d}: deleted.");
+                Ok(EXIT_PASSED)
+            } else {
+                eprintln!("inbox-doctor: no settings stored for {d}");
+                Ok(EXIT_FAILED)
+            }
+        }
+        DomainsAction::Changes { domain: d } => {
+            let d = domain(&d)?;
+            let changes = store.changes(&d).await.map_err(store_err)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&changes).unwrap_or_default()
+            );
+            Ok(EXIT_PASSED)
+        }
+    }
 }
 
 #[cfg(test)]

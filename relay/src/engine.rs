@@ -18,6 +18,7 @@ use inbox_doctor_errors::{Cause, Observation, Security};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use crate::egress::{EgressPolicy, Refusal};
 use crate::message;
 use crate::probe::conn::{BoxIo, Conn};
 use crate::probe::imap::{self, ImapSession};
@@ -38,6 +39,8 @@ pub struct EngineConfig {
     /// Local addresses to connect from (static egress addresses).
     pub source_v4: Option<IpAddr>,
     pub source_v6: Option<IpAddr>,
+    /// Where connections may go; `None` (the CLI on the user's own machine) allows all.
+    pub egress: Option<std::sync::Arc<EgressPolicy>>,
 }
 
 impl Default for EngineConfig {
@@ -48,6 +51,7 @@ impl Default for EngineConfig {
             ca_files: Vec::new(),
             source_v4: None,
             source_v6: None,
+            egress: None,
         }
     }
 }
@@ -71,6 +75,8 @@ pub enum RequestError {
         value: u32,
     },
     Trust(TrustError),
+    /// The relay's egress policy refuses a server (only with a policy).
+    Egress(Refusal),
 }
 
 impl std::fmt::Display for RequestError {
@@ -97,6 +103,7 @@ impl std::fmt::Display for RequestError {
                 write!(f, "the session target must be 1–50, not {value}")
             }
             RequestError::Trust(e) => write!(f, "{e}"),
+            RequestError::Egress(r) => write!(f, "{r}"),
         }
     }
 }
@@ -143,6 +150,14 @@ pub async fn diagnose(
     events: mpsc::UnboundedSender<StepEvent>,
 ) -> Result<Report, RequestError> {
     validate(req)?;
+    if let Some(policy) = &config.egress {
+        policy
+            .check_port(req.imap.port)
+            .map_err(RequestError::Egress)?;
+        policy
+            .check_port(req.smtp.port)
+            .map_err(RequestError::Egress)?;
+    }
     let trust =
         TlsTrust::new(&config.ca_files, req.allow_insecure_cert).map_err(RequestError::Trust)?;
     let start = Instant::now();
@@ -186,6 +201,20 @@ pub async fn diagnose(
             imap_lookup,
             tcp::resolve(&req.smtp.host, req.smtp.port, deadline)
         )
+    };
+    // The engine connects to exactly the addresses the policy passed: no second lookup.
+    let (imap_addrs, smtp_addrs) = match &config.egress {
+        None => (imap_addrs, smtp_addrs),
+        Some(policy) => {
+            let judge = |host: &str, found: Result<Vec<SocketAddr>, Failed>| match found {
+                Ok(addrs) => policy.filter(host, &addrs).map(Ok),
+                Err(f) => Ok(Err(f)),
+            };
+            (
+                judge(&req.imap.host, imap_addrs).map_err(RequestError::Egress)?,
+                judge(&req.smtp.host, smtp_addrs).map_err(RequestError::Egress)?,
+            )
+        }
     };
     run.resolved(t, &imap_addrs, &smtp_addrs);
 

@@ -3,13 +3,19 @@
 //!
 //! Read in this order: [`engine`] (the flow: steps, branches, the report), [`probe`] (the only
 //! code that opens sockets: TCP, TLS inspection, IMAP, SMTP), [`transcript`] (what was said,
-//! redacted), [`message`] (the test email), [`cli`] (the `inbox-doctor` command).
+//! redacted), [`message`] (the test email), [`egress`] (where the relay may connect),
+//! [`server`] (the relay: WebSocket, HTTP API, limits, metrics), [`domains`] (stored domain
+//! settings), [`config`] (the relay's configuration), [`cli`] (the `inbox-doctor` command).
 //! The wire types and the failure taxonomy live in `inbox_doctor_errors`.
 
 pub mod cli;
+pub mod config;
+pub mod domains;
+pub mod egress;
 pub mod engine;
 pub mod message;
 pub mod probe;
+pub mod server;
 pub mod transcript;
 
 pub use engine::{diagnose, EngineConfig, RequestError};

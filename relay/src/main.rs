@@ -1,14 +1,19 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use inbox_doctor::cli::{self, Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .init();
+    let matches = Cli::command()
+        .mut_subcommand("serve", |c| c.after_help(cli::env_help()))
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    if !matches!(cli.command, Command::Serve(_)) {
+        cli::init_logs(inbox_doctor::config::LogFormat::Text, "warn");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -22,6 +27,9 @@ fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match cli.command {
             Command::Check(args) => cli::check(args).await,
+            Command::Serve(args) => cli::serve(args).await,
+            Command::EgressCheck(args) => cli::egress_check(args).await,
+            Command::Domains(args) => cli::domains(args).await,
         }
     });
     ExitCode::from(code)

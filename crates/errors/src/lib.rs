@@ -1,13 +1,15 @@
 //! The boundary crate of Inbox Doctor: every type that crosses the wire between the engine, the
 //! relay and the browser, and the failure taxonomy with its explanations.
 //!
-//! Read in this order: [`step`] (what a diagnosis streams), [`request`] (what it is asked), [`report`] (what it ends with),
+//! Read in this order: [`step`] (what a diagnosis streams), [`request`] (what it is asked),
+//! [`protocol`] (the WebSocket messages and the relay's HTTP types), [`report`] (what it ends with),
 //! [`taxonomy`] (categories and causes), [`classify`] (observation → cause, pure), [`text`]
 //! (explanations and remediation in English, German, Norwegian Bokmål and Polish).
 //!
 //! This crate depends on nothing but serde, so it builds for `wasm32-unknown-unknown` too.
 
 pub mod classify;
+pub mod protocol;
 pub mod report;
 pub mod request;
 pub mod step;
@@ -15,6 +17,10 @@ pub mod taxonomy;
 pub mod text;
 
 pub use classify::{classify, Diagnosis, ImapCommand, Observation, SmtpCommand};
+pub use protocol::{
+    ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, ProtocolError,
+    ServerMessage, PROTOCOL_VERSION,
+};
 pub use report::*;
 pub use request::{DiagnosisRequest, Secret, ServerSettings, DEFAULT_SESSION_TARGET};
 pub use step::{Fact, Security, Side, StepEvent, StepId, StepResult, StepStatus};

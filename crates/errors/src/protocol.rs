@@ -1,0 +1,146 @@
+//! The WebSocket protocol between a page (or any client) and the relay, version 1.
+//!
+//! One socket, one diagnosis: the client sends `start` with a request; the server streams every
+//! step event as it happens and ends with the `report` event; the client may send `cancel`.
+//! Every refusal is an `error` message with a stable code, then the server closes the socket.
+
+use serde::{Deserialize, Serialize};
+
+use crate::request::{DiagnosisRequest, ServerSettings};
+use crate::step::StepEvent;
+use crate::taxonomy::coded_enum;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// What a client sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // one message per socket.
+pub enum ClientMessage {
+    Start {
+        version: u32,
+        request: DiagnosisRequest,
+    },
+    Cancel,
+}
+
+/// What the relay sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // events dominate, and each is sent once.
+pub enum ServerMessage {
+    /// A step started or finished, a warning, or (last) the report.
+    Event(StepEvent),
+    /// The run stopped because the client asked.
+    Cancelled,
+    Error(ProtocolError),
+}
+
+/// A refusal or fault, with a stable code and a sentence for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtocolError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+coded_enum! {
+    /// Why the relay refused or stopped. Stable codes; clients switch on them.
+    pub enum ErrorCode {
+        /// A frame that is not a valid client message.
+        BadMessage = "bad_message",
+        UnsupportedVersion = "unsupported_version",
+        /// The request itself is invalid (address, port, empty password…).
+        InvalidRequest = "invalid_request",
+        /// A second `start` on a socket: one socket runs one diagnosis.
+        AlreadyStarted = "already_started",
+        FrameTooLarge = "frame_too_large",
+        /// The page embedding the widget is not on the operator's list.
+        OriginNotAllowed = "origin_not_allowed",
+        /// The relay wants a bearer token and got none or a wrong one.
+        Unauthorized = "unauthorized",
+        /// Too many diagnoses from this client recently.
+        RateLimited = "rate_limited",
+        /// This client already runs as many diagnoses as it may at once.
+        TooManyRuns = "too_many_runs",
+        /// The relay runs as many diagnoses as it can.
+        Busy = "busy",
+        /// The relay's egress policy does not allow this server.
+        EgressRefused = "egress_refused",
+        /// The test email may only go to the mailbox itself or an operator-listed address.
+        RecipientNotAllowed = "recipient_not_allowed",
+        /// No `start` arrived in time, or the run outlived its bound.
+        Timeout = "timeout",
+        ShuttingDown = "shutting_down",
+        Internal = "internal",
+    }
+}
+
+/// What administrators store for an email domain, so its users get the servers pre-filled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainSettings {
+    pub imap: ServerSettings,
+    pub smtp: ServerSettings,
+    #[serde(default)]
+    pub allow_insecure_cert: bool,
+    /// Connect from the relay's pinned static addresses (for the domain's allowlist).
+    #[serde(default)]
+    pub use_static_ips: bool,
+}
+
+/// Stored settings of one domain, with who changed them last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainRecord {
+    pub domain: String,
+    pub settings: DomainSettings,
+    /// RFC 3339.
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// One change to a domain's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainChange {
+    pub domain: String,
+    /// RFC 3339.
+    pub at: String,
+    pub actor: String,
+    /// `set` or `delete`.
+    pub action: String,
+    pub before: Option<DomainSettings>,
+    pub after: Option<DomainSettings>,
+}
+
+/// The addresses the relay connects from, for mail servers' allowlists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EgressIps {
+    pub ipv4: Vec<String>,
+    pub ipv6: Vec<String>,
+    /// Whether those are pinned; when not, the relay uses whatever its host routes through.
+    pub pinned: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_have_a_stable_shape() {
+        let cancel: ClientMessage = serde_json::from_str(r#"{"type":"cancel"}"#).unwrap();
+        assert_eq!(cancel, ClientMessage::Cancel);
+        let err = ServerMessage::Error(ProtocolError {
+            code: ErrorCode::Busy,
+            message: "x".into(),
+        });
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(json, r#"{"type":"error","code":"busy","message":"x"}"#);
+        let ev = ServerMessage::Event(StepEvent::Started {
+            step: crate::StepId::ImapConnect,
+            started_ms: 3,
+        });
+        assert_eq!(
+            serde_json::to_string(&ev).unwrap(),
+            r#"{"type":"event","event":"started","step":"imap.connect","started_ms":3}"#
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! The relay's configuration: a TOML file (see `relay/inbox-doctor.example.toml`), then
+//! environment variables over it. Defaults are the secure ones: loopback only, mail ports only,
+//! no private targets, no cross-origin embedding.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::egress::EgressConfig;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the relay listens.
+    pub listen: SocketAddr,
+    /// A directory with the built UI; without it, the UI embedded at build time (if any).
+    pub static_dir: Option<PathBuf>,
+    /// `text` or `json` log lines.
+    pub log_format: LogFormat,
+    pub egress: EgressConfig,
+    pub limits: Limits,
+    pub domains: DomainsConfig,
+    pub engine: EngineSettings,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Origins allowed to open the WebSocket (`https://help.example.com`). The relay's own
+    /// origin is always allowed; clients that send no Origin (not browsers) too.
+    pub allowed_origins: Vec<String>,
+    /// When set, the WebSocket needs `Authorization: Bearer <token>` or `?token=`.
+    pub token: Option<String>,
+    /// Diagnoses running at once, relay-wide.
+    pub max_runs: usize,
+    /// Diagnoses running at once per client address.
+    pub max_runs_per_client: usize,
+    /// Diagnoses a client address may start per minute.
+    pub runs_per_minute: u32,
+    /// The largest WebSocket frame or message accepted.
+    pub max_frame_bytes: usize,
+    /// How long a socket may wait before sending `start`.
+    pub start_timeout_secs: u64,
+    /// How long running diagnoses may take to finish on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            allowed_origins: Vec::new(),
+            token: None,
+            max_runs: 32,
+            max_runs_per_client: 2,
+            runs_per_minute: 10,
+            max_frame_bytes: 64 * 1024,
+            start_timeout_secs: 30,
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DomainsConfig {
+    /// `sqlite://PATH` (created on first start) or `postgres://…` (shared by several relays).
+    pub database: String,
+    /// Required for changes through the HTTP API.
+    pub admin_token: Option<String>,
+}
+
+impl Default for DomainsConfig {
+    fn default() -> DomainsConfig {
+        DomainsConfig {
+            database: "sqlite://inbox-doctor.db".into(),
+            admin_token: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineSettings {
+    /// Deadline of each step.
+    pub step_timeout_secs: u64,
+    /// Extra trusted CA certificates (PEM), for internal mail servers.
+    pub ca_files: Vec<String>,
+}
+
+impl Default for EngineSettings {
+    fn default() -> EngineSettings {
+        EngineSettings {
+            step_timeout_secs: 10,
+            ca_files: Vec::new(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            static_dir: None,
+            log_format: LogFormat::Text,
+            egress: EgressConfig::default(),
+            limits: Limits::default(),
+            domains: DomainsConfig::default(),
+            engine: EngineSettings::default(),
+        }
+    }
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug)]
+pub enum ConfigError {
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Parse {
+        path: PathBuf,
+        error: String,
+    },
+    Env {
+        var: &'static str,
+        error: String,
+    },
+    Invalid(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read { path, error } => {
+                write!(f, "cannot read {}: {error}", path.display())
+            }
+            ConfigError::Parse { path, error } => write!(f, "{}: {error}", path.display()),
+            ConfigError::Env { var, error } => write!(f, "environment variable {var}: {error}"),
+            ConfigError::Invalid(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Environment variables that override the file, and what they set.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("INBOX_DOCTOR_LISTEN", "listen address, e.g. 0.0.0.0:8080"),
+    ("INBOX_DOCTOR_STATIC_DIR", "directory of the built UI"),
+    ("INBOX_DOCTOR_LOG_FORMAT", "text or json"),
+    ("INBOX_DOCTOR_DATABASE", "sqlite://PATH or postgres://…"),
+    (
+        "INBOX_DOCTOR_ADMIN_TOKEN",
+        "token for domain-setting changes",
+    ),
+    ("INBOX_DOCTOR_TOKEN", "bearer token the WebSocket requires"),
+    (
+        "INBOX_DOCTOR_ALLOWED_ORIGINS",
+        "comma-separated origins allowed to embed",
+    ),
+    (
+        "INBOX_DOCTOR_ALLOW_CIDRS",
+        "comma-separated ranges allowed as targets (on-prem)",
+    ),
+];
+
+impl Config {
+    /// Reads `path` (or the defaults) and applies the environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match path {
+            None => Config::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+                    path: path.to_owned(),
+                    error,
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                    path: path.to_owned(),
+                    error: e.to_string(),
+                })?
+            }
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let list = |v: String| -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        if let Some(v) = get("INBOX_DOCTOR_LISTEN") {
+            self.listen = v
+                .parse()
+                .map_err(|e: std::net::AddrParseError| ConfigError::Env {
+                    var: "INBOX_DOCTOR_LISTEN",
+                    error: e.to_string(),
+                })?;
+        }
+        if let Some(v) = get("INBOX_DOCTOR_STATIC_DIR") {
+            self.static_dir = Some(v.into());
+        }
+        if let Some(v) = get("INBOX_DOCTOR_LOG_FORMAT") {
+            self.log_format = match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(ConfigError::Env {
+                        var: "INBOX_DOCTOR_LOG_FORMAT",
+                        error: format!("{other:?} is neither text nor json"),
+                    })
+                }
+            };
+        }
+        if let Some(v) = get("INBOX_DOCTOR_DATABASE") {
+            self.domains.database = v;
+        }
+        if let Some(v) = get("INBOX_DOCTOR_ADMIN_TOKEN") {
+            self.domains.admin_token = Some(v);
+        }
+        if let Some(v) = get("INBOX_DOCTOR_TOKEN") {
+            self.limits.token = Some(v);
+        }
+        if let Some(v) = get("INBOX_DOCTOR_ALLOWED_ORIGINS") {
+            self.limits.allowed_origins = list(v);
+        }
+        if let Some(v) = get("INBOX_DOCTOR_ALLOW_CIDRS") {
+            self.egress.allow_cidrs = list(v)
+                .iter()
+                .map(|c| c.parse())
+                .collect::<Result<_, _>>()
+                .map_err(|e: ipnet::AddrParseError| ConfigError::Env {
+                    var: "INBOX_DOCTOR_ALLOW_CIDRS",
+                    error: e.to_string(),
+                })?;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |why: String| Err(ConfigError::Invalid(why));
+        if self.egress.ports.is_empty() || self.egress.ports.contains(&0) {
+            return bad("egress.ports must list ports from 1 to 65535".into());
+        }
+        if self.limits.max_runs == 0 || self.limits.max_runs_per_client == 0 {
+            return bad("limits.max_runs and limits.max_runs_per_client must be at least 1".into());
+        }
+        if self.limits.max_frame_bytes < 1024 {
+            return bad("limits.max_frame_bytes must be at least 1024".into());
+        }
+        for t in [&self.limits.token, &self.domains.admin_token]
+            .into_iter()
+            .flatten()
+        {
+            if t.len() < 16 {
+                return bad("tokens must be at least 16 characters".into());
+            }
+        }
+        if !(self.domains.database.starts_with("sqlite:")
+            || self.domains.database.starts_with("postgres:")
+            || self.domains.database.starts_with("postgresql:"))
+        {
+            return bad(format!(
+                "domains.database {:?} must start with sqlite:// or postgres://",
+                self.domains.database
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_is_valid_and_documents_every_field() {
+        let text = include_str!("../inbox-doctor.example.toml");
+        let parsed: Config = toml::from_str(text).expect("example parses");
+        parsed.validate().expect("example is valid");
+        let defaults = toml::to_string(&Config::default()).unwrap();
+        for line in defaults.lines().filter(|l| l.contains(" = ")) {
+            let key = line.split(" = ").next().unwrap();
+            assert!(text.contains(key), "the example does not mention {key}");
+        }
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "INBOX_DOCTOR_ALLOWED_ORIGINS" => Some("https://a.example, https://b.example".into()),
+            "INBOX_DOCTOR_ALLOW_CIDRS" => Some("10.0.0.0/8".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.limits.allowed_origins.len(), 2);
+        assert_eq!(c.egress.allow_cidrs[0].to_string(), "10.0.0.0/8");
+        let err = c
+            .apply_env(|k| (k == "INBOX_DOCTOR_LISTEN").then(|| "nope".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("INBOX_DOCTOR_LISTEN"));
+    }
+}

@@ -1,0 +1,212 @@
+//! The HTTP API: domain settings (public read, authenticated and audited writes), the egress
+//! addresses to allowlist, health and metrics.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use inbox_doctor_errors::{DomainSettings, EgressIps};
+use serde::Serialize;
+
+use super::AppState;
+use crate::domains::{normalize_domain, validate_settings};
+
+/// The header an admin client names itself with, for the audit trail.
+pub const ACTOR_HEADER: &str = "x-inbox-doctor-actor";
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics))
+        .route("/api/egress-ips", get(egress_ips))
+        .route("/api/domains", get(list_domains))
+        .route(
+            "/api/domains/{domain}",
+            get(get_domain).put(put_domain).delete(delete_domain),
+        )
+        .route("/api/domains/{domain}/changes", get(domain_changes))
+}
+
+/// Every API error: a status, a stable code and a sentence.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self)).into_response()
+    }
+}
+
+impl From<crate::domains::StoreError> for ApiError {
+    fn from(e: crate::domains::StoreError) -> ApiError {
+        tracing::error!(error = %e, "domain store");
+        // The database's words stay in the log.
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "the settings store is unavailable",
+        )
+    }
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn egress_ips(State(state): State<Arc<AppState>>) -> Json<EgressIps> {
+    let e = &state.config.egress;
+    Json(EgressIps {
+        ipv4: e.source_ipv4.iter().map(ToString::to_string).collect(),
+        ipv6: e.source_ipv6.iter().map(ToString::to_string).collect(),
+        pinned: e.source_ipv4.is_some() || e.source_ipv6.is_some(),
+    })
+}
+
+/// Constant-time comparison, so a token cannot be guessed byte by byte from timing.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// The actor of an authenticated change.
+fn admin(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+    let Some(expected) = &state.config.domains.admin_token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only",
+            "this relay has no admin token configured; domain settings are read-only here",
+        ));
+    };
+    match bearer(headers) {
+        Some(token) if same_secret(token, expected) => {}
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "changing domain settings needs the admin token (Authorization: Bearer …)",
+            ))
+        }
+    }
+    let actor = headers
+        .get(ACTOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| {
+            s.chars()
+                .filter(|c| !c.is_control())
+                .take(100)
+                .collect::<String>()
+        })
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "api".into());
+    Ok(actor)
+}
+
+fn domain_of(raw: &str) -> Result<String, ApiError> {
+    normalize_domain(raw)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_domain", e.to_string()))
+}
+
+async fn get_domain(
+    State(state): State<Arc<AppState>>,
+    Path(domain): Path<String>,
+) -> Result<Response, ApiError> {
+    let domain = domain_of(&domain)?;
+    match state.store.get(&domain).await? {
+        Some(record) => Ok(Json(record).into_response()),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no settings stored for {domain}"),
+        )),
+    }
+}
+
+async fn list_domains(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&state, &headers)?;
+    Ok(Json(state.store.list().await?).into_response())
+}
+
+async fn domain_changes(
+    State(state): State<Arc<AppState>>,
+    Path(domain): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    admin(&state, &headers)?;
+    let domain = domain_of(&domain)?;
+    Ok(Json(state.store.changes(&domain).await?).into_response())
+}
+
+async fn put_domain(
+    State(state): State<Arc<AppState>>,
+    Path(domain): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let actor = admin(&state, &headers)?;
+    let domain = domain_of(&domain)?;
+    if body.len() > 16 * 1024 {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "domain settings are at most 16 KiB",
+        ));
+    }
+    let settings: DomainSettings = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_settings", e.to_string()))?;
+    validate_settings(&settings)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_settings", e.to_string()))?;
+    let record = state.store.set(&domain, &settings, &actor).await?;
+    tracing::info!(domain = %domain, actor = %actor, "domain settings changed");
+    Ok(Json(record).into_response())
+}
+
+async fn delete_domain(
+    State(state): State<Arc<AppState>>,
+    Path(domain): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = admin(&state, &headers)?;
+    let domain = domain_of(&domain)?;
+    if state.store.delete(&domain, &actor).await? {
+        tracing::info!(domain = %domain, actor = %actor, "domain settings deleted");
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no settings stored for {domain}"),
+        ))
+    }
+}

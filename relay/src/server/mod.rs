@@ -1,0 +1,126 @@
+//! The relay: serves the UI, streams diagnoses over a WebSocket, and answers a small HTTP API.
+//! It connects where strangers ask, so every door has a limit: egress policy, origins, tokens,
+//! rates, sizes and deadlines.
+//!
+//! Read in this order: [`ws`] (the diagnosis socket), [`api`] (domains, egress addresses,
+//! health, metrics), [`limits`], [`metrics`].
+
+pub mod api;
+pub mod limits;
+pub mod metrics;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::domains::DomainStore;
+use crate::egress::EgressPolicy;
+use crate::engine::EngineConfig;
+use limits::Limiter;
+use metrics::Metrics;
+
+/// Everything the handlers share.
+pub struct AppState {
+    pub config: Config,
+    pub engine: EngineConfig,
+    pub policy: Arc<EgressPolicy>,
+    pub store: DomainStore,
+    pub limiter: Arc<Limiter>,
+    pub metrics: Metrics,
+    shutting_down: AtomicBool,
+}
+
+impl AppState {
+    pub async fn new(config: Config) -> Result<Arc<AppState>, crate::domains::StoreError> {
+        let store = DomainStore::open(&config.domains.database).await?;
+        let policy = Arc::new(EgressPolicy::new(config.egress.clone()));
+        let engine = EngineConfig {
+            step_timeout: Duration::from_secs(config.engine.step_timeout_secs),
+            roundtrip_timeout: Duration::from_secs(config.engine.step_timeout_secs * 3),
+            ca_files: config.engine.ca_files.clone(),
+            source_v4: config.egress.source_ipv4.map(Into::into),
+            source_v6: config.egress.source_ipv6.map(Into::into),
+            egress: Some(policy.clone()),
+        };
+        Ok(Arc::new(AppState {
+            limiter: Limiter::new(config.limits.clone()),
+            config,
+            engine,
+            policy,
+            store,
+            metrics: Metrics::default(),
+            shutting_down: AtomicBool::new(false),
+        }))
+    }
+
+    pub fn shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
+    }
+}
+
+/// The whole HTTP surface.
+pub fn app(state: Arc<AppState>) -> Router {
+    let mut router = Router::new()
+        .merge(ws::router())
+        .merge(api::router())
+        .with_state(state.clone());
+    if let Some(dir) = &state.config.static_dir {
+        router = router.fallback_service(
+            tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
+        );
+    }
+    router
+}
+
+/// Serves until `shutdown` completes, then refuses new diagnoses and gives running ones
+/// `shutdown_grace_secs` to finish.
+pub async fn run(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let grace = Duration::from_secs(state.config.limits.shutdown_grace_secs);
+    let draining = state.clone();
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        draining.shutting_down.store(true, Ordering::SeqCst);
+        tracing::info!(running = draining.limiter.running(), "shutting down");
+        let deadline = tokio::time::Instant::now() + grace;
+        while draining.limiter.running() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

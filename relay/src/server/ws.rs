@@ -1,0 +1,317 @@
+//! `GET /ws`: one socket, one diagnosis. The client sends `start`; every step event is sent
+//! the moment the engine emits it; the report ends the run; `cancel` stops it. Refusals are
+//! typed `error` messages followed by a close frame — never a silent drop.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use futures_util::{SinkExt, StreamExt};
+use inbox_doctor_errors::{
+    ClientMessage, ErrorCode, ProtocolError, ServerMessage, StepEvent, PROTOCOL_VERSION,
+};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::api::same_secret;
+use super::AppState;
+use crate::engine::{self, RequestError};
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new().route("/ws", get(upgrade))
+}
+
+#[derive(Deserialize)]
+struct WsQuery {
+    token: Option<String>,
+}
+
+/// Browsers cannot set headers on a WebSocket, so the token may come as `?token=`.
+async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<WsQuery>,
+) -> Response {
+    let refusal = admission(&state, &headers, query.token.as_deref());
+    // Frames above the limit get a typed error; the hard cap only bounds memory.
+    let hard_cap = state.config.limits.max_frame_bytes.saturating_mul(16);
+    ws.max_message_size(hard_cap)
+        .max_frame_size(hard_cap)
+        .on_upgrade(move |socket| session(socket, state, peer, refusal))
+}
+
+/// Origin and token checks, made before anything else.
+fn admission(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Option<ProtocolError> {
+    let limits = &state.config.limits;
+    if let Some(origin) = headers.get("origin").and_then(|o| o.to_str().ok()) {
+        let host = headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        let same_origin = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host));
+        let listed = limits
+            .allowed_origins
+            .iter()
+            .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin));
+        if !same_origin && !listed {
+            return Some(ProtocolError {
+                code: ErrorCode::OriginNotAllowed,
+                message: format!(
+                    "pages from {origin} may not use this relay; the operator can allow the origin"
+                ),
+            });
+        }
+    }
+    if let Some(expected) = &limits.token {
+        let given = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .or(token);
+        if !given.is_some_and(|g| same_secret(g, expected)) {
+            return Some(ProtocolError {
+                code: ErrorCode::Unauthorized,
+                message: "this relay needs a token (Authorization: Bearer … or ?token=)".into(),
+            });
+        }
+    }
+    None
+}
+
+fn text(message: &ServerMessage) -> Message {
+    Message::Text(
+        serde_json::to_string(message)
+            .unwrap_or_else(|_| r#"{"type":"error","code":"internal","message":"encoding"}"#.into())
+            .into(),
+    )
+}
+
+/// Sends a refusal, counts it, and closes the socket.
+async fn refuse(socket: &mut WebSocket, state: &AppState, error: ProtocolError) {
+    tracing::info!(code = error.code.code(), "refused: {}", error.message);
+    state.metrics.refused(error.code);
+    let _ = socket.send(text(&ServerMessage::Error(error))).await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: 1008,
+            reason: "refused".into(),
+        })))
+        .await;
+}
+
+fn error(code: ErrorCode, message: impl Into<String>) -> ProtocolError {
+    ProtocolError {
+        code,
+        message: message.into(),
+    }
+}
+
+/// What one incoming frame means.
+enum Frame {
+    Client(Box<ClientMessage>),
+    /// Ping or pong: nothing to do (the library answers pings).
+    Control,
+    Close,
+}
+
+/// Reads the next client message, enforcing the frame limit.
+fn parse(state: &AppState, message: Message) -> Result<Frame, ProtocolError> {
+    let bytes = match &message {
+        Message::Text(t) => t.as_bytes(),
+        Message::Binary(b) => b.as_ref(),
+        Message::Close(_) => return Ok(Frame::Close),
+        Message::Ping(_) | Message::Pong(_) => return Ok(Frame::Control),
+    };
+    let max = state.config.limits.max_frame_bytes;
+    if bytes.len() > max {
+        return Err(error(
+            ErrorCode::FrameTooLarge,
+            format!(
+                "messages are at most {max} bytes; this one had {}",
+                bytes.len()
+            ),
+        ));
+    }
+    serde_json::from_slice(bytes)
+        .map(|m| Frame::Client(Box::new(m)))
+        .map_err(|e| error(ErrorCode::BadMessage, format!("not a client message: {e}")))
+}
+
+async fn session(
+    mut socket: WebSocket,
+    state: Arc<AppState>,
+    peer: SocketAddr,
+    refusal: Option<ProtocolError>,
+) {
+    let _open = state.metrics.socket();
+    if let Some(e) = refusal {
+        return refuse(&mut socket, &state, e).await;
+    }
+    // Wait for `start`.
+    let start_timeout = Duration::from_secs(state.config.limits.start_timeout_secs);
+    let request = loop {
+        let next = match tokio::time::timeout(start_timeout, socket.recv()).await {
+            Err(_) => {
+                return refuse(
+                    &mut socket,
+                    &state,
+                    error(ErrorCode::Timeout, "no start message arrived in time"),
+                )
+                .await
+            }
+            Ok(None) | Ok(Some(Err(_))) => return,
+            Ok(Some(Ok(m))) => m,
+        };
+        match parse(&state, next) {
+            Err(e) => return refuse(&mut socket, &state, e).await,
+            Ok(Frame::Control) => continue,
+            Ok(Frame::Close) => return,
+            Ok(Frame::Client(m)) => {
+                let ClientMessage::Start { version, request } = *m else {
+                    return;
+                };
+                if version != PROTOCOL_VERSION {
+                    return refuse(
+                        &mut socket,
+                        &state,
+                        error(
+                            ErrorCode::UnsupportedVersion,
+                            format!("this relay speaks protocol {PROTOCOL_VERSION}, not {version}"),
+                        ),
+                    )
+                    .await;
+                }
+                break request;
+            }
+        }
+    };
+
+    if state.shutting_down() {
+        return refuse(
+            &mut socket,
+            &state,
+            error(ErrorCode::ShuttingDown, "the relay is shutting down"),
+        )
+        .await;
+    }
+    if let Err(e) = engine::validate(&request) {
+        return refuse(
+            &mut socket,
+            &state,
+            error(ErrorCode::InvalidRequest, e.to_string()),
+        )
+        .await;
+    }
+    if request.send
+        && !state
+            .policy
+            .recipient_allowed(&request.email, request.test_recipient())
+    {
+        return refuse(
+            &mut socket,
+            &state,
+            error(
+                ErrorCode::RecipientNotAllowed,
+                "the test email may only go to the mailbox itself or to an address the operator allows",
+            ),
+        )
+        .await;
+    }
+    let _permit = match state.limiter.admit(peer.ip()) {
+        Ok(p) => p,
+        Err(code) => {
+            let message = match code {
+                ErrorCode::TooManyRuns => "this client already runs as many diagnoses as it may",
+                ErrorCode::RateLimited => "too many diagnoses from this client; wait a minute",
+                _ => "the relay is busy; try again shortly",
+            };
+            return refuse(&mut socket, &state, error(code, message)).await;
+        }
+    };
+
+    state.metrics.run_started();
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let engine_config = state.engine.clone();
+    let mut run = tokio::spawn(async move { engine::diagnose(&request, &engine_config, tx).await });
+    let (mut sink, mut stream) = socket.split();
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => {
+                    if let StepEvent::Report(report) = &event {
+                        state.metrics.run_finished(report);
+                    }
+                    let last = matches!(event, StepEvent::Report(_));
+                    if sink.send(text(&ServerMessage::Event(event))).await.is_err() {
+                        run.abort();
+                        return;
+                    }
+                    if last {
+                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "done".into() }))).await;
+                        return;
+                    }
+                }
+                None => {
+                    // The engine ended without a report: a request it refused.
+                    let outcome = (&mut run).await;
+                    let e = match outcome {
+                        Ok(Err(RequestError::Egress(r))) => error(ErrorCode::EgressRefused, r.to_string()),
+                        Ok(Err(other)) => error(ErrorCode::InvalidRequest, other.to_string()),
+                        Ok(Ok(_)) => return,
+                        Err(_) => error(ErrorCode::Internal, "the diagnosis stopped unexpectedly"),
+                    };
+                    state.metrics.refused(e.code);
+                    let _ = sink.send(text(&ServerMessage::Error(e))).await;
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "refused".into() }))).await;
+                    return;
+                }
+            },
+            incoming = stream.next() => match incoming {
+                None | Some(Err(_)) => {
+                    // The client went away: stop the sessions it started.
+                    run.abort();
+                    return;
+                }
+                Some(Ok(message)) => match parse(&state, message) {
+                    Ok(Frame::Close) => {
+                        run.abort();
+                        return;
+                    }
+                    Ok(Frame::Client(m)) if matches!(*m, ClientMessage::Cancel) => {
+                        run.abort();
+                        let _ = sink.send(text(&ServerMessage::Cancelled)).await;
+                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "cancelled".into() }))).await;
+                        return;
+                    }
+                    Ok(Frame::Client(_)) => {
+                        // One socket, one run: say so, and go on with the first.
+                        state.metrics.refused(ErrorCode::AlreadyStarted);
+                        let e = error(ErrorCode::AlreadyStarted, "this socket already runs a diagnosis; open another socket for another");
+                        if sink.send(text(&ServerMessage::Error(e))).await.is_err() {
+                            run.abort();
+                            return;
+                        }
+                    }
+                    Ok(Frame::Control) => {}
+                    Err(e) => {
+                        run.abort();
+                        state.metrics.refused(e.code);
+                        let _ = sink.send(text(&ServerMessage::Error(e))).await;
+                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "refused".into() }))).await;
+                        return;
+                    }
+                },
+            },
+        }
+    }
+}
