@@ -1,0 +1,186 @@
+//! The relay in-process on 127.0.0.1:0, configured to reach the harness's servers, and a real
+//! WebSocket client (tokio-tungstenite) to drive it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use futures_util::{SinkExt, StreamExt};
+use inbox_doctor::config::Config;
+use inbox_doctor::server::{self, AppState};
+use inbox_doctor_errors::{ClientMessage, DiagnosisRequest, ServerMessage, PROTOCOL_VERSION};
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::mail::Harness;
+
+pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123";
+
+pub struct Relay {
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// A configuration that lets the relay reach the harness on loopback, with a fresh database.
+pub fn config_for(h: &Harness) -> Config {
+    let mut c = Config::default();
+    c.egress.allow_cidrs = vec!["127.0.0.0/8".parse().unwrap()];
+    let d = h.dovecot;
+    let p = h.postfix;
+    c.egress.ports.extend([
+        d.imap,
+        d.imaps,
+        d.submission,
+        d.submissions,
+        p.no_starttls,
+        p.refuse_recipient,
+    ]);
+    c.engine.ca_files = vec![h.ca().to_owned()];
+    c.domains.database = format!("sqlite://{}", h.dir.path().join("domains.db").display());
+    c.domains.admin_token = Some(ADMIN_TOKEN.into());
+    c
+}
+
+impl Relay {
+    pub async fn start(config: Config) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState::new(config).await.expect("relay state");
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::run(listener, state.clone(), async {
+            let _ = rx.await;
+        }));
+        Relay {
+            addr,
+            state,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Shuts down gracefully and waits for the server to end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Opens `/ws` with extra headers.
+    pub async fn socket(&self, headers: &[(&str, &str)]) -> Socket {
+        let mut request = format!("ws://{}/ws", self.addr)
+            .into_client_request()
+            .expect("request");
+        for (k, v) in headers {
+            request.headers_mut().insert(
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("websocket connect");
+        Socket { ws }
+    }
+
+    /// Starts a diagnosis and collects every message until the relay closes the socket.
+    pub async fn diagnose(&self, request: &DiagnosisRequest) -> Vec<ServerMessage> {
+        let mut s = self.socket(&[]).await;
+        s.start(request).await;
+        s.all().await
+    }
+
+    pub async fn metrics(&self) -> String {
+        http_get(&self.url("/metrics")).await.1
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+pub struct Socket {
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Socket {
+    pub async fn send_text(&mut self, text: &str) {
+        self.ws
+            .send(Message::Text(text.into()))
+            .await
+            .expect("send");
+    }
+
+    pub async fn start(&mut self, request: &DiagnosisRequest) {
+        let m = ClientMessage::Start {
+            version: PROTOCOL_VERSION,
+            request: request.clone(),
+        };
+        self.send_text(&serde_json::to_string(&m).unwrap()).await;
+    }
+
+    /// The next server message, or `None` once the relay closed.
+    pub async fn next(&mut self) -> Option<ServerMessage> {
+        loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(60), self.ws.next())
+                .await
+                .expect("the relay answers within 60 s")?
+            {
+                Ok(Message::Text(t)) => {
+                    return Some(
+                        serde_json::from_str(&t)
+                            .unwrap_or_else(|e| panic!("not a server message: {e}: {t}")),
+                    )
+                }
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => continue,
+            }
+        }
+    }
+
+    pub async fn all(&mut self) -> Vec<ServerMessage> {
+        let mut out = Vec::new();
+        while let Some(m) = self.next().await {
+            out.push(m);
+        }
+        out
+    }
+}
+
+/// A plain HTTP GET: status and body.
+pub async fn http_get(url: &str) -> (u16, String) {
+    http(ureq::get(url), None).await
+}
+
+/// Any HTTP request (with an optional body): status and body.
+pub async fn http(request: ureq::Request, body: Option<String>) -> (u16, String) {
+    tokio::task::spawn_blocking(move || {
+        let result = match body {
+            Some(b) => request.send_string(&b),
+            None => request.call(),
+        };
+        match result {
+            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+            Err(e) => panic!("http: {e}"),
+        }
+    })
+    .await
+    .expect("join")
+}
