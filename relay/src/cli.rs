@@ -534,8 +534,21 @@ pub async fn serve(args: ServeArgs) -> u8 {
 
 /// Structured logs to stderr: text by default, JSON when configured.
 pub fn init_logs(format: crate::config::LogFormat, default_filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    // These log whole WebSocket and HTTP payloads at trace level, and a diagnosis request
+    // carries a password: they never log below debug, whatever RUST_LOG says.
+    for quiet in [
+        "tungstenite=debug",
+        "tokio_tungstenite=debug",
+        "axum::extract::ws=debug",
+        "hyper=debug",
+        "h2=debug",
+    ] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

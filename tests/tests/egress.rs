@@ -95,7 +95,10 @@ async fn ports_other_than_mail_ports_are_refused() {
     let p = policy(EgressConfig::default());
     for port in [22, 80, 443, 3306, 6379, 8080, 11211] {
         assert!(
-            matches!(verdict(&p, "8.8.8.8", port).await, Err(Refusal::Port { .. })),
+            matches!(
+                verdict(&p, "8.8.8.8", port).await,
+                Err(Refusal::Port { .. })
+            ),
             "{port}"
         );
     }
@@ -121,7 +124,10 @@ async fn legitimate_targets_pass() {
 #[tokio::test]
 async fn operators_allow_ranges_and_hosts_for_on_prem() {
     let p = policy(EgressConfig {
-        allow_cidrs: vec!["10.20.0.0/16".parse().unwrap(), "127.0.0.0/8".parse().unwrap()],
+        allow_cidrs: vec![
+            "10.20.0.0/16".parse().unwrap(),
+            "127.0.0.0/8".parse().unwrap(),
+        ],
         allow_hosts: vec!["localhost".into()],
         ports: vec![993, 10143],
         ..EgressConfig::default()
@@ -131,7 +137,10 @@ async fn operators_allow_ranges_and_hosts_for_on_prem() {
     assert!(verdict(&p, "10.21.1.2", 993).await.is_err());
     assert!(verdict(&p, "127.0.0.1", 10143).await.is_ok());
     assert!(verdict(&p, "localhost", 993).await.is_ok());
-    assert!(verdict(&p, "127.0.0.1", 587).await.is_err(), "ports still apply");
+    assert!(
+        verdict(&p, "127.0.0.1", 587).await.is_err(),
+        "ports still apply"
+    );
 }
 
 #[test]

@@ -1,0 +1,298 @@
+//! `inbox-doctor serve` as a process: configuration file and environment, JSON logs, graceful
+//! shutdown that lets a running diagnosis finish, and no password anywhere it writes.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use inbox_doctor_errors::{
+    DiagnosisRequest, Lang, Secret, Security, ServerMessage, ServerSettings, StepEvent,
+};
+use inbox_doctor_tests::cli::binary;
+use inbox_doctor_tests::net::BlackHole;
+use inbox_doctor_tests::relay::{http_get, Socket};
+use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
+
+struct Served {
+    child: std::process::Child,
+    addr: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn serve(config: &str, env: &[(&str, &str)]) -> Served {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let file = dir.join("relay.toml");
+    std::fs::write(&file, config).unwrap();
+    let mut child = Command::new(binary())
+        .args([
+            "serve",
+            "--config",
+            file.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = BufReader::new(child.stderr.take().unwrap());
+    let sink = stderr.clone();
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("inbox-doctor: listening on http://") {
+                let _ = tx.send(addr.to_owned());
+            }
+            let mut s = sink.lock().unwrap();
+            s.push_str(&line);
+            s.push('\n');
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("the relay did not start:\n{}", stderr.lock().unwrap()));
+    Served {
+        child,
+        addr,
+        stderr,
+    }
+}
+
+fn request(host_port: (u16, u16), password: &str) -> DiagnosisRequest {
+    DiagnosisRequest {
+        email: EMAIL.into(),
+        password: Secret::new(password),
+        username: None,
+        imap: ServerSettings {
+            host: "127.0.0.1".into(),
+            port: host_port.0,
+            security: Security::Tls,
+        },
+        smtp: ServerSettings {
+            host: "127.0.0.1".into(),
+            port: host_port.1,
+            security: Security::Starttls,
+        },
+        smtp_username: None,
+        smtp_password: None,
+        allow_insecure_cert: false,
+        test_recipient: None,
+        send: true,
+        roundtrip: true,
+        lang: Lang::Pl,
+        session_target: 3,
+    }
+}
+
+async fn socket(addr: &str) -> Socket {
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .unwrap();
+    Socket { ws }
+}
+
+fn config(h: &Harness, extra_ports: &[u16]) -> String {
+    let mut ports = vec![h.dovecot.imaps, h.dovecot.submission];
+    ports.extend(extra_ports);
+    format!(
+        "log_format = \"json\"\n\
+         [egress]\nports = {ports:?}\nallow_cidrs = [\"127.0.0.0/8\"]\n\
+         [limits]\nshutdown_grace_secs = 20\n\
+         [domains]\ndatabase = \"sqlite://{}\"\n\
+         [engine]\nstep_timeout_secs = 2\nca_files = [\"{}\"]\n",
+        h.dir.path().join("served.db").display(),
+        h.ca()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn passwords_reach_no_log_line_metric_transcript_or_report() {
+    let h = Harness::start();
+    let served = serve(
+        &config(&h, &[]),
+        &[("INBOX_DOCTOR_ADMIN_TOKEN", "admin-token-0123456789")],
+    );
+    let ports = (h.dovecot.imaps, h.dovecot.submission);
+    let mut everything = String::new();
+    for password in [PASSWORD, "Wr0ng-but-secret!"] {
+        let mut s = socket(&served.addr).await;
+        s.start(&request(ports, password)).await;
+        let messages = s.all().await;
+        assert!(
+            matches!(
+                messages.last(),
+                Some(ServerMessage::Event(StepEvent::Report(_)))
+            ),
+            "{messages:?}"
+        );
+        everything.push_str(&serde_json::to_string(&messages).unwrap());
+    }
+    let (_, metrics) = http_get(&format!("http://{}/metrics", served.addr)).await;
+    assert!(metrics.contains("inbox_doctor_runs_total 2"), "{metrics}");
+    let Served {
+        mut child, stderr, ..
+    } = served;
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let logs = stderr.lock().unwrap().clone();
+    assert!(
+        logs.lines()
+            .any(|l| l.starts_with('{') && l.contains("\"step finished\"")),
+        "JSON logs at trace level:\n{logs}"
+    );
+    everything.push_str(&metrics);
+    everything.push_str(&logs);
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    for secret in [PASSWORD, "Wr0ng-but-secret!"] {
+        for spelling in [
+            secret.to_owned(),
+            b64(secret),
+            b64(&format!("\0{EMAIL}\0{secret}")),
+        ] {
+            if let Some(i) = everything.find(&spelling) {
+                let from = everything[..i]
+                    .char_indices()
+                    .rev()
+                    .nth(300)
+                    .map_or(0, |(j, _)| j);
+                panic!(
+                    "{spelling} leaked: …{}…",
+                    &everything[from..(i + 40).min(everything.len())]
+                );
+            }
+        }
+    }
+    assert!(
+        everything.contains("[redacted]"),
+        "the transcript was searched"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_lets_a_running_diagnosis_finish() {
+    let h = Harness::start();
+    let hole = BlackHole::new().await;
+    let served = serve(&config(&h, &[hole.addr.port()]), &[]);
+    let mut s = socket(&served.addr).await;
+    s.start(&request((hole.addr.port(), h.dovecot.submission), PASSWORD))
+        .await;
+    assert!(matches!(s.next().await, Some(ServerMessage::Event(_))));
+    let Served { mut child, .. } = served;
+    let asked = Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    // The run ends on its own deadline (the black hole never answers) and still reports.
+    let messages = s.all().await;
+    let Some(ServerMessage::Event(StepEvent::Report(report))) = messages.last() else {
+        panic!("{messages:?}");
+    };
+    assert_eq!(report.failure.as_ref().unwrap().cause.code(), "no_answer");
+    assert!(child.wait().unwrap().success());
+    assert!(asked.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn domains_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("relay.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[domains]\ndatabase = \"sqlite://{}\"\n",
+            dir.path().join("d.db").display()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(binary())
+            .arg("domains")
+            .args(args)
+            .args(["--config", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = run(&[
+        "set",
+        "Example.org",
+        "--imap",
+        "imap.example.org:993",
+        "--imap-security",
+        "tls",
+        "--smtp",
+        "smtp.example.org:587",
+        "--smtp-security",
+        "starttls",
+        "--actor",
+        "ops",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, _) = run(&["list", "--json"]);
+    assert_eq!(code, Some(0));
+    let list: Vec<inbox_doctor_errors::DomainRecord> = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].domain, "example.org");
+    assert_eq!(list[0].updated_by, "ops");
+    let (code, _, err) = run(&[
+        "set",
+        "bad domain",
+        "--imap",
+        "h:993",
+        "--imap-security",
+        "tls",
+        "--smtp",
+        "h:587",
+        "--smtp-security",
+        "starttls",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("not a valid email domain"), "{err}");
+    let (code, _, err) = run(&[
+        "set",
+        "example.org",
+        "--imap",
+        "h:0",
+        "--imap-security",
+        "tls",
+        "--smtp",
+        "h:587",
+        "--smtp-security",
+        "starttls",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    let (code, _, err) = run(&[
+        "set",
+        "example.org",
+        "--imap",
+        "h:993",
+        "--imap-security",
+        "ssl3",
+        "--smtp",
+        "h:587",
+        "--smtp-security",
+        "starttls",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    let (code, _, _) = run(&["delete", "example.org"]);
+    assert_eq!(code, Some(0));
+    let (code, _, _) = run(&["delete", "example.org"]);
+    assert_eq!(code, Some(1), "nothing left to delete");
+    let (_, out, _) = run(&["changes", "example.org"]);
+    let changes: Vec<inbox_doctor_errors::DomainChange> = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| c.action.as_str())
+            .collect::<Vec<_>>(),
+        ["set", "delete"]
+    );
+}
