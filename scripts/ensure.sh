@@ -20,7 +20,7 @@ ensure_rust() {
   }
 }
 
-# Dovecot and Postfix for the tests (the harness starts them itself, from a temp dir).
+# Dovecot, Postfix and PostgreSQL for the tests (the harness starts them itself, from temp dirs).
 ensure_mail_servers() {
   local missing=()
   [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
@@ -28,6 +28,7 @@ ensure_mail_servers() {
   dpkg -s dovecot-lmtpd >/dev/null 2>&1 || missing+=(dovecot-lmtpd)
   [ -x /usr/lib/postfix/sbin/master ] || missing+=(postfix)
   command -v openssl >/dev/null || missing+=(openssl)
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     echo 'postfix postfix/main_mailer_type select No configuration' | as_root debconf-set-selections

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod delay;
 pub mod mail;
 pub mod net;
+pub mod postgres;
 pub mod relay;
 pub mod scripted;
 

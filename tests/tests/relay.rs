@@ -421,3 +421,29 @@ async fn health_and_egress_addresses() {
         .iter()
         .all(|s| s.local.ip().to_string() == "127.0.0.1"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn relays_side_by_side_share_domain_settings_in_postgresql() {
+    let h = Harness::start();
+    let pg = inbox_doctor_tests::postgres::Postgres::start();
+    let mut config = config_for(&h);
+    config.domains.database = pg.url.clone();
+    let one = Relay::start(config.clone()).await;
+    let two = Relay::start(config.clone()).await;
+    let body = r#"{"imap":{"host":"imap.inbox-doctor.test","port":143,"security":"starttls"},
+                  "smtp":{"host":"smtp.inbox-doctor.test","port":465,"security":"tls"}}"#;
+    let put = ureq::put(&one.url("/api/domains/inbox-doctor.test"))
+        .set("Authorization", &format!("Bearer {ADMIN_TOKEN}"));
+    let (status, text) = http(put, Some(body.into())).await;
+    assert_eq!(status, 200, "{text}");
+    // The other relay sees it at once, and a restarted one too.
+    let (status, text) = http_get(&two.url("/api/domains/inbox-doctor.test")).await;
+    assert_eq!(status, 200, "{text}");
+    two.stop().await;
+    one.stop().await;
+    let three = Relay::start(config).await;
+    let (status, text) = http_get(&three.url("/api/domains/inbox-doctor.test")).await;
+    assert_eq!(status, 200, "{text}");
+    let record: inbox_doctor_errors::DomainRecord = serde_json::from_str(&text).unwrap();
+    assert_eq!(record.settings.smtp.port, 465);
+}
