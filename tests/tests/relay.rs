@@ -397,12 +397,22 @@ async fn domain_settings_are_public_to_read_audited_to_change_and_survive_a_rest
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn health_and_egress_addresses() {
+async fn health_static_files_and_egress_addresses() {
     let h = Harness::start();
     let mut config = config_for(&h);
     config.egress.source_ipv4 = Some("127.0.0.1".parse().unwrap());
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ui.path().join("index.html"),
+        "<!doctype html><title>Inbox Doctor</title>",
+    )
+    .unwrap();
+    config.static_dir = Some(ui.path().to_owned());
     let relay = Relay::start(config).await;
     assert_eq!(http_get(&relay.url("/healthz")).await, (200, "ok\n".into()));
+    let (status, page) = http_get(&relay.url("/")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<title>Inbox Doctor</title>"));
     let (status, text) = http_get(&relay.url("/api/egress-ips")).await;
     assert_eq!(status, 200);
     let ips: inbox_doctor_errors::EgressIps = serde_json::from_str(&text).unwrap();

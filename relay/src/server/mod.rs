@@ -8,6 +8,7 @@
 pub mod api;
 pub mod limits;
 pub mod metrics;
+pub mod ui;
 pub mod ws;
 
 use std::net::SocketAddr;
@@ -70,11 +71,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(ws::router())
         .merge(api::router())
         .with_state(state.clone());
-    if let Some(dir) = &state.config.static_dir {
-        router = router.fallback_service(
+    router = match &state.config.static_dir {
+        Some(dir) => router.fallback_service(
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
-        );
-    }
+        ),
+        None => router.fallback(ui::embedded),
+    };
     router
 }
 
