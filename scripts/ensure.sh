@@ -44,3 +44,22 @@ ensure_wasm_target() {
 ensure_nextest() {
   cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 }
+
+# The browser UI's toolchain: Trunk, the wasm-bindgen CLI matching Cargo.lock, wasm-opt from
+# npm (Debian's binaryen is too old), and Chromium for the browser tests.
+ensure_web_tools() {
+  local wbg
+  wbg=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+  wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$" \
+    || cargo install wasm-bindgen-cli --version "$wbg" --no-default-features
+  trunk --version 2>/dev/null | grep -q "0.21.14" \
+    || cargo install trunk --version 0.21.14 --locked
+  [ -x tools/node_modules/.bin/wasm-opt ] || (cd tools && npm ci --no-audit --no-fund)
+  export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+}
+
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+}

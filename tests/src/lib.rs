@@ -4,6 +4,7 @@
 //! Nothing is skipped when a server binary is missing: [`Harness::start`] panics with the
 //! command that installs it.
 
+pub mod browser;
 pub mod certs;
 pub mod cli;
 pub mod delay;

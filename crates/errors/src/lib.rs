@@ -19,7 +19,7 @@ pub mod text;
 pub use classify::{classify, Diagnosis, ImapCommand, Observation, SmtpCommand};
 pub use protocol::{
     ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, ProtocolError,
-    ServerMessage, PROTOCOL_VERSION,
+    RelayInfo, ServerMessage, PROTOCOL_VERSION,
 };
 pub use report::*;
 pub use request::{DiagnosisRequest, Secret, ServerSettings, DEFAULT_SESSION_TARGET};

@@ -111,6 +111,16 @@ pub struct DomainChange {
     pub after: Option<DomainSettings>,
 }
 
+/// What the page needs to know about the relay it talks to (`GET /api/info`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayInfo {
+    pub protocol_version: u32,
+    /// Whether the operator lets the test email go to addresses other than the mailbox itself.
+    pub test_recipients_allowed: bool,
+    /// Whether the WebSocket needs a token.
+    pub token_required: bool,
+}
+
 /// The addresses the relay connects from, for mail servers' allowlists.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EgressIps {

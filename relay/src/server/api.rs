@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use inbox_doctor_errors::{DomainSettings, EgressIps};
+use inbox_doctor_errors::{DomainSettings, EgressIps, RelayInfo};
 use serde::Serialize;
 
 use super::AppState;
@@ -22,6 +22,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics))
         .route("/api/egress-ips", get(egress_ips))
+        .route("/api/info", get(info))
         .route("/api/domains", get(list_domains))
         .route(
             "/api/domains/{domain}",
@@ -72,6 +73,14 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+}
+
+async fn info(State(state): State<Arc<AppState>>) -> Json<RelayInfo> {
+    Json(RelayInfo {
+        protocol_version: inbox_doctor_errors::PROTOCOL_VERSION,
+        test_recipients_allowed: !state.config.egress.allow_recipients.is_empty(),
+        token_required: state.config.limits.token.is_some(),
+    })
 }
 
 async fn egress_ips(State(state): State<Arc<AppState>>) -> Json<EgressIps> {

@@ -77,7 +77,15 @@ pub fn app(state: Arc<AppState>) -> Router {
         ),
         None => router.fallback(ui::embedded),
     };
-    router
+    // The page, the widget's files and the public API may be read from other origins (a help
+    // center embedding the widget). Only GET: changes need the admin token, which a foreign
+    // page cannot send without a preflight this does not allow. The WebSocket checks Origin
+    // itself.
+    router.layer(
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(tower_http::cors::Any)
+            .allow_methods([axum::http::Method::GET]),
+    )
 }
 
 /// Serves until `shutdown` completes, then refuses new diagnoses and gives running ones

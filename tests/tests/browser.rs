@@ -1,0 +1,322 @@
+//! The page and the widget in a real browser (headless Chromium over WebDriver), against the
+//! real relay and the harness's real mail servers. Screenshots of the main states are saved in
+//! target/screenshots/.
+
+use std::time::Duration;
+
+use inbox_doctor_tests::browser::{dist, Browser};
+use inbox_doctor_tests::net::free_port;
+use inbox_doctor_tests::relay::{config_for, Relay};
+use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
+
+async fn relay_with_ui(h: &Harness) -> Relay {
+    let mut config = config_for(h);
+    config.static_dir = Some(dist());
+    Relay::start(config).await
+}
+
+/// Fills the form for the harness's mailbox; `imap` is the IMAPS address to use.
+async fn fill(b: &Browser, h: &Harness, imap: &str, password: &str) {
+    b.fill("#email", EMAIL).await;
+    b.fill("#password", password).await;
+    b.fill("#imap-host", imap).await;
+    b.fill("#imap-port", &h.dovecot.imaps.to_string()).await;
+    b.select("#imap-security", "tls").await;
+    b.fill("#smtp-host", "127.0.0.1").await;
+    b.fill("#smtp-port", &h.dovecot.submission.to_string())
+        .await;
+    b.select("#smtp-security", "starttls").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_good_mailbox_goes_green_and_the_report_downloads() {
+    let h = Harness::start();
+    let relay = relay_with_ui(&h).await;
+    let b = Browser::start("en-US", 1200, 1600).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.screenshot("form").await;
+    fill(&b, &h, "127.0.0.1", PASSWORD).await;
+    b.click("#run").await;
+    b.wait_for("#idr-success").await;
+    for step in [
+        "resolve",
+        "imap.connect",
+        "imap.tls",
+        "imap.login",
+        "imap.validate",
+        "smtp.connect",
+        "smtp.tls",
+        "smtp.login",
+        "smtp.send",
+    ] {
+        assert_eq!(
+            b.attr(&format!("li[data-step='{step}']"), "data-status")
+                .await
+                .as_deref(),
+            Some("passed"),
+            "{step}"
+        );
+    }
+    assert!(b.text("#idr-success").await.contains("Everything works"));
+    let live = b
+        .client
+        .find(fantoccini::Locator::Css("#idr-live"))
+        .await
+        .unwrap();
+    let said = live.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(
+        said.contains("passed"),
+        "the live region announces steps: {said:?}"
+    );
+    // The password is gone from the form after the run.
+    let password = b
+        .client
+        .find(fantoccini::Locator::Css("#password"))
+        .await
+        .unwrap();
+    assert_eq!(password.prop("value").await.unwrap().as_deref(), Some(""));
+    b.screenshot("passed").await;
+
+    b.click("#download-report").await;
+    let file = b.downloads.path().join("inbox-doctor-report.json");
+    for _ in 0..50 {
+        if file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let json = std::fs::read_to_string(&file).expect("the report was downloaded");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["outcome"], "passed");
+    assert!(!json.contains(PASSWORD), "no password in the report");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_shows_the_failure_card_in_german() {
+    let h = Harness::start();
+    let relay = relay_with_ui(&h).await;
+    let b = Browser::start("de-DE", 1200, 1600).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    // The browser's language was chosen.
+    assert_eq!(
+        b.text("#run").await,
+        "Mein Postfach prüfen",
+        "German from the browser"
+    );
+    fill(&b, &h, "127.0.0.1", "falsch").await;
+    b.click("#run").await;
+    let card = b.wait_for("#idr-failure").await;
+    assert_eq!(
+        card.attr("data-category").await.unwrap().as_deref(),
+        Some("unauthorized")
+    );
+    assert_eq!(
+        card.attr("data-cause").await.unwrap().as_deref(),
+        Some("invalid_credentials")
+    );
+    let text = card.text().await.unwrap();
+    assert!(text.contains("Nicht autorisiert"), "{text}");
+    assert!(
+        text.contains("[AUTHENTICATIONFAILED]"),
+        "the server's words: {text}"
+    );
+    assert!(b
+        .client
+        .find(fantoccini::Locator::Css("#idr-failure ol.idr-remedy li"))
+        .await
+        .is_ok());
+    b.screenshot("wrong-password-de").await;
+    // Switching the language re-words the result.
+    b.select("#lang", "pl").await;
+    let text = b.text("#idr-failure").await;
+    assert!(text.contains("Brak autoryzacji"), "{text}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_self_signed_certificate_is_shown_with_the_chain_in_polish() {
+    let h = Harness::start();
+    let relay = relay_with_ui(&h).await;
+    let b = Browser::start("pl", 1200, 1800).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    fill(&b, &h, "127.0.0.2", PASSWORD).await;
+    b.click("#run").await;
+    let card = b.wait_for("#idr-failure").await;
+    assert_eq!(
+        card.attr("data-category").await.unwrap().as_deref(),
+        Some("unauthorized_untrusted_certificate")
+    );
+    assert_eq!(
+        card.attr("data-cause").await.unwrap().as_deref(),
+        Some("certificate_self_signed")
+    );
+    b.wait_for("#idr-tls .idr-tls-side[data-side='imap'] .idr-bad")
+        .await;
+    let tls = b.text("#idr-tls").await;
+    assert!(tls.contains("self-signed.test"), "{tls}");
+    b.screenshot("self-signed-pl").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_port_is_named_on_a_phone_in_norwegian() {
+    let h = Harness::start();
+    let closed = free_port();
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.egress.ports.push(closed);
+    let relay = Relay::start(config).await;
+    let b = Browser::start("nb-NO", 390, 1400).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    fill(&b, &h, "127.0.0.1", PASSWORD).await;
+    b.fill("#imap-port", &closed.to_string()).await;
+    b.click("#run").await;
+    let card = b.wait_for("#idr-failure").await;
+    assert_eq!(
+        card.attr("data-category").await.unwrap().as_deref(),
+        Some("imap_settings_incorrect")
+    );
+    assert_eq!(
+        card.attr("data-cause").await.unwrap().as_deref(),
+        Some("connection_refused")
+    );
+    assert!(card
+        .text()
+        .await
+        .unwrap()
+        .contains("IMAP-innstillingene er feil"));
+    b.screenshot("closed-port-nb-phone").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_form_explains_bad_input_before_anything_is_sent() {
+    let h = Harness::start();
+    let relay = relay_with_ui(&h).await;
+    let b = Browser::start("en", 1200, 1400).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill("#email", "not-an-address").await;
+    b.fill("#imap-port", "99999").await;
+    b.click("#run").await;
+    assert!(b.text("#email-problem").await.contains("email address"));
+    assert!(b.text("#password-problem").await.contains("password"));
+    assert!(b.text("#imap-port-problem").await.contains("1 to 65535"));
+    assert!(
+        b.client
+            .find(fantoccini::Locator::Css("li[data-step]"))
+            .await
+            .is_err(),
+        "nothing ran"
+    );
+    b.screenshot("validation").await;
+    b.close().await;
+}
+
+/// A help-center page on another origin embeds the widget with one snippet.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_widget_runs_a_diagnosis_from_another_origin() {
+    let h = Harness::start();
+    // The host page, served from an origin of its own.
+    let host_dir = tempfile::tempdir().unwrap();
+    let host_port = free_port();
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.limits.allowed_origins = vec![format!("http://127.0.0.1:{host_port}")];
+    let relay = Relay::start(config).await;
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../web/examples/embed.html"
+    ))
+    .unwrap()
+    .replace("https://relay.example.com", &relay.url(""));
+    std::fs::write(host_dir.path().join("index.html"), page).unwrap();
+    let mut host_config = inbox_doctor::config::Config::default();
+    host_config.static_dir = Some(host_dir.path().to_owned());
+    host_config.domains.database = format!("sqlite://{}", host_dir.path().join("h.db").display());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", host_port))
+        .await
+        .unwrap();
+    let host_state = inbox_doctor::server::AppState::new(host_config)
+        .await
+        .unwrap();
+    tokio::spawn(inbox_doctor::server::run(
+        listener,
+        host_state,
+        std::future::pending(),
+    ));
+
+    let b = Browser::start("en", 1200, 1600).await;
+    b.client
+        .goto(&format!("http://127.0.0.1:{host_port}/"))
+        .await
+        .unwrap();
+    // The widget lives in a shadow root: reach into it as the page's own script would.
+    let in_widget = |js: &str| {
+        format!("const root = document.querySelector('[data-inbox-doctor]').shadowRoot; {js}")
+    };
+    let mut ready = false;
+    for _ in 0..100 {
+        let v = b
+            .client
+            .execute(
+                &in_widget("return !!(root && root.querySelector('#run'));"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        if v == serde_json::Value::Bool(true) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the widget mounted");
+    // The host page's styles do not leak in: the host paints headings red.
+    let color = b
+        .client
+        .execute(
+            &in_widget("return getComputedStyle(root.querySelector('h1')).color;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(color, serde_json::json!("rgb(255, 0, 0)"));
+    let set = |id: &str, value: &str| {
+        in_widget(&format!(
+            "const e = root.querySelector('#{id}'); e.value = {value:?}; e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{bubbles: true}}));"
+        ))
+    };
+    for (id, value) in [
+        ("email", EMAIL.to_owned()),
+        ("password", "wrong".to_owned()),
+        ("imap-host", "127.0.0.1".to_owned()),
+        ("imap-port", h.dovecot.imaps.to_string()),
+        ("imap-security", "tls".to_owned()),
+        ("smtp-host", "127.0.0.1".to_owned()),
+        ("smtp-port", h.dovecot.submission.to_string()),
+        ("smtp-security", "starttls".to_owned()),
+    ] {
+        b.client.execute(&set(id, &value), vec![]).await.unwrap();
+    }
+    b.client
+        .execute(&in_widget("root.querySelector('#run').click();"), vec![])
+        .await
+        .unwrap();
+    let mut category = serde_json::Value::Null;
+    for _ in 0..300 {
+        category = b.client.execute(&in_widget("const c = root.querySelector('#idr-failure'); return c ? c.dataset.category : null;"), vec![]).await.unwrap();
+        if !category.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(category, serde_json::json!("unauthorized"));
+    b.screenshot("widget-cross-origin").await;
+    b.close().await;
+}

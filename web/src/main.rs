@@ -1,0 +1,3 @@
+fn main() {
+    inbox_doctor_web::mount::mount_all();
+}

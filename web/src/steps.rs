@@ -1,0 +1,161 @@
+//! The steps as they happen: IMAP and SMTP side by side, each with its state (in words and a
+//! symbol, not colour alone), its time and a one-line result. An ARIA live region announces
+//! every finished step.
+
+use inbox_doctor_errors::text::{cause_text, step_title};
+use inbox_doctor_errors::{StepId, StepResult, StepStatus};
+use leptos::prelude::*;
+
+use crate::app::use_lang;
+use crate::i18n::{t, tr, T};
+use crate::socket::{Phase, Run};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Waiting,
+    InProgress,
+    Passed,
+    Failed,
+    Skipped,
+}
+
+impl State {
+    fn code(self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::InProgress => "running",
+            State::Passed => "passed",
+            State::Failed => "failed",
+            State::Skipped => "skipped",
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            State::Waiting => "○",
+            State::InProgress => "◌",
+            State::Passed => "✓",
+            State::Failed => "✗",
+            State::Skipped => "–",
+        }
+    }
+
+    fn word(self) -> T {
+        match self {
+            State::Waiting => T::Waiting,
+            State::InProgress => T::InProgress,
+            State::Passed => T::Passed,
+            State::Failed => T::Failed,
+            State::Skipped => T::Skipped,
+        }
+    }
+}
+
+/// The one-line result of a finished step.
+fn summary(r: &StepResult, lang: inbox_doctor_errors::Lang) -> String {
+    if let Some(f) = &r.failure {
+        return cause_text(f.cause, lang).title.to_owned();
+    }
+    if let Some(why) = &r.skipped_because {
+        return why.clone();
+    }
+    let fact = |name: &str| {
+        r.evidence
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.clone())
+    };
+    let joined = |names: &[&str]| {
+        names
+            .iter()
+            .filter_map(|n| fact(n))
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    match r.step {
+        StepId::Resolve => r
+            .evidence
+            .iter()
+            .map(|f| format!("{} → {}", f.name, f.value))
+            .collect::<Vec<_>>()
+            .join(", "),
+        StepId::ImapConnect | StepId::SmtpConnect => joined(&["server_address"]),
+        StepId::ImapTls | StepId::SmtpTls => joined(&["version", "cipher_suite"]),
+        StepId::ImapLogin | StepId::SmtpLogin => joined(&["username"]),
+        StepId::ImapValidate => joined(&["sent_folder", "sessions"]),
+        StepId::SmtpSend => joined(&["recipient"]),
+        StepId::Roundtrip => fact("delivered_after_ms")
+            .map(|ms| format!("{ms} ms"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+#[component]
+pub fn StepsView(run: Run) -> impl IntoView {
+    let lang = use_lang();
+    let state_of = move |step: StepId| {
+        let finished = run
+            .finished
+            .with(|f| f.iter().find(|r| r.step == step).cloned());
+        match finished {
+            Some(r) => match r.status {
+                StepStatus::Passed => (State::Passed, Some(r)),
+                StepStatus::Failed => (State::Failed, Some(r)),
+                _ => (State::Skipped, Some(r)),
+            },
+            None if run.started.with(|s| s.contains(&step)) => (State::InProgress, None),
+            None => (State::Waiting, None),
+        }
+    };
+    let row = move |step: StepId| {
+        view! {
+            <li class="idr-step" data-step=step.code()
+                data-status=move || state_of(step).0.code()>
+                <span class="idr-symbol" aria-hidden="true">{move || state_of(step).0.symbol()}</span>
+                <span class="idr-step-title">{move || step_title(step, lang.get())}</span>
+                <span class="idr-step-state">{move || t(lang.get(), state_of(step).0.word())}</span>
+                <span class="idr-step-time">{move || state_of(step).1.map(|r| format!("{} ms", r.elapsed_ms))}</span>
+                <span class="idr-step-line">{move || state_of(step).1.map(|r| summary(&r, lang.get()))}</span>
+            </li>
+        }
+    };
+    // What the live region says: the latest finished step.
+    let announcement = move || {
+        run.finished.with(|f| {
+            f.last().map(|r| {
+                let state = match r.status {
+                    StepStatus::Passed => T::Passed,
+                    StepStatus::Failed => T::Failed,
+                    _ => T::Skipped,
+                };
+                format!(
+                    "{}: {}",
+                    step_title(r.step, lang.get()),
+                    t(lang.get(), state)
+                )
+            })
+        })
+    };
+    view! {
+        <Show when=move || run.phase.get() != Phase::Idle>
+            <section class="idr-steps" aria-labelledby="idr-steps-title">
+                <h2 id="idr-steps-title">{tr(T::Steps)}</h2>
+                <ol class="idr-flow">{row(StepId::Resolve)}</ol>
+                <div class="idr-branches">
+                    <div class="idr-branch">
+                        <h3>{tr(T::Imap)}</h3>
+                        <ol>{row(StepId::ImapConnect)}{row(StepId::ImapTls)}{row(StepId::ImapLogin)}{row(StepId::ImapValidate)}</ol>
+                    </div>
+                    <div class="idr-branch">
+                        <h3>{tr(T::Smtp)}</h3>
+                        <ol>{row(StepId::SmtpConnect)}{row(StepId::SmtpTls)}{row(StepId::SmtpLogin)}{row(StepId::SmtpSend)}</ol>
+                    </div>
+                </div>
+                <ol class="idr-flow">{row(StepId::Roundtrip)}</ol>
+            </section>
+        </Show>
+        <div class="idr-sr-only" aria-live="polite" id="idr-live">{announcement}</div>
+    }
+}
