@@ -195,6 +195,39 @@ async fn a_closed_port_is_named_on_a_phone_in_norwegian() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn entering_the_address_prefills_the_domains_servers() {
+    let h = Harness::start();
+    let relay = relay_with_ui(&h).await;
+    let body = format!(
+        r#"{{"imap":{{"host":"127.0.0.1","port":{},"security":"tls"}},
+            "smtp":{{"host":"127.0.0.1","port":{},"security":"starttls"}}}}"#,
+        h.dovecot.imaps, h.dovecot.submission
+    );
+    let put = ureq::put(&relay.url("/api/domains/inbox-doctor.test")).set(
+        "Authorization",
+        &format!("Bearer {}", inbox_doctor_tests::relay::ADMIN_TOKEN),
+    );
+    assert_eq!(
+        inbox_doctor_tests::relay::http(put, Some(body)).await.0,
+        200
+    );
+    let b = Browser::start("en", 1200, 1400).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill("#email", EMAIL).await;
+    b.click("#password").await; // leaving the address field looks the domain up
+    b.wait_for(".idr-note").await;
+    assert_eq!(b.value("#imap-port").await, h.dovecot.imaps.to_string());
+    assert_eq!(b.value("#imap-security").await, "tls");
+    assert_eq!(b.value("#smtp-security").await, "starttls");
+    // Pre-filled settings are enough to run.
+    b.fill("#password", PASSWORD).await;
+    b.click("#run").await;
+    b.wait_for("#idr-success").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_form_explains_bad_input_before_anything_is_sent() {
     let h = Harness::start();
     let relay = relay_with_ui(&h).await;
@@ -236,8 +269,10 @@ async fn the_widget_runs_a_diagnosis_from_another_origin() {
     .unwrap()
     .replace("https://relay.example.com", &relay.url(""));
     std::fs::write(host_dir.path().join("index.html"), page).unwrap();
-    let mut host_config = inbox_doctor::config::Config::default();
-    host_config.static_dir = Some(host_dir.path().to_owned());
+    let mut host_config = inbox_doctor::config::Config {
+        static_dir: Some(host_dir.path().to_owned()),
+        ..Default::default()
+    };
     host_config.domains.database = format!("sqlite://{}", host_dir.path().join("h.db").display());
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", host_port))
         .await
