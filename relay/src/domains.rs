@@ -246,10 +246,11 @@ impl DomainStore {
         settings: &DomainSettings,
         actor: &str,
     ) -> Result<DomainRecord, StoreError> {
-        let before = self.get(domain).await?.map(|r| r.settings);
         let json = serde_json::to_string(settings).unwrap_or_default();
         let at = now_rfc3339();
         let mut tx = self.pool.begin().await?;
+        // Read "before" inside the transaction, so the audit trail is right with several relays.
+        let before = Self::current(&mut tx, domain).await?;
         sqlx::query(
             "INSERT INTO domains (domain, settings, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (domain) DO UPDATE SET settings = excluded.settings, \
@@ -282,11 +283,11 @@ impl DomainStore {
 
     /// Deletes a domain's settings; `false` when there were none.
     pub async fn delete(&self, domain: &str, actor: &str) -> Result<bool, StoreError> {
-        let Some(before) = self.get(domain).await? else {
-            return Ok(false);
-        };
         let at = now_rfc3339();
         let mut tx = self.pool.begin().await?;
+        let Some(before) = Self::current(&mut tx, domain).await? else {
+            return Ok(false);
+        };
         sqlx::query("DELETE FROM domains WHERE domain = $1")
             .bind(domain)
             .execute(&mut *tx)
@@ -297,12 +298,30 @@ impl DomainStore {
             &at,
             actor,
             "delete",
-            Some(&before.settings),
+            Some(&before),
             None,
         )
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn current(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        domain: &str,
+    ) -> Result<Option<DomainSettings>, StoreError> {
+        let row = sqlx::query("SELECT settings FROM domains WHERE domain = $1")
+            .bind(domain)
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.map(|r| {
+            let text: String = r.try_get("settings")?;
+            serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                domain: domain.to_owned(),
+                error: e.to_string(),
+            })
+        })
+        .transpose()
     }
 
     async fn audit_row(
