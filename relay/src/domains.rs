@@ -292,16 +292,7 @@ impl DomainStore {
             .bind(domain)
             .execute(&mut *tx)
             .await?;
-        Self::audit_row(
-            &mut tx,
-            domain,
-            &at,
-            actor,
-            "delete",
-            Some(&before),
-            None,
-        )
-        .await?;
+        Self::audit_row(&mut tx, domain, &at, actor, "delete", Some(&before), None).await?;
         tx.commit().await?;
         Ok(true)
     }

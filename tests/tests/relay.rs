@@ -410,6 +410,14 @@ async fn health_static_files_and_egress_addresses() {
     config.static_dir = Some(ui.path().to_owned());
     let relay = Relay::start(config).await;
     assert_eq!(http_get(&relay.url("/healthz")).await, (200, "ok\n".into()));
+    let (status, words) = http_get(&relay.url("/api/texts/de-AT")).await;
+    assert_eq!(status, 200);
+    let words: inbox_doctor_errors::TextBundle = serde_json::from_str(&words).unwrap();
+    assert_eq!(
+        words.category(inbox_doctor_errors::Category::Unauthorized),
+        "Nicht autorisiert"
+    );
+    assert_eq!(http_get(&relay.url("/api/texts/fr")).await.0, 404);
     let (status, page) = http_get(&relay.url("/")).await;
     assert_eq!(status, 200);
     assert!(page.contains("<title>Inbox Doctor</title>"));

@@ -2,13 +2,14 @@
 //! behind [`crate::socket::Run`].
 
 use inbox_doctor_errors::{
-    DiagnosisRequest, DomainRecord, Lang, RelayInfo, Secret, Security, ServerSettings,
+    DiagnosisRequest, DomainRecord, Lang, RelayInfo, Secret, Security, ServerSettings, TextBundle,
     DEFAULT_SESSION_TARGET,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{t, tr, T};
+use crate::api::get_json;
+use crate::i18n::{t, tr, Texts, T};
 use crate::result::ResultView;
 use crate::socket::{Phase, Run};
 use crate::steps::StepsView;
@@ -96,6 +97,20 @@ pub fn App(settings: Settings) -> impl IntoView {
     let lang = RwSignal::new(settings.lang);
     provide_context(Language(lang));
     let relay = settings.relay.clone();
+    let words = RwSignal::new(TextBundle::default());
+    provide_context(Texts(words));
+    {
+        let relay = relay.clone();
+        Effect::new(move |_| {
+            let code = lang.get().code();
+            let url = format!("{relay}/api/texts/{code}");
+            spawn_local(async move {
+                if let Some(bundle) = get_json::<TextBundle>(&url).await {
+                    words.set(bundle);
+                }
+            });
+        });
+    }
     let run = Run::new();
 
     let email = RwSignal::new(String::new());
@@ -118,13 +133,8 @@ pub fn App(settings: Settings) -> impl IntoView {
     {
         let relay = relay.clone();
         spawn_local(async move {
-            if let Ok(r) = gloo_net::http::Request::get(&format!("{relay}/api/info"))
-                .send()
-                .await
-            {
-                if let Ok(i) = r.json::<RelayInfo>().await {
-                    info.set(i);
-                }
+            if let Some(i) = get_json::<RelayInfo>(&format!("{relay}/api/info")).await {
+                info.set(i);
             }
         });
     }
@@ -146,13 +156,7 @@ pub fn App(settings: Settings) -> impl IntoView {
             }
             let url = format!("{relay}/api/domains/{domain}");
             spawn_local(async move {
-                let Ok(r) = gloo_net::http::Request::get(&url).send().await else {
-                    return;
-                };
-                if r.status() != 200 {
-                    return;
-                }
-                if let Ok(record) = r.json::<DomainRecord>().await {
+                if let Some(record) = get_json::<DomainRecord>(&url).await {
                     imap.fill(&record.settings.imap);
                     smtp.fill(&record.settings.smtp);
                     allow_insecure.set(record.settings.allow_insecure_cert);

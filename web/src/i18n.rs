@@ -1,7 +1,8 @@
 //! The page's own words (labels, buttons, messages) in every language. Failure explanations
 //! come from `inbox_doctor_errors::text`, shared with the relay and the CLI.
 
-use inbox_doctor_errors::Lang;
+use inbox_doctor_errors::{Category, Cause, Lang, StepId, TextBundle};
+use leptos::prelude::*;
 
 /// Every interface string of the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,11 +72,52 @@ pub enum T {
     Cancelled,
 }
 
+/// One language's failure explanations, fetched from the relay (the page does not carry every
+/// language's). Until they arrive, codes stand in for titles.
+#[derive(Clone, Copy)]
+pub struct Texts(pub RwSignal<TextBundle>);
+
+pub fn texts() -> RwSignal<TextBundle> {
+    expect_context::<Texts>().0
+}
+
+/// The cause's title in the current language (reactive).
+pub fn cause_title(cause: Cause) -> String {
+    texts().with(|t| {
+        t.cause(cause)
+            .map_or_else(|| cause.code().to_owned(), |w| w.title.clone())
+    })
+}
+
+pub fn cause_explanation(cause: Cause) -> String {
+    texts().with(|t| {
+        t.cause(cause)
+            .map(|w| w.explanation.clone())
+            .unwrap_or_default()
+    })
+}
+
+pub fn cause_remediation(cause: Cause) -> Vec<String> {
+    texts().with(|t| {
+        t.cause(cause)
+            .map(|w| w.remediation.clone())
+            .unwrap_or_default()
+    })
+}
+
+pub fn category_name(category: Category) -> String {
+    texts().with(|t| t.category(category))
+}
+
+pub fn step_name(step: StepId) -> String {
+    texts().with(|t| t.step(step))
+}
+
 /// A reactive view of `key` in the current language. Every call returns the same closure type,
 /// which keeps the wasm small (one render function instead of one per label).
 pub fn tr(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = crate::app::use_lang();
-    move || t(leptos::prelude::Get::get(&lang), key)
+    move || t(lang.get(), key)
 }
 
 /// The words for `key` in `lang`.

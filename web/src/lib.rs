@@ -4,6 +4,7 @@
 //! layout), [`socket`] (the only WebSocket owner), [`steps`] and [`result`] (what a run shows),
 //! [`i18n`] (the page's words; failure texts come from `inbox_doctor_errors::text`).
 
+pub mod api;
 pub mod app;
 pub mod i18n;
 pub mod mount;

@@ -3,13 +3,14 @@
 //! or download. Texts are rendered from codes in the current language, so switching language
 //! after a run re-words everything.
 
-use inbox_doctor_errors::text::{category_title, cause_text};
-use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TlsReport};
+use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TextBundle, TlsReport};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::use_lang;
-use crate::i18n::{t, tr, T};
+use crate::i18n::{
+    category_name, cause_explanation, cause_remediation, cause_title, t, texts, tr, T,
+};
 use crate::socket::{Phase, Run};
 
 #[component]
@@ -53,8 +54,8 @@ pub fn ResultView(run: Run) -> impl IntoView {
                         let cause = w.cause;
                         view! {
                             <li data-cause=cause.code()>
-                                <strong>{move || cause_text(cause, lang.get()).title}</strong>
-                                " — " {move || cause_text(cause, lang.get()).explanation}
+                                <strong>{move || cause_title(cause)}</strong>
+                                " — " {move || cause_explanation(cause)}
                                 {w.detail.map(|d| view! { <small>" (" {d} ")"</small> })}
                             </li>
                         }
@@ -68,16 +69,15 @@ pub fn ResultView(run: Run) -> impl IntoView {
 
 #[component]
 fn FailureCard(failure: Failure, main: bool) -> impl IntoView {
-    let lang = use_lang();
     let (category, cause) = (failure.category, failure.cause);
     view! {
         <section class="idr-card idr-failure" class:idr-secondary=!main
             id=if main { "idr-failure" } else { "" }
             data-category=category.code() data-cause=cause.code()>
-            <h2><span aria-hidden="true">"✗ "</span>{move || category_title(category, lang.get())}</h2>
-            <p class="idr-cause"><strong>{move || cause_text(cause, lang.get()).title}</strong>
+            <h2><span aria-hidden="true">"✗ "</span>{move || category_name(category)}</h2>
+            <p class="idr-cause"><strong>{move || cause_title(cause)}</strong>
                 " " <code>{cause.code()}</code></p>
-            <p>{move || cause_text(cause, lang.get()).explanation}</p>
+            <p>{move || cause_explanation(cause)}</p>
             {failure.server_reply.clone().map(|reply| view! {
                 <div class="idr-evidence">
                     <h3>{tr(T::ServerSaid)}</h3>
@@ -89,7 +89,7 @@ fn FailureCard(failure: Failure, main: bool) -> impl IntoView {
             })}
             <h3>{tr(T::WhatToDo)}</h3>
             <ol class="idr-remedy">
-                {move || cause_text(cause, lang.get()).remediation.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
+                {move || cause_remediation(cause).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
             </ol>
         </section>
     }
@@ -106,9 +106,9 @@ fn bad_field(v: CertVerdict) -> &'static str {
     }
 }
 
-fn verdict_words(v: CertVerdict, lang: Lang) -> String {
+fn verdict_words(v: CertVerdict) -> String {
     match v.cause() {
-        Some(c) => cause_text(c, lang).title.to_owned(),
+        Some(c) => cause_title(c),
         None if v == CertVerdict::Trusted => "✓".to_owned(),
         None => "–".to_owned(),
     }
@@ -116,7 +116,6 @@ fn verdict_words(v: CertVerdict, lang: Lang) -> String {
 
 #[component]
 fn TlsSide(name: &'static str, report: TlsReport) -> impl IntoView {
-    let lang = use_lang();
     let verdict = report.verdict;
     let bad = bad_field(verdict);
     let flag = move |field: &'static str| field == bad;
@@ -127,7 +126,7 @@ fn TlsSide(name: &'static str, report: TlsReport) -> impl IntoView {
                 <dt>{tr(T::Version)}</dt><dd>{report.version.clone().unwrap_or_default()}</dd>
                 <dt>{tr(T::Cipher)}</dt><dd>{report.cipher_suite.clone().unwrap_or_default()}</dd>
                 <dt>{tr(T::Verdict)}</dt>
-                <dd class:idr-bad=verdict != CertVerdict::Trusted>{move || verdict_words(verdict, lang.get())}</dd>
+                <dd class:idr-bad=verdict != CertVerdict::Trusted>{move || verdict_words(verdict)}</dd>
             </dl>
             {report.chain.into_iter().enumerate().map(|(i, c)| view! {
                 <details class="idr-cert" open=i == 0>
@@ -148,8 +147,7 @@ fn TlsSide(name: &'static str, report: TlsReport) -> impl IntoView {
 
 /// The report as plain text for a support ticket. Built from the report, which never holds a
 /// password.
-pub fn report_text(r: &Report, lang: Lang) -> String {
-    use inbox_doctor_errors::text::step_title;
+pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
     let mut out = format!(
         "Inbox Doctor — {}\nIMAP {}:{} ({})  SMTP {}:{} ({})\n\n",
         r.email,
@@ -166,17 +164,17 @@ pub fn report_text(r: &Report, lang: Lang) -> String {
             s.step.code(),
             s.status.code(),
             s.elapsed_ms,
-            step_title(s.step, lang)
+            words.step(s.step)
         ));
     }
     for f in &r.failures {
         out.push_str(&format!(
             "\n{} [{}] / {} [{}]\n{}\n",
-            category_title(f.category, lang),
+            words.category(f.category),
             f.category.code(),
-            cause_text(f.cause, lang).title,
+            words.cause(f.cause).map_or("", |w| w.title.as_str()),
             f.cause.code(),
-            cause_text(f.cause, lang).explanation
+            words.cause(f.cause).map_or("", |w| w.explanation.as_str())
         ));
         if let Some(reply) = &f.server_reply {
             out.push_str(&format!("{}: {reply}\n", t(lang, T::ServerSaid)));
@@ -188,7 +186,7 @@ pub fn report_text(r: &Report, lang: Lang) -> String {
     for w in &r.warnings {
         out.push_str(&format!(
             "\n! {} [{}]\n",
-            cause_text(w.cause, lang).title,
+            words.cause(w.cause).map_or("", |x| x.title.as_str()),
             w.cause.code()
         ));
     }
@@ -274,7 +272,7 @@ fn Details(report: Report) -> impl IntoView {
             </details>
             <div class="idr-actions">
                 <button id="copy-report" type="button" on:click=move |_| {
-                    let text = report_text(&for_copy, lang.get_untracked());
+                    let text = report_text(&for_copy, &texts().get_untracked(), lang.get_untracked());
                     if let Some(w) = web_sys::window() {
                         let _ = w.navigator().clipboard().write_text(&text);
                         copied.set(true);

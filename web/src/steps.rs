@@ -2,12 +2,11 @@
 //! symbol, not colour alone), its time and a one-line result. An ARIA live region announces
 //! every finished step.
 
-use inbox_doctor_errors::text::{cause_text, step_title};
 use inbox_doctor_errors::{StepId, StepResult, StepStatus};
 use leptos::prelude::*;
 
 use crate::app::use_lang;
-use crate::i18n::{t, tr, T};
+use crate::i18n::{cause_title, step_name, t, tr, T};
 use crate::socket::{Phase, Run};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -52,9 +51,9 @@ impl State {
 }
 
 /// The one-line result of a finished step.
-fn summary(r: &StepResult, lang: inbox_doctor_errors::Lang) -> String {
+fn summary(r: &StepResult) -> String {
     if let Some(f) = &r.failure {
-        return cause_text(f.cause, lang).title.to_owned();
+        return cause_title(f.cause);
     }
     if let Some(why) = &r.skipped_because {
         return why.clone();
@@ -114,10 +113,10 @@ pub fn StepsView(run: Run) -> impl IntoView {
             <li class="idr-step" data-step=step.code()
                 data-status=move || state_of(step).0.code()>
                 <span class="idr-symbol" aria-hidden="true">{move || state_of(step).0.symbol()}</span>
-                <span class="idr-step-title">{move || step_title(step, lang.get())}</span>
+                <span class="idr-step-title">{move || step_name(step)}</span>
                 <span class="idr-step-state">{move || t(lang.get(), state_of(step).0.word())}</span>
                 <span class="idr-step-time">{move || state_of(step).1.map(|r| format!("{} ms", r.elapsed_ms))}</span>
-                <span class="idr-step-line">{move || state_of(step).1.map(|r| summary(&r, lang.get()))}</span>
+                <span class="idr-step-line">{move || state_of(step).1.map(|r| summary(&r))}</span>
             </li>
         }
     };
@@ -130,11 +129,7 @@ pub fn StepsView(run: Run) -> impl IntoView {
                     StepStatus::Failed => T::Failed,
                     _ => T::Skipped,
                 };
-                format!(
-                    "{}: {}",
-                    step_title(r.step, lang.get()),
-                    t(lang.get(), state)
-                )
+                format!("{}: {}", step_name(r.step), t(lang.get(), state))
             })
         })
     };

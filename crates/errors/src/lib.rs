@@ -25,4 +25,4 @@ pub use report::*;
 pub use request::{DiagnosisRequest, Secret, ServerSettings, DEFAULT_SESSION_TARGET};
 pub use step::{Fact, Security, Side, StepEvent, StepId, StepResult, StepStatus};
 pub use taxonomy::{Category, Cause};
-pub use text::{Lang, Phrase};
+pub use text::{CauseWords, Lang, Phrase, TextBundle};

@@ -3,9 +3,13 @@
 //! Each language module matches exhaustively on the taxonomy, so a new cause does not compile
 //! until every language has its words.
 
+#[cfg(feature = "texts")]
 mod de;
+#[cfg(feature = "texts")]
 mod en;
+#[cfg(feature = "texts")]
 mod nb;
+#[cfg(feature = "texts")]
 mod pl;
 
 use serde::{Deserialize, Serialize};
@@ -78,6 +82,7 @@ pub enum Phrase {
     Detail,
 }
 
+#[cfg(feature = "texts")]
 pub fn cause_text(cause: Cause, lang: Lang) -> CauseText {
     match lang {
         Lang::En => en::cause(cause),
@@ -87,6 +92,7 @@ pub fn cause_text(cause: Cause, lang: Lang) -> CauseText {
     }
 }
 
+#[cfg(feature = "texts")]
 pub fn category_title(category: Category, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::category(category),
@@ -96,6 +102,7 @@ pub fn category_title(category: Category, lang: Lang) -> &'static str {
     }
 }
 
+#[cfg(feature = "texts")]
 pub fn step_title(step: StepId, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::step(step),
@@ -105,6 +112,7 @@ pub fn step_title(step: StepId, lang: Lang) -> &'static str {
     }
 }
 
+#[cfg(feature = "texts")]
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::phrase(p),
@@ -114,7 +122,75 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
     }
 }
 
-#[cfg(test)]
+/// One language's words for every category, cause and step: what the relay serves the page
+/// (`GET /api/texts/{lang}`), so a browser downloads only its user's language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextBundle {
+    pub lang: Lang,
+    pub categories: Vec<(Category, String)>,
+    pub causes: Vec<CauseWords>,
+    pub steps: Vec<(StepId, String)>,
+}
+
+/// [`CauseText`], owned, for the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CauseWords {
+    pub cause: Cause,
+    pub title: String,
+    pub explanation: String,
+    pub remediation: Vec<String>,
+}
+
+impl TextBundle {
+    #[cfg(feature = "texts")]
+    pub fn of(lang: Lang) -> TextBundle {
+        TextBundle {
+            lang,
+            categories: Category::ALL
+                .iter()
+                .map(|&c| (c, category_title(c, lang).to_owned()))
+                .collect(),
+            causes: Cause::ALL
+                .iter()
+                .map(|&c| {
+                    let t = cause_text(c, lang);
+                    CauseWords {
+                        cause: c,
+                        title: t.title.to_owned(),
+                        explanation: t.explanation.to_owned(),
+                        remediation: t.remediation.iter().map(|s| (*s).to_owned()).collect(),
+                    }
+                })
+                .collect(),
+            steps: StepId::ALL
+                .iter()
+                .map(|&s| (s, step_title(s, lang).to_owned()))
+                .collect(),
+        }
+    }
+
+    pub fn cause(&self, cause: Cause) -> Option<&CauseWords> {
+        self.causes.iter().find(|w| w.cause == cause)
+    }
+
+    /// The category's title, or its code until the words have arrived.
+    pub fn category(&self, category: Category) -> String {
+        self.categories
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or_else(|| category.code().to_owned(), |(_, t)| t.clone())
+    }
+
+    /// The step's title, or its code until the words have arrived.
+    pub fn step(&self, step: StepId) -> String {
+        self.steps
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map_or_else(|| step.code().to_owned(), |(_, t)| t.clone())
+    }
+}
+
+#[cfg(all(test, feature = "texts"))]
 mod tests {
     use super::*;
 
@@ -148,6 +224,21 @@ mod tests {
                 assert!(!step_title(s, lang).is_empty());
             }
         }
+    }
+
+    #[test]
+    fn a_bundle_carries_every_word_of_its_language() {
+        let b = TextBundle::of(Lang::Pl);
+        assert_eq!(b.causes.len(), Cause::ALL.len());
+        assert_eq!(
+            b.category(Category::Unauthorized),
+            category_title(Category::Unauthorized, Lang::Pl)
+        );
+        assert_eq!(
+            b.cause(Cause::NoAnswer).unwrap().title,
+            cause_text(Cause::NoAnswer, Lang::Pl).title
+        );
+        assert_eq!(TextBundle::default().step(StepId::ImapTls), "imap.tls");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/metrics", get(metrics))
         .route("/api/egress-ips", get(egress_ips))
         .route("/api/info", get(info))
+        .route("/api/texts/{lang}", get(texts))
         .route("/api/domains", get(list_domains))
         .route(
             "/api/domains/{domain}",
@@ -73,6 +74,22 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+}
+
+/// One language's explanations, for the page (which does not carry them all).
+async fn texts(Path(lang): Path<String>) -> Result<Response, ApiError> {
+    let lang = inbox_doctor_errors::Lang::from_tag(&lang).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_language",
+            "languages: en, de, nb, pl",
+        )
+    })?;
+    Ok((
+        [("cache-control", "public, max-age=3600")],
+        Json(inbox_doctor_errors::TextBundle::of(lang)),
+    )
+        .into_response())
 }
 
 async fn info(State(state): State<Arc<AppState>>) -> Json<RelayInfo> {
