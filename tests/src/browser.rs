@@ -185,6 +185,14 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Scrolls `css` into view, then takes a screenshot.
+    pub async fn screenshot_of(&self, name: &str, css: &str) {
+        let script =
+            format!("document.querySelector({css:?})?.scrollIntoView({{block: 'start'}});");
+        let _ = self.client.execute(&script, vec![]).await;
+        self.screenshot(name).await;
+    }
+
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("save screenshot");

@@ -76,7 +76,7 @@ async fn a_good_mailbox_goes_green_and_the_report_downloads() {
         .await
         .unwrap();
     assert_eq!(password.prop("value").await.unwrap().as_deref(), Some(""));
-    b.screenshot("passed").await;
+    b.screenshot_of("passed", ".idr-steps").await;
 
     b.click("#download-report").await;
     let file = b.downloads.path().join("inbox-doctor-report.json");
@@ -128,7 +128,7 @@ async fn a_wrong_password_shows_the_failure_card_in_german() {
         .find(fantoccini::Locator::Css("#idr-failure ol.idr-remedy li"))
         .await
         .is_ok());
-    b.screenshot("wrong-password-de").await;
+    b.screenshot_of("wrong-password-de", "#idr-failure").await;
     // Switching the language re-words the result.
     b.select("#lang", "pl").await;
     let text = b.text("#idr-failure").await;
@@ -158,7 +158,8 @@ async fn a_self_signed_certificate_is_shown_with_the_chain_in_polish() {
         .await;
     let tls = b.text("#idr-tls").await;
     assert!(tls.contains("self-signed.test"), "{tls}");
-    b.screenshot("self-signed-pl").await;
+    b.screenshot_of("self-signed-pl", "#idr-failure").await;
+    b.screenshot_of("self-signed-pl-tls", "#idr-tls").await;
     b.close().await;
 }
 
@@ -190,7 +191,8 @@ async fn a_closed_port_is_named_on_a_phone_in_norwegian() {
         .await
         .unwrap()
         .contains("IMAP-innstillingene er feil"));
-    b.screenshot("closed-port-nb-phone").await;
+    b.screenshot_of("closed-port-nb-phone", "#idr-failure")
+        .await;
     b.close().await;
 }
 
