@@ -453,3 +453,27 @@ fn ServerBox(
         </fieldset>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses_as_the_form_accepts_them() {
+        for good in ["a@b.co", " name@example.com ", "x.y+z@mail.example.org"] {
+            assert!(valid_email(good), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.com", "a@.com", "a@b.com.", "a b@c.com"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_socket_url_follows_the_relays_scheme() {
+        assert_eq!(
+            ws_url("https://relay.example.com"),
+            "wss://relay.example.com/ws"
+        );
+        assert_eq!(ws_url("http://127.0.0.1:8080"), "ws://127.0.0.1:8080/ws");
+    }
+}
