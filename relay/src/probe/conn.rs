@@ -87,18 +87,6 @@ impl Conn {
         self.deadline = deadline;
     }
 
-    pub fn deadline(&self) -> Instant {
-        self.deadline
-    }
-
-    pub fn transcript(&self) -> &Transcript {
-        &self.transcript
-    }
-
-    pub fn side(&self) -> Side {
-        self.side
-    }
-
     pub fn event(&self, text: &str) {
         self.transcript.record(self.side, Direction::Event, text);
     }

@@ -400,12 +400,6 @@ pub fn describe(der: &CertificateDer<'_>) -> Certificate {
     }
 }
 
-/// Seconds until the leaf certificate expires, from its RFC 3339 `not_after`.
-pub fn not_after_unix(der: &CertificateDer<'_>) -> Option<i64> {
-    let (_, cert) = X509Certificate::from_der(der.as_ref()).ok()?;
-    Some(cert.validity().not_after.timestamp())
-}
-
 fn ip_text(bytes: &[u8]) -> String {
     match bytes.len() {
         4 => std::net::Ipv4Addr::from(<[u8; 4]>::try_from(bytes).unwrap_or_default()).to_string(),
