@@ -323,7 +323,8 @@ pub fn request(
     let config = EngineConfig {
         step_timeout: Duration::from_secs(args.timeout),
         roundtrip_timeout: Duration::from_secs(args.timeout * 3),
-        ca_files: args.ca_file.clone(),
+        roots: crate::probe::tls::TrustRoots::load(&args.ca_file)
+            .map_err(|e| UsageError(e.to_string()))?,
         ..EngineConfig::default()
     };
     engine::validate(&req).map_err(|e| UsageError(e.to_string()))?;

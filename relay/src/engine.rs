@@ -23,7 +23,7 @@ use crate::message;
 use crate::probe::conn::{BoxIo, Conn};
 use crate::probe::imap::{self, ImapSession};
 use crate::probe::smtp::SmtpSession;
-use crate::probe::tls::{self, TlsTrust, TrustError};
+use crate::probe::tls::{self, TlsTrust, TrustRoots};
 use crate::probe::{implicit_tls_port, tcp, Failed};
 use crate::transcript::Transcript;
 
@@ -34,8 +34,8 @@ pub struct EngineConfig {
     pub step_timeout: Duration,
     /// How long the round trip waits for the test message.
     pub roundtrip_timeout: Duration,
-    /// PEM files with extra trusted roots (internal CAs).
-    pub ca_files: Vec<String>,
+    /// Trusted roots: Mozilla's plus any internal CAs, loaded once.
+    pub roots: TrustRoots,
     /// Local addresses to connect from (static egress addresses).
     pub source_v4: Option<IpAddr>,
     pub source_v6: Option<IpAddr>,
@@ -48,7 +48,7 @@ impl Default for EngineConfig {
         EngineConfig {
             step_timeout: Duration::from_secs(10),
             roundtrip_timeout: Duration::from_secs(30),
-            ca_files: Vec::new(),
+            roots: TrustRoots::default(),
             source_v4: None,
             source_v6: None,
             egress: None,
@@ -74,7 +74,6 @@ pub enum RequestError {
     SessionTarget {
         value: u32,
     },
-    Trust(TrustError),
     /// The relay's egress policy refuses a server (only with a policy).
     Egress(Refusal),
 }
@@ -102,7 +101,6 @@ impl std::fmt::Display for RequestError {
             RequestError::SessionTarget { value } => {
                 write!(f, "the session target must be 1–50, not {value}")
             }
-            RequestError::Trust(e) => write!(f, "{e}"),
             RequestError::Egress(r) => write!(f, "{r}"),
         }
     }
@@ -158,8 +156,7 @@ pub async fn diagnose(
             .check_port(req.smtp.port)
             .map_err(RequestError::Egress)?;
     }
-    let trust =
-        TlsTrust::new(&config.ca_files, req.allow_insecure_cert).map_err(RequestError::Trust)?;
+    let trust = TlsTrust::new(&config.roots, req.allow_insecure_cert);
     let start = Instant::now();
     let mut secrets = vec![&req.password];
     if let Some(p) = &req.smtp_password {
@@ -361,6 +358,30 @@ impl Run {
         let _ = self.events.send(StepEvent::Finished(result));
     }
 
+    /// Records the failure of a step of one branch (with a hint when the security mode and the
+    /// port disagree) and skips the branch's remaining steps.
+    fn fail_branch(&self, t: Timer, failed: Failed, evidence: Vec<Fact>) {
+        let step = t.step;
+        let (server, branch) = if step.is_smtp() {
+            (&self.req.smtp, &SMTP_STEPS)
+        } else {
+            (&self.req.imap, &IMAP_STEPS)
+        };
+        let used = mode_for(server.security, server.port);
+        self.fail(
+            t,
+            mode_hint(failed, server.security, used, server.port),
+            evidence,
+        );
+        let rest: Vec<StepId> = branch
+            .iter()
+            .copied()
+            .skip_while(|&s| s != step)
+            .skip(1)
+            .collect();
+        self.skip_rest(&rest, &format!("{step} failed"));
+    }
+
     fn skip_rest(&self, steps: &[StepId], because: &str) {
         for &s in steps {
             self.skip(s, because);
@@ -527,11 +548,14 @@ fn mode_for(security: Security, port: u16) -> Security {
 
 /// Adds what the user needs to hear when the security mode and the port disagree.
 fn mode_hint(failed: Failed, asked: Security, used: Security, port: u16) -> Failed {
-    let hint = match (&failed.observation, used) {
-        (Observation::TlsGotPlaintext, _) => Some(format!(
+    let hint = match &failed.observation {
+        Observation::TlsGotPlaintext => Some(format!(
             "port {port} answered in plaintext to a TLS handshake: it expects STARTTLS (or plain), not implicit TLS"
         )),
-        (Observation::ReplyTimedOut { awaiting_greeting: true, implicit_tls_port: true }, _) => {
+        Observation::ReplyTimedOut {
+            awaiting_greeting: true,
+            implicit_tls_port: true,
+        } => {
             Some(format!(
                 "no greeting on port {port}: it is an implicit-TLS port and waits for a TLS handshake"
             ))
@@ -754,22 +778,13 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
     let mode = mode_for(asked, port);
     run.state().imap_security = Some(mode);
     let implicit = implicit_tls_port(port);
-    let give_up = |t: Timer, failed: Failed, evidence: Vec<Fact>| {
-        let step = t.step;
-        run.fail(t, mode_hint(failed, asked, mode, port), evidence);
-        let after = IMAP_STEPS.iter().skip_while(|&&s| s != step).skip(1);
-        run.skip_rest(
-            &after.copied().collect::<Vec<_>>(),
-            &format!("{step} failed"),
-        );
-    };
 
     let t = run.begin(StepId::ImapConnect);
     let deadline = run.deadline();
     let connected = match tcp::connect(addrs, run.source_for(addrs), deadline).await {
         Ok(c) => c,
         Err(f) => {
-            give_up(t, f, Vec::new());
+            run.fail_branch(t, f, Vec::new());
             return None;
         }
     };
@@ -788,7 +803,7 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
             Ok(g) => evidence.push(Fact::new("greeting", g.line)),
             Err(f) => {
                 let f = explain_silence(run, Side::Imap, addrs, f).await;
-                give_up(t, f, evidence);
+                run.fail_branch(t, f, evidence);
                 return None;
             }
         }
@@ -825,14 +840,14 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
             let io = match io {
                 Ok(io) => io,
                 Err(f) => {
-                    give_up(t, f, Vec::new());
+                    run.fail_branch(t, f, Vec::new());
                     return None;
                 }
             };
             let io = match secure(run, Side::Imap, io, mode, addrs, deadline).await {
                 Ok(io) => io,
                 Err(f) => {
-                    give_up(t, f, Vec::new());
+                    run.fail_branch(t, f, Vec::new());
                     return None;
                 }
             };
@@ -844,7 +859,7 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
                 match session.greeting().await {
                     Ok(g) => evidence.push(Fact::new("greeting", g.line)),
                     Err(f) => {
-                        give_up(t, f, evidence);
+                        run.fail_branch(t, f, evidence);
                         return None;
                     }
                 }
@@ -866,7 +881,7 @@ async fn imap_open_main(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<ImapSess
             Some(session)
         }
         Err(f) => {
-            give_up(t, f, vec![Fact::new("username", username)]);
+            run.fail_branch(t, f, vec![Fact::new("username", username)]);
             session.logout().await;
             None
         }
@@ -1148,22 +1163,13 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
     let mode = mode_for(asked, port);
     run.state().smtp_security = Some(mode);
     let implicit = implicit_tls_port(port);
-    let give_up = |t: Timer, failed: Failed, evidence: Vec<Fact>| {
-        let step = t.step;
-        run.fail(t, mode_hint(failed, asked, mode, port), evidence);
-        let after = SMTP_STEPS.iter().skip_while(|&&s| s != step).skip(1);
-        run.skip_rest(
-            &after.copied().collect::<Vec<_>>(),
-            &format!("{step} failed"),
-        );
-    };
 
     let t = run.begin(StepId::SmtpConnect);
     let deadline = run.deadline();
     let connected = match tcp::connect(addrs, run.source_for(addrs), deadline).await {
         Ok(c) => c,
         Err(f) => {
-            give_up(t, f, Vec::new());
+            run.fail_branch(t, f, Vec::new());
             return None;
         }
     };
@@ -1183,7 +1189,7 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
             Ok(g) => evidence.push(Fact::new("greeting", g.text())),
             Err(f) => {
                 let f = explain_silence(run, Side::Smtp, addrs, f).await;
-                give_up(t, f, evidence);
+                run.fail_branch(t, f, evidence);
                 return None;
             }
         }
@@ -1198,7 +1204,7 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
             s.conn_mut().set_deadline(run.deadline());
             if let Err(f) = s.ehlo(&name).await {
                 let t = run.begin(StepId::SmtpLogin);
-                give_up(t, f, Vec::new());
+                run.fail_branch(t, f, Vec::new());
                 return None;
             }
             if !s.auth_mechanisms().is_empty() {
@@ -1234,14 +1240,14 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
             let io = match io {
                 Ok(io) => io,
                 Err(f) => {
-                    give_up(t, f, Vec::new());
+                    run.fail_branch(t, f, Vec::new());
                     return None;
                 }
             };
             let io = match secure(run, Side::Smtp, io, mode, addrs, deadline).await {
                 Ok(io) => io,
                 Err(f) => {
-                    give_up(t, f, Vec::new());
+                    run.fail_branch(t, f, Vec::new());
                     return None;
                 }
             };
@@ -1253,13 +1259,13 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
                 match session.greeting().await {
                     Ok(g) => evidence.push(Fact::new("greeting", g.text())),
                     Err(f) => {
-                        give_up(t, f, evidence);
+                        run.fail_branch(t, f, evidence);
                         return None;
                     }
                 }
             }
             if let Err(f) = session.ehlo(&name).await {
-                give_up(t, f, evidence);
+                run.fail_branch(t, f, evidence);
                 return None;
             }
             run.pass(t, evidence);
@@ -1275,7 +1281,7 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
         Fact::new("mechanisms", session.auth_mechanisms().join(" ")),
     ];
     if let Err(f) = session.auth(username, req.smtp_password()).await {
-        give_up(t, f, evidence);
+        run.fail_branch(t, f, evidence);
         session.quit().await;
         return None;
     }
@@ -1295,7 +1301,7 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
             // validate() accepted both addresses, so this is our own fault: say so plainly.
             let failed = Failed::new(Observation::NotDelivered)
                 .detail(format!("could not build the test email: {}", e.reason));
-            give_up(t, failed, Vec::new());
+            run.fail_branch(t, failed, Vec::new());
             session.quit().await;
             return None;
         }
@@ -1317,7 +1323,7 @@ async fn smtp_session(run: &Arc<Run>, addrs: &[SocketAddr]) -> Option<Sent> {
             })
         }
         Err(f) => {
-            give_up(t, f, evidence);
+            run.fail_branch(t, f, evidence);
             None
         }
     }

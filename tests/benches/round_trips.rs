@@ -13,9 +13,9 @@
 use std::time::Duration;
 
 use inbox_doctor::{diagnose, EngineConfig};
-use inbox_doctor_errors::{DiagnosisRequest, Lang, Outcome, Secret, Security, ServerSettings};
+use inbox_doctor_errors::Outcome;
 use inbox_doctor_tests::delay::DelayProxy;
-use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
+use inbox_doctor_tests::{Harness, PASSWORD};
 
 const FLOOR_ROUND_TRIPS: f64 = 8.5;
 const GOAL: f64 = 1.15;
@@ -36,23 +36,10 @@ fn main() {
         let at = |p: u16| std::net::SocketAddr::from(([127, 0, 0, 1], p));
         let imap = DelayProxy::start(at(h.dovecot.imaps), rtt).await;
         let smtp = DelayProxy::start(at(h.dovecot.submission), rtt).await;
-        let req = DiagnosisRequest {
-            email: EMAIL.into(),
-            password: Secret::new(PASSWORD),
-            username: None,
-            imap: ServerSettings { host: "127.0.0.1".into(), port: imap.addr.port(), security: Security::Tls },
-            smtp: ServerSettings { host: "127.0.0.1".into(), port: smtp.addr.port(), security: Security::Starttls },
-            smtp_username: None,
-            smtp_password: None,
-            allow_insecure_cert: false,
-            test_recipient: None,
-            send: true,
-            roundtrip: false,
-            lang: Lang::En,
-            session_target: 5,
-        };
+        let mut req = inbox_doctor_tests::mail::request(imap.addr.port(), smtp.addr.port(), PASSWORD);
+        req.roundtrip = false;
         let config = EngineConfig {
-            ca_files: vec![h.ca().to_owned()],
+            roots: inbox_doctor::probe::tls::TrustRoots::load(&[h.ca().to_owned()]).expect("CA"),
             ..EngineConfig::default()
         };
         let mut times = Vec::new();

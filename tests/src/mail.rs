@@ -15,6 +15,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+use inbox_doctor_errors::{DiagnosisRequest, Lang, Secret, Security, ServerSettings};
+
 use crate::certs::{self, Certs};
 use crate::net::{free_port, wait_for};
 
@@ -30,6 +32,31 @@ pub const DAVE_PASSWORD: &str = "dave-pw-123";
 const DOVECOT: &str = "/usr/sbin/dovecot";
 const POSTFIX_MASTER: &str = "/usr/lib/postfix/sbin/master";
 const INSTALL: &str = "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-imapd dovecot-submissiond dovecot-lmtpd postfix openssl";
+
+/// A request for the harness's mailbox: implicit TLS for IMAP and STARTTLS for submission on
+/// 127.0.0.1, the test email sent and awaited.
+pub fn request(imaps: u16, submission: u16, password: &str) -> DiagnosisRequest {
+    let server = |port, security| ServerSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security,
+    };
+    DiagnosisRequest {
+        email: EMAIL.into(),
+        password: Secret::new(password),
+        username: None,
+        imap: server(imaps, Security::Tls),
+        smtp: server(submission, Security::Starttls),
+        smtp_username: None,
+        smtp_password: None,
+        allow_insecure_cert: false,
+        test_recipient: None,
+        send: true,
+        roundtrip: true,
+        lang: Lang::En,
+        session_target: inbox_doctor_errors::DEFAULT_SESSION_TARGET,
+    }
+}
 
 /// Ports of one Dovecot instance (the same port on each of its addresses).
 #[derive(Clone, Copy, Debug)]

@@ -50,6 +50,12 @@ fn set(mut args: Vec<String>, flag: &str, value: &str) -> Vec<String> {
     args
 }
 
+/// Points one side (`imap` or `smtp`) at `addr` with `security`.
+fn server(args: Vec<String>, side: &str, addr: &str, security: &str) -> Vec<String> {
+    let args = set(args, &format!("--{side}"), addr);
+    set(args, &format!("--{side}-security"), security)
+}
+
 /// Alice's mailbox, with Bob's login for SMTP.
 fn two_logins(args: &[&str]) -> CheckRun {
     let mut args = args.to_vec();
@@ -353,12 +359,12 @@ fn starttls_on_an_implicit_tls_port_is_a_mode_mismatch() {
 #[test]
 fn the_wrong_protocol_on_a_port_is_named() {
     let h = Harness::start();
-    let args = set(
+    let args = server(
         good_args(&h, "127.0.0.1"),
-        "--imap",
+        "imap",
         &at("127.0.0.1", h.dovecot.submission),
+        "starttls",
     );
-    let args = set(args, "--imap-security", "starttls");
     let args = set(args, "--smtp", &at("127.0.0.1", h.dovecot.imap));
     let r = run(&args, PASSWORD);
     expect_failure(&r, "imap_settings_incorrect", "not_imap_server");
@@ -413,12 +419,12 @@ fn a_server_that_still_accepts_tls_1_0_gets_a_warning() {
 #[test]
 fn a_sender_the_login_does_not_own_is_refused() {
     let h = Harness::start();
-    let args = set(
+    let args = server(
         good_args(&h, "127.0.0.1"),
-        "--smtp",
+        "smtp",
         &at("127.0.0.1", h.postfix.sender_check),
+        "plain",
     );
-    let args = set(args, "--smtp-security", "plain");
     let args = with(
         args,
         &["--smtp-username", BOB, "--smtp-password-env", "IDR_BOB"],
@@ -441,12 +447,12 @@ fn a_sender_the_login_does_not_own_is_refused() {
 #[test]
 fn a_message_refused_after_its_body_is_named() {
     let h = Harness::start();
-    let args = set(
+    let args = server(
         good_args(&h, "127.0.0.1"),
-        "--smtp",
+        "smtp",
         &at("127.0.0.1", h.postfix.refuse_message),
+        "plain",
     );
-    let args = set(args, "--smtp-security", "plain");
     let r = run(&args, PASSWORD);
     expect_failure(&r, "test_email_failed", "message_rejected");
     assert!(r.report()["failure"]["server_reply"]
@@ -471,12 +477,12 @@ fn a_server_without_starttls_is_named() {
 #[test]
 fn a_refused_recipient_fails_the_test_email() {
     let h = Harness::start();
-    let args = set(
+    let args = server(
         good_args(&h, "127.0.0.1"),
-        "--smtp",
+        "smtp",
         &at("127.0.0.1", h.postfix.refuse_recipient),
+        "plain",
     );
-    let args = set(args, "--smtp-security", "plain");
     let r = run(&args, PASSWORD);
     expect_failure(&r, "test_email_failed", "recipient_rejected");
     let reply = r.report()["failure"]["server_reply"]
@@ -493,12 +499,12 @@ fn a_refused_recipient_fails_the_test_email() {
 #[test]
 fn a_test_email_that_never_arrives_is_named() {
     let h = Harness::start();
-    let args = set(
+    let args = server(
         good_args(&h, "127.0.0.1"),
-        "--smtp",
+        "smtp",
         &at("127.0.0.1", h.postfix.hold),
+        "plain",
     );
-    let args = set(args, "--smtp-security", "plain");
     let r = run(&with(args, &["--roundtrip", "--timeout", "1"]), PASSWORD);
     expect_failure(&r, "test_email_failed", "test_message_not_arriving");
     assert_eq!(r.step_status("smtp.send"), "passed");
@@ -565,12 +571,12 @@ fn fewer_simultaneous_sessions_than_the_target_is_a_warning() {
 #[test]
 fn plaintext_login_on_an_insecure_connection_is_refused() {
     let h = Harness::start();
-    let args = set(
+    let args = server(
         good_args(&h, "127.0.0.1"),
-        "--imap",
+        "imap",
         &at("127.0.0.2", h.dovecot.imap),
+        "plain",
     );
-    let args = set(args, "--imap-security", "plain");
     let args = set(args, "--smtp", &at("127.0.0.2", h.dovecot.submission));
     let args = set(args, "--smtp-security", "plain");
     let r = run(&args, PASSWORD);

@@ -2,37 +2,16 @@
 //! real mail servers.
 
 use inbox_doctor_errors::{
-    DiagnosisRequest, ErrorCode, Lang, Outcome, Secret, Security, ServerMessage, ServerSettings,
-    StepEvent, StepId, StepStatus,
+    DiagnosisRequest, ErrorCode, Lang, Outcome, ServerMessage, StepEvent, StepId, StepStatus,
 };
 use inbox_doctor_tests::net::BlackHole;
 use inbox_doctor_tests::relay::{config_for, http, http_get, Relay, ADMIN_TOKEN};
-use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
+use inbox_doctor_tests::{Harness, PASSWORD};
 
 fn request(h: &Harness, password: &str) -> DiagnosisRequest {
-    DiagnosisRequest {
-        email: EMAIL.into(),
-        password: Secret::new(password),
-        username: None,
-        imap: ServerSettings {
-            host: "127.0.0.1".into(),
-            port: h.dovecot.imaps,
-            security: Security::Tls,
-        },
-        smtp: ServerSettings {
-            host: "127.0.0.1".into(),
-            port: h.dovecot.submission,
-            security: Security::Starttls,
-        },
-        smtp_username: None,
-        smtp_password: None,
-        allow_insecure_cert: false,
-        test_recipient: None,
-        send: true,
-        roundtrip: true,
-        lang: Lang::De,
-        session_target: 5,
-    }
+    let mut r = inbox_doctor_tests::mail::request(h.dovecot.imaps, h.dovecot.submission, password);
+    r.lang = Lang::De;
+    r
 }
 
 fn events(messages: &[ServerMessage]) -> Vec<&StepEvent> {

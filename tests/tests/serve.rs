@@ -6,9 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use inbox_doctor_errors::{
-    DiagnosisRequest, Lang, Secret, Security, ServerMessage, ServerSettings, StepEvent,
-};
+use inbox_doctor_errors::{DiagnosisRequest, Lang, ServerMessage, StepEvent};
 use inbox_doctor_tests::cli::binary;
 use inbox_doctor_tests::net::BlackHole;
 use inbox_doctor_tests::relay::{http_get, Socket};
@@ -63,29 +61,10 @@ fn serve(config: &str, env: &[(&str, &str)]) -> Served {
 }
 
 fn request(host_port: (u16, u16), password: &str) -> DiagnosisRequest {
-    DiagnosisRequest {
-        email: EMAIL.into(),
-        password: Secret::new(password),
-        username: None,
-        imap: ServerSettings {
-            host: "127.0.0.1".into(),
-            port: host_port.0,
-            security: Security::Tls,
-        },
-        smtp: ServerSettings {
-            host: "127.0.0.1".into(),
-            port: host_port.1,
-            security: Security::Starttls,
-        },
-        smtp_username: None,
-        smtp_password: None,
-        allow_insecure_cert: false,
-        test_recipient: None,
-        send: true,
-        roundtrip: true,
-        lang: Lang::Pl,
-        session_target: 3,
-    }
+    let mut r = inbox_doctor_tests::mail::request(host_port.0, host_port.1, password);
+    r.lang = Lang::Pl;
+    r.session_target = 3;
+    r
 }
 
 async fn socket(addr: &str) -> Socket {

@@ -197,6 +197,13 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
         ));
     }
     out.push_str("\n\n--- transcript ---\n");
+    out.push_str(&transcript_text(r));
+    out
+}
+
+/// The transcript, one line each: time, side, who spoke (C: client, S: server, --: event).
+fn transcript_text(r: &Report) -> String {
+    let mut out = String::new();
     for l in &r.transcript {
         let dir = match l.dir {
             inbox_doctor_errors::Direction::Client => "C:",
@@ -239,24 +246,7 @@ fn Details(report: Report) -> impl IntoView {
     let copied = RwSignal::new(false);
     let for_copy = report.clone();
     let for_download = report.clone();
-    let transcript = report
-        .transcript
-        .iter()
-        .map(|l| {
-            format!(
-                "{:>6} {:?} {} {}",
-                l.at_ms,
-                l.side,
-                match l.dir {
-                    inbox_doctor_errors::Direction::Client => "C:",
-                    inbox_doctor_errors::Direction::Server => "S:",
-                    inbox_doctor_errors::Direction::Event => "--",
-                },
-                l.text
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let transcript = transcript_text(&report);
     view! {
         <section class="idr-card idr-tls" id="idr-tls">
             <h2>{tr(T::TlsPanel)}</h2>

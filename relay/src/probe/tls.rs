@@ -54,9 +54,28 @@ impl std::fmt::Display for TrustError {
 
 impl std::error::Error for TrustError {}
 
-impl TlsTrust {
+/// The trusted roots, built once (at start-up for the relay) and shared by every diagnosis.
+#[derive(Clone)]
+pub struct TrustRoots(Arc<RootCertStore>);
+
+impl std::fmt::Debug for TrustRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TrustRoots({} roots)", self.0.len())
+    }
+}
+
+impl Default for TrustRoots {
+    /// The Mozilla root store.
+    fn default() -> TrustRoots {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        TrustRoots(Arc::new(roots))
+    }
+}
+
+impl TrustRoots {
     /// The Mozilla root store plus the PEM certificates in `ca_files`.
-    pub fn new(ca_files: &[String], allow_insecure: bool) -> Result<TlsTrust, TrustError> {
+    pub fn load(ca_files: &[String]) -> Result<TrustRoots, TrustError> {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         for path in ca_files {
@@ -76,14 +95,16 @@ impl TlsTrust {
                 return Err(TrustError::NoCertificates { path: path.clone() });
             }
         }
-        Ok(TlsTrust {
-            roots: Arc::new(roots),
-            allow_insecure,
-        })
+        Ok(TrustRoots(Arc::new(roots)))
     }
+}
 
-    pub fn allow_insecure(&self) -> bool {
-        self.allow_insecure
+impl TlsTrust {
+    pub fn new(roots: &TrustRoots, allow_insecure: bool) -> TlsTrust {
+        TlsTrust {
+            roots: roots.0.clone(),
+            allow_insecure,
+        }
     }
 }
 

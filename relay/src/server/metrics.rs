@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use inbox_doctor_errors::{ErrorCode, Report, StepId};
+use inbox_doctor_errors::{ErrorCode, Report};
 
 /// Step latency buckets, in milliseconds.
 const BUCKETS_MS: [u64; 10] = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
@@ -72,7 +72,7 @@ impl Metrics {
             .iter()
             .filter(|s| s.elapsed_ms > 0 || s.failure.is_some())
         {
-            let h = steps.entry(step_label(s.step)).or_default();
+            let h = steps.entry(s.step.code()).or_default();
             h.count += 1;
             h.sum_ms += s.elapsed_ms;
             for (i, le) in BUCKETS_MS.iter().enumerate() {
@@ -160,8 +160,4 @@ impl Metrics {
         }
         out
     }
-}
-
-fn step_label(step: StepId) -> &'static str {
-    step.code()
 }

@@ -23,8 +23,27 @@ use crate::config::Config;
 use crate::domains::DomainStore;
 use crate::egress::EgressPolicy;
 use crate::engine::EngineConfig;
+use crate::probe::tls::{TrustError, TrustRoots};
 use limits::Limiter;
 use metrics::Metrics;
+
+/// Why the relay could not start.
+#[derive(Debug)]
+pub enum StartError {
+    Store(crate::domains::StoreError),
+    Trust(TrustError),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Store(e) => write!(f, "{e}"),
+            StartError::Trust(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
 
 /// Everything the handlers share.
 pub struct AppState {
@@ -38,13 +57,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub async fn new(config: Config) -> Result<Arc<AppState>, crate::domains::StoreError> {
-        let store = DomainStore::open(&config.domains.database).await?;
+    /// Opens the store and loads the trusted roots: a bad CA file fails here, not in a run.
+    pub async fn new(config: Config) -> Result<Arc<AppState>, StartError> {
+        let store = DomainStore::open(&config.domains.database)
+            .await
+            .map_err(StartError::Store)?;
         let policy = Arc::new(EgressPolicy::new(config.egress.clone()));
         let engine = EngineConfig {
             step_timeout: Duration::from_secs(config.engine.step_timeout_secs),
             roundtrip_timeout: Duration::from_secs(config.engine.step_timeout_secs * 3),
-            ca_files: config.engine.ca_files.clone(),
+            roots: TrustRoots::load(&config.engine.ca_files).map_err(StartError::Trust)?,
             source_v4: config.egress.source_ipv4.map(Into::into),
             source_v6: config.egress.source_ipv6.map(Into::into),
             egress: Some(policy.clone()),

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, StreamExt};
 use inbox_doctor_errors::{
     ClientMessage, ErrorCode, ProtocolError, ServerMessage, StepEvent, PROTOCOL_VERSION,
 };
@@ -96,15 +96,19 @@ fn text(message: &ServerMessage) -> Message {
     )
 }
 
-/// Sends a refusal, counts it, and closes the socket.
-async fn refuse(socket: &mut WebSocket, state: &AppState, error: ProtocolError) {
+/// Sends a refusal, counts it, and closes the socket (policy violation).
+async fn refuse<S: Sink<Message> + Unpin>(socket: &mut S, state: &AppState, error: ProtocolError) {
     tracing::info!(code = error.code.code(), "refused: {}", error.message);
     state.metrics.refused(error.code);
     let _ = socket.send(text(&ServerMessage::Error(error))).await;
+    close(socket, 1008, "refused").await;
+}
+
+async fn close<S: Sink<Message> + Unpin>(socket: &mut S, code: u16, reason: &'static str) {
     let _ = socket
         .send(Message::Close(Some(CloseFrame {
-            code: 1008,
-            reason: "refused".into(),
+            code,
+            reason: reason.into(),
         })))
         .await;
 }
@@ -257,8 +261,7 @@ async fn session(
                         return;
                     }
                     if last {
-                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "done".into() }))).await;
-                        return;
+                        return close(&mut sink, 1000, "done").await;
                     }
                 }
                 None => {
@@ -270,10 +273,7 @@ async fn session(
                         Ok(Ok(_)) => return,
                         Err(_) => error(ErrorCode::Internal, "the diagnosis stopped unexpectedly"),
                     };
-                    state.metrics.refused(e.code);
-                    let _ = sink.send(text(&ServerMessage::Error(e))).await;
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "refused".into() }))).await;
-                    return;
+                    return refuse(&mut sink, &state, e).await;
                 }
             },
             incoming = stream.next() => match incoming {
@@ -290,8 +290,7 @@ async fn session(
                     Ok(Frame::Client(m)) if matches!(*m, ClientMessage::Cancel) => {
                         run.abort();
                         let _ = sink.send(text(&ServerMessage::Cancelled)).await;
-                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "cancelled".into() }))).await;
-                        return;
+                        return close(&mut sink, 1000, "cancelled").await;
                     }
                     Ok(Frame::Client(_)) => {
                         // One socket, one run: say so, and go on with the first.
@@ -305,10 +304,7 @@ async fn session(
                     Ok(Frame::Control) => {}
                     Err(e) => {
                         run.abort();
-                        state.metrics.refused(e.code);
-                        let _ = sink.send(text(&ServerMessage::Error(e))).await;
-                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "refused".into() }))).await;
-                        return;
+                        return refuse(&mut sink, &state, e).await;
                     }
                 },
             },
