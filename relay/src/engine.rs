@@ -619,7 +619,19 @@ async fn imap_branch(
         skip_roundtrip(&run, "the IMAP server name did not resolve");
         return;
     };
+    // The extra sessions of the session check connect while the main one logs in, so the
+    // check stays off the critical path; they log in only once the password is known good.
+    let extra = run.req.session_target.saturating_sub(1);
+    let prepared = {
+        let (run, addrs) = (run.clone(), addrs.clone());
+        tokio::spawn(async move {
+            let deadline = run.deadline();
+            let attempts = (0..extra).map(|_| extra_session(&run, &addrs, deadline));
+            futures_util::future::join_all(attempts).await
+        })
+    };
     let Some(mut session) = imap_open_main(&run, &addrs).await else {
+        prepared.abort();
         skip_roundtrip(&run, "IMAP failed");
         return;
     };
@@ -627,11 +639,8 @@ async fn imap_branch(
     let t = run.begin(StepId::ImapValidate);
     let deadline = run.deadline();
     session.conn_mut().set_deadline(deadline);
-    let extra = run.req.session_target.saturating_sub(1);
-    let (validated, sessions) = tokio::join!(
-        session.validate(),
-        session_check(&run, &addrs, extra, deadline)
-    );
+    let (validated, sessions) =
+        tokio::join!(session.validate(), session_check(&run, prepared, deadline));
     match validated {
         Err(failed) => {
             run.fail(t, failed, Vec::new());
@@ -1060,57 +1069,65 @@ async fn reopen_for_tls(
     }
 }
 
-/// How many more IMAP sessions, beside the main one, the server lets this user open at once
-/// (trying at most `extra`). Returns the count and the first refusal.
+/// How many more IMAP sessions, beside the main one, the server lets this user have at once.
+/// The prepared connections log in one after another: servers check their limit at login,
+/// and logins racing each other can slip past it. Stops at the first refusal, so the check
+/// never opens more sessions than the server allows (nor more than the target). Returns the
+/// count and the refusal.
 async fn session_check(
     run: &Arc<Run>,
-    addrs: &[SocketAddr],
-    extra: u32,
+    prepared: tokio::task::JoinHandle<Vec<Result<ImapSession, Failed>>>,
     deadline: Instant,
 ) -> (u32, Option<String>) {
-    let mode = mode_for(run.req.imap.security, run.req.imap.port);
-    let attempts = (0..extra).map(|_| extra_session(run, addrs, mode, deadline));
-    let results = futures_util::future::join_all(attempts).await;
-    let mut allowed = 0;
-    let mut refusal = None;
+    let reason = |f: Failed| {
+        f.server_reply()
+            .map(str::to_owned)
+            .or(f.detail)
+            .unwrap_or_else(|| "refused".into())
+    };
+    let prepared = prepared.await.unwrap_or_default();
+    let tried = prepared.len() + 1;
+    let over_tls = mode_for(run.req.imap.security, run.req.imap.port) != Security::Plain;
     let mut open = Vec::new();
-    for r in results {
-        match r {
-            Ok(s) => {
-                allowed += 1;
-                open.push(s);
+    let mut refusal = None;
+    for attempt in prepared {
+        let result = match attempt {
+            Ok(mut s) => {
+                s.conn_mut().set_deadline(deadline);
+                s.login(run.req.imap_username(), &run.req.password, over_tls)
+                    .await
+                    .map(|()| s)
             }
+            Err(f) => Err(f),
+        };
+        match result {
+            Ok(s) => open.push(s),
             Err(f) => {
-                if refusal.is_none() {
-                    refusal = Some(
-                        f.server_reply()
-                            .map(str::to_owned)
-                            .or(f.detail)
-                            .unwrap_or_else(|| "refused".into()),
-                    );
-                }
+                refusal = Some(reason(f));
+                break;
             }
         }
     }
+    let allowed = open.len() as u32;
     futures_util::future::join_all(open.into_iter().map(ImapSession::logout)).await;
     run.transcript.record(
         Side::Imap,
         Direction::Event,
         &format!(
-            "session check: {} of {} simultaneous sessions opened",
-            allowed + 1,
-            extra + 1
+            "session check: {} of {tried} simultaneous sessions opened",
+            allowed + 1
         ),
     );
     (allowed, refusal)
 }
 
+/// A connection for the session check, up to the point where it would log in.
 async fn extra_session(
     run: &Run,
     addrs: &[SocketAddr],
-    mode: Security,
     deadline: Instant,
 ) -> Result<ImapSession, Failed> {
+    let mode = mode_for(run.req.imap.security, run.req.imap.port);
     let io = if mode == Security::Plain {
         let c = tcp::connect(addrs, run.source_for(addrs), deadline).await?;
         Box::new(c.stream) as BoxIo
@@ -1125,13 +1142,6 @@ async fn extra_session(
     if mode != Security::Starttls {
         session.greeting().await?;
     }
-    session
-        .login(
-            run.req.imap_username(),
-            &run.req.password,
-            mode != Security::Plain,
-        )
-        .await?;
     Ok(session)
 }
 
