@@ -151,6 +151,12 @@ impl EgressPolicy {
     /// Judges one resolved address of `host`.
     pub fn check_address(&self, host: &str, addr: SocketAddr) -> Result<(), Refusal> {
         self.check_port(addr.port())?;
+        self.check_ip(host, addr.ip())
+    }
+
+    /// Judges the address alone, for the HTTPS fetches of discovery (always port 443, which
+    /// is not a mail port).
+    fn check_ip(&self, host: &str, ip: IpAddr) -> Result<(), Refusal> {
         if self
             .config
             .allow_hosts
@@ -159,15 +165,20 @@ impl EgressPolicy {
         {
             return Ok(());
         }
-        let ip = canonical(addr.ip());
-        if self.config.allow_cidrs.iter().any(|net| net.contains(&ip)) {
+        let canonical = canonical(ip);
+        if self
+            .config
+            .allow_cidrs
+            .iter()
+            .any(|net| net.contains(&canonical))
+        {
             return Ok(());
         }
-        match range_of(ip) {
+        match range_of(canonical) {
             None => Ok(()),
             Some(range) => Err(Refusal::Address {
                 host: host.to_owned(),
-                address: addr.ip(),
+                address: ip,
                 range,
             }),
         }
@@ -175,10 +186,27 @@ impl EgressPolicy {
 
     /// Keeps the addresses the policy allows; refuses when none is left (naming the first).
     pub fn filter(&self, host: &str, addrs: &[SocketAddr]) -> Result<Vec<SocketAddr>, Refusal> {
+        self.filter_with(addrs, |a| self.check_address(host, a))
+    }
+
+    /// [`EgressPolicy::filter`] for an HTTPS fetch: the addresses are judged, the port is ours.
+    pub fn filter_https(
+        &self,
+        host: &str,
+        addrs: &[SocketAddr],
+    ) -> Result<Vec<SocketAddr>, Refusal> {
+        self.filter_with(addrs, |a| self.check_ip(host, a.ip()))
+    }
+
+    fn filter_with(
+        &self,
+        addrs: &[SocketAddr],
+        check: impl Fn(SocketAddr) -> Result<(), Refusal>,
+    ) -> Result<Vec<SocketAddr>, Refusal> {
         let mut allowed = Vec::new();
         let mut first_refusal = None;
         for &a in addrs {
-            match self.check_address(host, a) {
+            match check(a) {
                 Ok(()) => allowed.push(a),
                 Err(r) => {
                     first_refusal.get_or_insert(r);

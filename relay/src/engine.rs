@@ -1146,7 +1146,7 @@ async fn extra_session(
 }
 
 /// EHLO names us by our address literal, which needs no DNS (RFC 5321 4.1.3).
-fn ehlo_name(local: SocketAddr) -> String {
+pub(crate) fn ehlo_name(local: SocketAddr) -> String {
     match local.ip() {
         IpAddr::V4(ip) => format!("[{ip}]"),
         IpAddr::V6(ip) => format!("[IPv6:{ip}]"),

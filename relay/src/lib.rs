@@ -5,11 +5,12 @@
 //! code that opens sockets: TCP, TLS inspection, IMAP, SMTP), [`transcript`] (what was said,
 //! redacted), [`message`] (the test email), [`egress`] (where the relay may connect),
 //! [`server`] (the relay: WebSocket, HTTP API, limits, metrics), [`domains`] (stored domain
-//! settings), [`config`] (the relay's configuration), [`cli`] (the `inbox-doctor` command).
+//! settings), [`discover`] (settings from an email address), [`config`] (the relay's configuration), [`cli`] (the `inbox-doctor` command).
 //! The wire types and the failure taxonomy live in `inbox_doctor_errors`.
 
 pub mod cli;
 pub mod config;
+pub mod discover;
 pub mod domains;
 pub mod egress;
 pub mod engine;

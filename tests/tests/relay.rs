@@ -144,9 +144,9 @@ async fn cancel_stops_a_running_diagnosis() {
         }
     }
     let asked = std::time::Instant::now();
-    socket.send_text(r#"{"type":"cancel"}"#).await;
+    socket.send_text(r#"{"cancel":{}}"#).await;
     let rest = socket.all().await;
-    assert!(rest.contains(&ServerMessage::Cancelled), "{rest:?}");
+    assert!(rest.contains(&ServerMessage::Cancelled {}), "{rest:?}");
     assert!(asked.elapsed() < std::time::Duration::from_secs(5));
     assert!(!rest
         .iter()
@@ -163,7 +163,7 @@ async fn every_refusal_is_a_typed_error_and_a_metric() {
     config.limits.runs_per_minute = 3;
     let relay = Relay::start(config).await;
     let good = serde_json::to_string(&inbox_doctor_errors::ClientMessage::Start {
-        version: 1,
+        version: inbox_doctor_errors::PROTOCOL_VERSION,
         request: request(&h, "wrong"),
     })
     .unwrap();
@@ -183,15 +183,31 @@ async fn every_refusal_is_a_typed_error_and_a_metric() {
         ErrorCode::OriginNotAllowed
     );
     assert_eq!(
-        refused(&[], Some("{\"type\":\"start\"".into())).await,
+        refused(&[], Some("{\"start\":".into())).await,
         ErrorCode::BadMessage
+    );
+    // A page of protocol 1 (internally tagged) hears which version the relay speaks.
+    assert_eq!(
+        refused(
+            &[],
+            Some(r#"{"type":"start","version":1,"request":{}}"#.into())
+        )
+        .await,
+        ErrorCode::UnsupportedVersion
     );
     assert_eq!(
         refused(&[], Some(format!("{{\"pad\":\"{}\"}}", "x".repeat(5000)))).await,
         ErrorCode::FrameTooLarge
     );
     assert_eq!(
-        refused(&[], Some(good.replace("\"version\":1", "\"version\":9"))).await,
+        refused(
+            &[],
+            Some(good.replace(
+                &format!("\"version\":{}", inbox_doctor_errors::PROTOCOL_VERSION),
+                "\"version\":9"
+            ))
+        )
+        .await,
         ErrorCode::UnsupportedVersion
     );
     assert_eq!(refused(&[], None).await, ErrorCode::Timeout);
@@ -200,7 +216,7 @@ async fn every_refusal_is_a_typed_error_and_a_metric() {
     bad_port.imap.port = 0;
     let start = |r: DiagnosisRequest| {
         serde_json::to_string(&inbox_doctor_errors::ClientMessage::Start {
-            version: 1,
+            version: inbox_doctor_errors::PROTOCOL_VERSION,
             request: r,
         })
         .unwrap()
@@ -301,8 +317,8 @@ async fn tokens_concurrency_and_one_run_per_socket() {
     let mut second = relay.socket(auth).await;
     second.start(&slow).await;
     assert_eq!(the_error(&second.all().await), ErrorCode::Busy);
-    first.send_text(r#"{"type":"cancel"}"#).await;
-    assert!(first.all().await.contains(&ServerMessage::Cancelled));
+    first.send_text(r#"{"cancel":{}}"#).await;
+    assert!(first.all().await.contains(&ServerMessage::Cancelled {}));
 }
 
 #[tokio::test(flavor = "multi_thread")]

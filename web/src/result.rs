@@ -63,7 +63,7 @@ pub fn ResultView(run: Run) -> impl IntoView {
                 </ul>
             </section>
         </Show>
-        {move || run.report.get().map(|r| view! { <Details report=r /> })}
+        {move || run.report.get().map(|r| view! { <Details report=r message=run.report_json.get_value() /> })}
     }
 }
 
@@ -215,11 +215,25 @@ fn transcript_text(r: &Report) -> String {
     out
 }
 
-fn download_json(report: &Report) {
-    let Ok(json) = serde_json::to_string_pretty(report) else {
+/// Downloads the report of the relay's `report` message, indented by the browser.
+fn download_json(message: &str) {
+    let get = |v: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(v, &key.into()).ok();
+    let Some(json) = js_sys::JSON::parse(message)
+        .ok()
+        .and_then(|m| get(&m, "event"))
+        .and_then(|e| get(&e, "report"))
+        .and_then(|r| {
+            js_sys::JSON::stringify_with_replacer_and_space(
+                &r,
+                &wasm_bindgen::JsValue::NULL,
+                &2.into(),
+            )
+            .ok()
+        })
+    else {
         return;
     };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
+    let parts = js_sys::Array::of1(&json);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
@@ -241,11 +255,10 @@ fn download_json(report: &Report) {
 }
 
 #[component]
-fn Details(report: Report) -> impl IntoView {
+fn Details(report: Report, message: String) -> impl IntoView {
     let lang = use_lang();
     let copied = RwSignal::new(false);
     let for_copy = report.clone();
-    let for_download = report.clone();
     let transcript = transcript_text(&report);
     view! {
         <section class="idr-card idr-tls" id="idr-tls">
@@ -268,7 +281,7 @@ fn Details(report: Report) -> impl IntoView {
                         copied.set(true);
                     }
                 }>{move || if copied.get() { t(lang.get(), T::Copied) } else { t(lang.get(), T::CopyReport) }}</button>
-                <button id="download-report" type="button" on:click=move |_| download_json(&for_download)>
+                <button id="download-report" type="button" on:click=move |_| download_json(&message)>
                     {tr(T::DownloadJson)}
                 </button>
             </div>

@@ -32,6 +32,9 @@ pub struct Run {
     pub finished: RwSignal<Vec<StepResult>>,
     pub warnings: RwSignal<Vec<Warning>>,
     pub report: RwSignal<Option<Report>>,
+    /// The report message as the relay sent it, for the JSON download (re-encoding the report
+    /// here would put a serializer for every report type into the wasm).
+    pub report_json: StoredValue<String, LocalStorage>,
     pub error: RwSignal<Option<ProtocolError>>,
     pub connection_lost: RwSignal<bool>,
     outgoing: StoredValue<Option<mpsc::UnboundedSender<String>>, LocalStorage>,
@@ -45,6 +48,7 @@ impl Run {
             finished: RwSignal::new(Vec::new()),
             warnings: RwSignal::new(Vec::new()),
             report: RwSignal::new(None),
+            report_json: StoredValue::new_local(String::new()),
             error: RwSignal::new(None),
             connection_lost: RwSignal::new(false),
             outgoing: StoredValue::new_local(None),
@@ -122,10 +126,11 @@ impl Run {
             }
             ServerMessage::Event(StepEvent::Warning(w)) => self.warnings.update(|ws| ws.push(w)),
             ServerMessage::Event(StepEvent::Report(report)) => {
+                self.report_json.set_value(text.to_owned());
                 self.report.set(Some(report));
                 self.phase.set(Phase::Done);
             }
-            ServerMessage::Cancelled => self.phase.set(Phase::Cancelled),
+            ServerMessage::Cancelled {} => self.phase.set(Phase::Cancelled),
             ServerMessage::Error(e) => {
                 self.error.set(Some(e));
                 self.phase.set(Phase::Stopped);
@@ -135,7 +140,7 @@ impl Run {
 
     pub fn cancel(&self) {
         if let Some(tx) = self.outgoing.get_value() {
-            let _ = tx.unbounded_send(r#"{"type":"cancel"}"#.to_owned());
+            let _ = tx.unbounded_send(r#"{"cancel":{}}"#.to_owned());
         }
     }
 }

@@ -3,12 +3,13 @@
 //!
 //! Read in this order: [`step`] (what a diagnosis streams), [`request`] (what it is asked),
 //! [`protocol`] (the WebSocket messages and the relay's HTTP types), [`report`] (what it ends with),
-//! [`taxonomy`] (categories and causes), [`classify`] (observation → cause, pure), [`text`]
+//! [`taxonomy`] (categories and causes), [`discovery`] (settings found for an address), [`classify`] (observation → cause, pure), [`text`]
 //! (explanations and remediation in English, German, Norwegian Bokmål and Polish).
 //!
 //! This crate depends on nothing but serde, so it builds for `wasm32-unknown-unknown` too.
 
 pub mod classify;
+pub mod discovery;
 pub mod protocol;
 pub mod report;
 pub mod request;
@@ -17,6 +18,10 @@ pub mod taxonomy;
 pub mod text;
 
 pub use classify::{classify, Diagnosis, ImapCommand, Observation, SmtpCommand};
+pub use discovery::{
+    AdminNote, AppPassword, Candidate, Discovery, ProbeOutcome, Provider, Source, SourceResult,
+    SourceStatus,
+};
 pub use protocol::{
     ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, ProtocolError,
     RelayInfo, ServerMessage, PROTOCOL_VERSION,

@@ -108,7 +108,7 @@ impl Fact {
 
 /// What a diagnosis streams while it runs, in the order things happen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // Finished is sent once.
 pub enum StepEvent {
     Started {

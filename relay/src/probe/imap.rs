@@ -238,6 +238,24 @@ impl ImapSession {
         }
     }
 
+    /// The server's capabilities, asked for with CAPABILITY when the greeting did not list
+    /// them.
+    pub async fn capabilities(&mut self) -> Result<Vec<String>, Failed> {
+        if self.capabilities.is_none() {
+            let mut untagged = Vec::new();
+            self.run(
+                &[(
+                    ImapCommand::Greeting,
+                    "CAPABILITY".into(),
+                    "CAPABILITY".into(),
+                )],
+                &mut untagged,
+            )
+            .await?;
+        }
+        Ok(self.capabilities.clone().unwrap_or_default())
+    }
+
     /// Whether the server, as far as we know, would take a password on this connection.
     pub fn login_disabled(&self) -> bool {
         self.has_capability("LOGINDISABLED")

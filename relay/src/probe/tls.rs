@@ -99,6 +99,18 @@ impl TrustRoots {
     }
 }
 
+impl TrustRoots {
+    /// A client configuration that verifies certificates against these roots, for the HTTPS
+    /// fetches of discovery.
+    pub fn client_config(&self) -> ClientConfig {
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default protocol versions")
+            .with_root_certificates(self.0.clone())
+            .with_no_client_auth()
+    }
+}
+
 impl TlsTrust {
     pub fn new(roots: &TrustRoots, allow_insecure: bool) -> TlsTrust {
         TlsTrust {

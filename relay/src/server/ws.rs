@@ -91,7 +91,7 @@ fn admission(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Opti
 fn text(message: &ServerMessage) -> Message {
     Message::Text(
         serde_json::to_string(message)
-            .unwrap_or_else(|_| r#"{"type":"error","code":"internal","message":"encoding"}"#.into())
+            .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"encoding"}}"#.into())
             .into(),
     )
 }
@@ -148,7 +148,22 @@ fn parse(state: &AppState, message: Message) -> Result<Frame, ProtocolError> {
     }
     serde_json::from_slice(bytes)
         .map(|m| Frame::Client(Box::new(m)))
-        .map_err(|e| error(ErrorCode::BadMessage, format!("not a client message: {e}")))
+        .map_err(|e| match older_version(bytes) {
+            Some(v) => error(
+                ErrorCode::UnsupportedVersion,
+                format!("this relay speaks protocol {PROTOCOL_VERSION}, not {v}"),
+            ),
+            None => error(ErrorCode::BadMessage, format!("not a client message: {e}")),
+        })
+}
+
+/// The version of a protocol-1 `start` (`{"type":"start","version":1,…}`), so an old page
+/// hears "unsupported version" rather than "bad message".
+fn older_version(bytes: &[u8]) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    (value.get("type")?.as_str()? == "start")
+        .then(|| value.get("version")?.as_u64())
+        .flatten()
 }
 
 async fn session(
@@ -287,9 +302,9 @@ async fn session(
                         run.abort();
                         return;
                     }
-                    Ok(Frame::Client(m)) if matches!(*m, ClientMessage::Cancel) => {
+                    Ok(Frame::Client(m)) if matches!(*m, ClientMessage::Cancel {}) => {
                         run.abort();
-                        let _ = sink.send(text(&ServerMessage::Cancelled)).await;
+                        let _ = sink.send(text(&ServerMessage::Cancelled {})).await;
                         return close(&mut sink, 1000, "cancelled").await;
                     }
                     Ok(Frame::Client(_)) => {

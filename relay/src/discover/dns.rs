@@ -1,0 +1,262 @@
+//! DNS for discovery (SRV, MX and address records) through hickory's resolver: the system's
+//! configuration, or one name server given with `--resolver`. Every lookup has a deadline.
+
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::lookup::Lookup;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::NetError;
+use hickory_resolver::proto::rr::{RData, Record};
+use hickory_resolver::TokioResolver;
+use tokio::time::Instant;
+
+/// A resolver. Cheap to clone.
+#[derive(Clone)]
+pub struct Dns {
+    resolver: TokioResolver,
+    /// The server given with `--resolver`, for messages.
+    server: Option<SocketAddr>,
+}
+
+/// Why a lookup found nothing usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LookupError {
+    /// The name does not exist (NXDOMAIN).
+    NoSuchName,
+    /// The name exists without records of this type.
+    NoRecords,
+    /// A CNAME chain that comes back to itself.
+    Loop(String),
+    TimedOut,
+    Failed(String),
+}
+
+impl std::fmt::Display for LookupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LookupError::NoSuchName => f.write_str("no such name"),
+            LookupError::NoRecords => f.write_str("no records"),
+            LookupError::Loop(chain) => write!(f, "CNAME loop: {chain}"),
+            LookupError::TimedOut => f.write_str("no answer in time"),
+            LookupError::Failed(e) => f.write_str(e),
+        }
+    }
+}
+
+/// One SRV target, in the order RFC 2782 says to try them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SrvTarget {
+    pub priority: u16,
+    pub weight: u16,
+    pub host: String,
+    pub port: u16,
+}
+
+/// What an SRV name says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Srv {
+    Targets(Vec<SrvTarget>),
+    /// A single record with the target "." (RFC 2782): the service is decidedly not offered.
+    NotOffered,
+}
+
+impl Dns {
+    /// The system's resolver configuration (`/etc/resolv.conf`).
+    pub fn system() -> Result<Dns, String> {
+        let builder = TokioResolver::builder_tokio()
+            .map_err(|e| format!("reading the system's DNS configuration: {e}"))?;
+        Dns::finish(builder, None)
+    }
+
+    /// One name server, over UDP with TCP for long answers.
+    pub fn at(server: SocketAddr) -> Result<Dns, String> {
+        let mut ns = NameServerConfig::udp_and_tcp(server.ip());
+        for c in &mut ns.connections {
+            c.port = server.port();
+        }
+        let config = ResolverConfig::from_name_servers(vec![ns]);
+        let builder = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default());
+        Dns::finish(builder, Some(server))
+    }
+
+    fn finish(
+        mut builder: hickory_resolver::ResolverBuilder<TokioRuntimeProvider>,
+        server: Option<SocketAddr>,
+    ) -> Result<Dns, String> {
+        let opts: &mut ResolverOpts = builder.options_mut();
+        opts.timeout = Duration::from_secs(2);
+        opts.attempts = 2;
+        // Names are always absolute here: no search-list guesses.
+        opts.ndots = 0;
+        Ok(Dns {
+            resolver: builder
+                .build()
+                .map_err(|e| format!("setting up the resolver: {e}"))?,
+            server,
+        })
+    }
+
+    pub fn server(&self) -> Option<SocketAddr> {
+        self.server
+    }
+
+    /// The SRV records of `name` (`_imaps._tcp.example.com`), ordered by priority, then weight.
+    pub async fn srv(&self, name: &str, deadline: Instant) -> Result<Srv, LookupError> {
+        let lookup = self.lookup(name, deadline, Kind::Srv).await?;
+        let mut targets: Vec<SrvTarget> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::SRV(s) => Some(SrvTarget {
+                    priority: s.priority,
+                    weight: s.weight,
+                    host: host_of(&s.target.to_ascii()),
+                    port: s.port,
+                }),
+                _ => None,
+            })
+            .collect();
+        if targets.len() == 1 && targets[0].host.is_empty() {
+            return Ok(Srv::NotOffered);
+        }
+        targets.retain(|t| !t.host.is_empty());
+        // Higher weight first within a priority: the share RFC 2782's random pick gives it.
+        targets.sort_by_key(|t| (t.priority, std::cmp::Reverse(t.weight)));
+        Ok(Srv::Targets(targets))
+    }
+
+    /// The MX hosts of `domain`, most preferred first.
+    pub async fn mx(&self, domain: &str, deadline: Instant) -> Result<Vec<String>, LookupError> {
+        let lookup = self.lookup(domain, deadline, Kind::Mx).await?;
+        let mut hosts: Vec<(u16, String)> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::MX(m) => Some((m.preference, host_of(&m.exchange.to_ascii()))),
+                _ => None,
+            })
+            .filter(|(_, h)| !h.is_empty())
+            .collect();
+        hosts.sort();
+        hosts.dedup_by(|a, b| a.1 == b.1);
+        Ok(hosts.into_iter().map(|(_, h)| h).collect())
+    }
+
+    /// The addresses of `host` (a name or an IP literal), with `port`.
+    pub async fn addresses(
+        &self,
+        host: &str,
+        port: u16,
+        deadline: Instant,
+    ) -> Result<Vec<SocketAddr>, LookupError> {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = bare.parse::<IpAddr>() {
+            return Ok(vec![SocketAddr::new(ip, port)]);
+        }
+        let lookup = self.lookup(host, deadline, Kind::Ip).await?;
+        let addrs: Vec<SocketAddr> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+                _ => None,
+            })
+            .map(|ip| SocketAddr::new(ip, port))
+            .collect();
+        if addrs.is_empty() {
+            Err(no_records(lookup.answers()))
+        } else {
+            Ok(addrs)
+        }
+    }
+
+    async fn lookup(
+        &self,
+        name: &str,
+        deadline: Instant,
+        kind: Kind,
+    ) -> Result<Lookup, LookupError> {
+        let fqdn = format!("{}.", name.trim_end_matches('.'));
+        let work = async {
+            match kind {
+                Kind::Srv => self.resolver.srv_lookup(fqdn.as_str()).await,
+                Kind::Mx => self.resolver.mx_lookup(fqdn.as_str()).await,
+                Kind::Ip => self
+                    .resolver
+                    .lookup_ip(fqdn.as_str())
+                    .await
+                    .map(|l| l.as_lookup().clone()),
+            }
+        };
+        let lookup = match tokio::time::timeout_at(deadline, work).await {
+            Err(_) => return Err(LookupError::TimedOut),
+            Ok(Err(e)) => return Err(lookup_error(&e)),
+            Ok(Ok(l)) => l,
+        };
+        let wanted = lookup.answers().iter().any(|r| {
+            matches!(
+                (&r.data, kind),
+                (RData::SRV(_), Kind::Srv)
+                    | (RData::MX(_), Kind::Mx)
+                    | (RData::A(_) | RData::AAAA(_), Kind::Ip)
+            )
+        });
+        if wanted {
+            Ok(lookup)
+        } else {
+            Err(no_records(lookup.answers()))
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Srv,
+    Mx,
+    Ip,
+}
+
+/// A DNS name as a host: no trailing dot, lowercase; "" for the root (".").
+fn host_of(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn lookup_error(e: &NetError) -> LookupError {
+    if e.is_nx_domain() {
+        LookupError::NoSuchName
+    } else if e.is_no_records_found() {
+        LookupError::NoRecords
+    } else if matches!(e, NetError::Timeout) {
+        LookupError::TimedOut
+    } else {
+        LookupError::Failed(e.to_string())
+    }
+}
+
+/// An answer without the records asked for: a CNAME chain that loops, or simply none.
+fn no_records(answers: &[Record]) -> LookupError {
+    let cnames: HashMap<String, String> = answers
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::CNAME(c) => Some((host_of(&r.name.to_ascii()), host_of(&c.0.to_ascii()))),
+            _ => None,
+        })
+        .collect();
+    for start in cnames.keys() {
+        let mut seen = HashSet::new();
+        let mut chain = vec![start.clone()];
+        let mut at = start;
+        while let Some(next) = cnames.get(at) {
+            chain.push(next.clone());
+            if !seen.insert(at) {
+                return LookupError::Loop(chain.join(" → "));
+            }
+            at = next;
+        }
+    }
+    LookupError::NoRecords
+}
