@@ -1,5 +1,7 @@
 //! The `inbox-doctor` command line: flags in, a diagnosis request out, events rendered live.
 
+pub mod discover;
+
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -42,6 +44,9 @@ pub enum Command {
     EgressCheck(EgressCheckArgs),
     /// Show or change stored domain settings (in the configured database).
     Domains(DomainsArgs),
+    /// Find the IMAP and SMTP settings of an email address: stored settings, the provider
+    /// table, DNS SRV, autoconfig and guesses, each candidate confirmed by connecting.
+    Discover(discover::DiscoverArgs),
 }
 
 #[derive(Args, Debug)]
@@ -115,12 +120,12 @@ pub struct CheckArgs {
     /// The mailbox's email address (also the default login name and test recipient).
     #[arg(long, value_name = "ADDR")]
     pub email: String,
-    /// IMAP server as HOST:PORT (port defaults to 993).
+    /// IMAP server as HOST:PORT (port defaults to 993); discovered when not given.
     #[arg(long, value_name = "HOST:PORT")]
-    pub imap: String,
-    /// SMTP server as HOST:PORT (port defaults to 587).
+    pub imap: Option<String>,
+    /// SMTP server as HOST:PORT (port defaults to 587); discovered when not given.
     #[arg(long, value_name = "HOST:PORT")]
-    pub smtp: String,
+    pub smtp: Option<String>,
     #[arg(long, value_enum, default_value = "auto")]
     pub imap_security: SecurityArg,
     #[arg(long, value_enum, default_value = "auto")]
@@ -167,6 +172,8 @@ pub struct CheckArgs {
     /// Print one JSON report instead of live text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub discovery: discover::DiscoverFlags,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -273,8 +280,12 @@ pub fn request(
     args: &CheckArgs,
     stdin: &mut dyn BufRead,
 ) -> Result<(DiagnosisRequest, EngineConfig), UsageError> {
-    let (imap_host, imap_port) = parse_endpoint(&args.imap, 993, "imap")?;
-    let (smtp_host, smtp_port) = parse_endpoint(&args.smtp, 587, "smtp")?;
+    let given = |s: &Option<String>, flag: &str| {
+        s.clone()
+            .ok_or_else(|| UsageError(format!("--{flag} is missing and was not discovered")))
+    };
+    let (imap_host, imap_port) = parse_endpoint(&given(&args.imap, "imap")?, 993, "imap")?;
+    let (smtp_host, smtp_port) = parse_endpoint(&given(&args.smtp, "smtp")?, 587, "smtp")?;
     let password = if let Some(var) = &args.password_env {
         secret_from_env(var)?
     } else if args.password_stdin {
@@ -325,6 +336,12 @@ pub fn request(
         roundtrip_timeout: Duration::from_secs(args.timeout * 3),
         roots: crate::probe::tls::TrustRoots::load(&args.ca_file)
             .map_err(|e| UsageError(e.to_string()))?,
+        dns: args
+            .discovery
+            .resolver
+            .map(crate::discover::dns::Dns::at)
+            .transpose()
+            .map_err(UsageError)?,
         ..EngineConfig::default()
     };
     engine::validate(&req).map_err(|e| UsageError(e.to_string()))?;
@@ -332,7 +349,13 @@ pub fn request(
 }
 
 /// Runs `inbox-doctor check` and returns the exit status.
-pub async fn check(args: CheckArgs) -> u8 {
+pub async fn check(mut args: CheckArgs) -> u8 {
+    if args.imap.is_none() || args.smtp.is_none() {
+        if let Err(e) = fill_from_discovery(&mut args).await {
+            eprintln!("inbox-doctor: {e}");
+            return EXIT_USAGE;
+        }
+    }
     let stdin = std::io::stdin();
     let (req, config) = match request(&args, &mut stdin.lock()) {
         Ok(r) => r,
@@ -380,6 +403,55 @@ pub async fn check(args: CheckArgs) -> u8 {
             }
         }
     }
+}
+
+/// Discovers the servers `check` was not given, and says what it found (on standard error
+/// with `--json`, so standard output stays one JSON document).
+async fn fill_from_discovery(args: &mut CheckArgs) -> Result<(), UsageError> {
+    let config = discover::config(
+        &args.discovery,
+        &args.ca_file,
+        Duration::from_secs(args.timeout.min(6)),
+    )?;
+    let found = discover::run(&args.email, &args.discovery, &config).await?;
+    let mut said = Vec::new();
+    for (side, best, flag, security) in [
+        ("IMAP", &found.imap, &mut args.imap, &mut args.imap_security),
+        ("SMTP", &found.smtp, &mut args.smtp, &mut args.smtp_security),
+    ] {
+        if flag.is_some() {
+            continue;
+        }
+        let Some(c) = best else {
+            return Err(UsageError(format!(
+                "no {side} server given, and discovery found none for {} (see `inbox-doctor discover {}`)",
+                found.domain, args.email
+            )));
+        };
+        let host = if c.host.contains(':') {
+            format!("[{}]", c.host)
+        } else {
+            c.host.clone()
+        };
+        *flag = Some(format!("{host}:{}", c.port));
+        *security = match c.security {
+            Security::Tls => SecurityArg::Tls,
+            Security::Plain => SecurityArg::Plain,
+            _ => SecurityArg::Starttls,
+        };
+        said.push(format!("{side} discovered: {}", discover::describe(c)));
+    }
+    if args.username.is_none() {
+        args.username.clone_from(&found.username);
+    }
+    for line in said {
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+    Ok(())
 }
 
 fn print_event(out: &mut dyn Write, event: &StepEvent, lang: Lang) -> std::io::Result<()> {

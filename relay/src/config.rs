@@ -94,6 +94,8 @@ pub struct EngineSettings {
     pub step_timeout_secs: u64,
     /// Extra trusted CA certificates (PEM), for internal mail servers.
     pub ca_files: Vec<String>,
+    /// A DNS server (IP:PORT) for diagnoses and discovery instead of the system's resolver.
+    pub resolver: Option<SocketAddr>,
 }
 
 impl Default for EngineSettings {
@@ -101,6 +103,7 @@ impl Default for EngineSettings {
         EngineSettings {
             step_timeout_secs: 10,
             ca_files: Vec::new(),
+            resolver: None,
         }
     }
 }

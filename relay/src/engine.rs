@@ -18,6 +18,7 @@ use inbox_doctor_errors::{Cause, Observation, Security};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use crate::discover::dns::Dns;
 use crate::egress::{EgressPolicy, Refusal};
 use crate::message;
 use crate::probe::conn::{BoxIo, Conn};
@@ -41,6 +42,8 @@ pub struct EngineConfig {
     pub source_v6: Option<IpAddr>,
     /// Where connections may go; `None` (the CLI on the user's own machine) allows all.
     pub egress: Option<std::sync::Arc<EgressPolicy>>,
+    /// A name server to ask instead of the system's resolver (`--resolver`).
+    pub dns: Option<Dns>,
 }
 
 impl Default for EngineConfig {
@@ -52,6 +55,7 @@ impl Default for EngineConfig {
             source_v4: None,
             source_v6: None,
             egress: None,
+            dns: None,
         }
     }
 }
@@ -179,7 +183,8 @@ pub async fn diagnose(
     // Resolve both names at once (once when they are the same).
     let t = run.begin(StepId::Resolve);
     let deadline = run.deadline();
-    let imap_lookup = tcp::resolve(&req.imap.host, req.imap.port, deadline);
+    let dns = config.dns.as_ref();
+    let imap_lookup = tcp::resolve_with(dns, &req.imap.host, req.imap.port, deadline);
     let (imap_addrs, smtp_addrs) = if req.imap.host.eq_ignore_ascii_case(&req.smtp.host) {
         let found = imap_lookup.await;
         let smtp = match &found {
@@ -196,7 +201,7 @@ pub async fn diagnose(
     } else {
         tokio::join!(
             imap_lookup,
-            tcp::resolve(&req.smtp.host, req.smtp.port, deadline)
+            tcp::resolve_with(dns, &req.smtp.host, req.smtp.port, deadline)
         )
     };
     // The engine connects to exactly the addresses the policy passed: no second lookup.

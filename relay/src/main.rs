@@ -30,6 +30,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => cli::serve(args).await,
             Command::EgressCheck(args) => cli::egress_check(args).await,
             Command::Domains(args) => cli::domains(args).await,
+            Command::Discover(args) => cli::discover::discover_command(args).await,
         }
     });
     ExitCode::from(code)

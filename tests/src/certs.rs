@@ -5,10 +5,21 @@ use std::path::{Path, PathBuf};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use time::{Duration, OffsetDateTime};
 
+/// The domains the discovery tests serve from their DNS server (the mailbox's domain first).
+pub const DISCOVERY_DOMAINS: [&str; 6] = [
+    "inbox-doctor.test",
+    "malformed.test",
+    "huge.test",
+    "slow.test",
+    "loop.test",
+    "nothing.test",
+];
+
 /// PEM files written into the harness directory.
 pub struct Certs {
     pub ca: PathBuf,
-    /// Signed by the CA for `localhost`, 127.0.0.1, .5 and .7.
+    /// Signed by the CA for `localhost`, 127.0.0.1, .5 and .7, and for the discovery test
+    /// domains and every name directly under them.
     pub good: (PathBuf, PathBuf),
     /// Issued and signed by itself, for 127.0.0.2.
     pub self_signed: (PathBuf, PathBuf),
@@ -57,11 +68,19 @@ pub fn make(dir: &Path) -> Certs {
         write(dir, name, &c.pem(), &key.serialize_pem())
     };
 
+    let mut names = vec![
+        "localhost".to_owned(),
+        "127.0.0.1".into(),
+        "127.0.0.5".into(),
+        "127.0.0.7".into(),
+    ];
+    for domain in DISCOVERY_DOMAINS {
+        names.push(domain.to_string());
+        names.push(format!("*.{domain}"));
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let good = signed(
-        leaf(
-            &["localhost", "127.0.0.1", "127.0.0.5", "127.0.0.7"],
-            "localhost",
-        ),
+        leaf(&names, "localhost"),
         KeyPair::generate().unwrap(),
         "good",
     );

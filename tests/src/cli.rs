@@ -106,3 +106,21 @@ pub fn check_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> C
         report,
     }
 }
+
+/// Runs `inbox-doctor discover ARGS` (`--json` is the caller's to add); the report field holds
+/// the parsed discovery.
+pub fn discover(args: &[&str]) -> CheckRun {
+    let out = Command::new(binary())
+        .arg("discover")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run inbox-doctor discover");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    CheckRun {
+        status: out.status.code().unwrap_or(-1),
+        report: serde_json::from_str(&stdout).ok(),
+        stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

@@ -8,11 +8,12 @@ pub mod browser;
 pub mod certs;
 pub mod cli;
 pub mod delay;
+pub mod discovery;
 pub mod mail;
 pub mod net;
 pub mod postgres;
 pub mod relay;
 pub mod scripted;
 
-pub use cli::{check, check_with, CheckRun};
+pub use cli::{check, check_with, discover, CheckRun};
 pub use mail::{Harness, EMAIL, PASSWORD};

@@ -1,7 +1,6 @@
 //! DNS for discovery (SRV, MX and address records) through hickory's resolver: the system's
 //! configuration, or one name server given with `--resolver`. Every lookup has a deadline.
 
-use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -9,7 +8,7 @@ use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::lookup::Lookup;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::NetError;
-use hickory_resolver::proto::rr::{RData, Record};
+use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::TokioResolver;
 use tokio::time::Instant;
 
@@ -61,6 +60,15 @@ pub enum Srv {
     Targets(Vec<SrvTarget>),
     /// A single record with the target "." (RFC 2782): the service is decidedly not offered.
     NotOffered,
+}
+
+impl std::fmt::Debug for Dns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.server {
+            Some(s) => write!(f, "Dns({s})"),
+            None => f.write_str("Dns(system)"),
+        }
+    }
 }
 
 impl Dns {
@@ -168,7 +176,7 @@ impl Dns {
             .map(|ip| SocketAddr::new(ip, port))
             .collect();
         if addrs.is_empty() {
-            Err(no_records(lookup.answers()))
+            Err(LookupError::NoRecords)
         } else {
             Ok(addrs)
         }
@@ -194,7 +202,16 @@ impl Dns {
         };
         let lookup = match tokio::time::timeout_at(deadline, work).await {
             Err(_) => return Err(LookupError::TimedOut),
-            Ok(Err(e)) => return Err(lookup_error(&e)),
+            Ok(Err(e)) => {
+                let error = lookup_error(&e);
+                // The resolver gives up on a CNAME loop without saying so: look for one.
+                if error == LookupError::NoRecords {
+                    if let Some(chain) = self.cname_loop(&fqdn, deadline).await {
+                        return Err(LookupError::Loop(chain));
+                    }
+                }
+                return Err(error);
+            }
             Ok(Ok(l)) => l,
         };
         let wanted = lookup.answers().iter().any(|r| {
@@ -208,8 +225,35 @@ impl Dns {
         if wanted {
             Ok(lookup)
         } else {
-            Err(no_records(lookup.answers()))
+            Err(LookupError::NoRecords)
         }
+    }
+}
+
+impl Dns {
+    /// Follows the CNAME chain from `name` (at most eight links); the chain when it loops.
+    async fn cname_loop(&self, name: &str, deadline: Instant) -> Option<String> {
+        let mut chain = vec![host_of(name)];
+        for _ in 0..8 {
+            let at = format!("{}.", chain.last()?);
+            let lookup = tokio::time::timeout_at(
+                deadline,
+                self.resolver.lookup(at.as_str(), RecordType::CNAME),
+            )
+            .await
+            .ok()?
+            .ok()?;
+            let next = lookup.answers().iter().find_map(|r| match &r.data {
+                RData::CNAME(c) => Some(host_of(&c.0.to_ascii())),
+                _ => None,
+            })?;
+            let looped = chain.contains(&next);
+            chain.push(next);
+            if looped {
+                return Some(chain.join(" → "));
+            }
+        }
+        None
     }
 }
 
@@ -235,28 +279,4 @@ fn lookup_error(e: &NetError) -> LookupError {
     } else {
         LookupError::Failed(e.to_string())
     }
-}
-
-/// An answer without the records asked for: a CNAME chain that loops, or simply none.
-fn no_records(answers: &[Record]) -> LookupError {
-    let cnames: HashMap<String, String> = answers
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::CNAME(c) => Some((host_of(&r.name.to_ascii()), host_of(&c.0.to_ascii()))),
-            _ => None,
-        })
-        .collect();
-    for start in cnames.keys() {
-        let mut seen = HashSet::new();
-        let mut chain = vec![start.clone()];
-        let mut at = start;
-        while let Some(next) = cnames.get(at) {
-            chain.push(next.clone());
-            if !seen.insert(at) {
-                return LookupError::Loop(chain.join(" → "));
-            }
-            at = next;
-        }
-    }
-    LookupError::NoRecords
 }

@@ -9,6 +9,7 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::Instant;
 
 use super::Failed;
+use crate::discover::dns::{Dns, LookupError};
 
 /// Resolves `host` (a name or an IP literal) to addresses, before `deadline`.
 pub async fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, Failed> {
@@ -29,6 +30,25 @@ pub async fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<Soc
             }
         }
     }
+}
+
+/// Resolves through `dns` when one is given (`--resolver`), else like [`resolve`].
+pub async fn resolve_with(
+    dns: Option<&Dns>,
+    host: &str,
+    port: u16,
+    deadline: Instant,
+) -> Result<Vec<SocketAddr>, Failed> {
+    let Some(dns) = dns else {
+        return resolve(host, port, deadline).await;
+    };
+    dns.addresses(host, port, deadline).await.map_err(|e| {
+        let observation = match e {
+            LookupError::NoSuchName | LookupError::NoRecords => Observation::DnsNotFound,
+            _ => Observation::DnsFailed,
+        };
+        Failed::new(observation).detail(format!("{host}: {e}"))
+    })
 }
 
 /// getaddrinfo's errors reach us as text only; these are glibc's and musl's wordings of

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use inbox_doctor_errors::{DomainSettings, EgressIps, RelayInfo};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use crate::domains::{normalize_domain, validate_settings};
@@ -30,6 +30,7 @@ pub fn router() -> Router<Arc<AppState>> {
             get(get_domain).put(put_domain).delete(delete_domain),
         )
         .route("/api/domains/{domain}/changes", get(domain_changes))
+        .route("/api/discover", get(discover))
 }
 
 /// Every API error: a status, a stable code and a sentence.
@@ -235,4 +236,53 @@ async fn delete_domain(
             format!("no settings stored for {domain}"),
         ))
     }
+}
+
+#[derive(Deserialize)]
+struct DiscoverQuery {
+    email: String,
+    #[serde(default)]
+    offline: bool,
+}
+
+/// `GET /api/discover?email=ADDR[&offline=true]`: the settings for an address, for the page to
+/// pre-fill. It connects to strangers' servers like a diagnosis does, so it counts against the
+/// same limits and keeps to the same egress policy.
+async fn discover(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Query(q): Query<DiscoverQuery>,
+) -> Result<Json<inbox_doctor_errors::Discovery>, ApiError> {
+    let domain = crate::discover::domain_of(&q.email)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_address", e.to_string()))?;
+    let _permit = if q.offline {
+        None
+    } else {
+        Some(state.limiter.admit(peer.ip()).map_err(|code| {
+            let status = match code {
+                inbox_doctor_errors::ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::TOO_MANY_REQUESTS,
+            };
+            ApiError::new(
+                status,
+                code.code(),
+                "too many lookups; try again in a minute",
+            )
+        })?)
+    };
+    let stored = state.store.get(&domain).await?.map(|r| r.settings);
+    let engine = &state.engine;
+    let config = crate::discover::DiscoverConfig {
+        resolver: state.config.engine.resolver,
+        offline: q.offline,
+        roots: engine.roots.clone(),
+        egress: engine.egress.clone(),
+        source_v4: state.config.egress.source_ipv4,
+        source_v6: state.config.egress.source_ipv6,
+        ..crate::discover::DiscoverConfig::default()
+    };
+    let found = crate::discover::discover(&q.email, stored, &[], &config)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_address", e.to_string()))?;
+    Ok(Json(found))
 }

@@ -32,6 +32,7 @@ use metrics::Metrics;
 pub enum StartError {
     Store(crate::domains::StoreError),
     Trust(TrustError),
+    Resolver(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -39,6 +40,7 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Store(e) => write!(f, "{e}"),
             StartError::Trust(e) => write!(f, "{e}"),
+            StartError::Resolver(e) => write!(f, "resolver: {e}"),
         }
     }
 }
@@ -70,6 +72,12 @@ impl AppState {
             source_v4: config.egress.source_ipv4.map(Into::into),
             source_v6: config.egress.source_ipv6.map(Into::into),
             egress: Some(policy.clone()),
+            dns: config
+                .engine
+                .resolver
+                .map(crate::discover::dns::Dns::at)
+                .transpose()
+                .map_err(StartError::Resolver)?,
         };
         Ok(Arc::new(AppState {
             limiter: Limiter::new(config.limits.clone()),
