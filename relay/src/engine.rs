@@ -227,7 +227,8 @@ pub async fn diagnose(
     );
     let background = std::mem::take(&mut run.state().background);
     futures_util::future::join_all(background).await;
-    let report = run.report();
+    let mut report = run.report();
+    crate::hints::add(&mut report, req, config).await;
     let _ = run.events.send(StepEvent::Report(report.clone()));
     Ok(report)
 }
@@ -345,6 +346,9 @@ impl Run {
             title: text::category_title(diagnosis.category, self.lang()).to_owned(),
             explanation: words.explanation.to_owned(),
             remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
+            entered: None,
+            alternative: None,
+            provider: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Inbox Doctor's engine: performs the real IMAP and SMTP sessions of the inbox connection flow
 //! and reports, step by step, what happened and why.
 //!
-//! Read in this order: [`engine`] (the flow: steps, branches, the report), [`probe`] (the only
+//! Read in this order: [`engine`] (the flow: steps, branches, the report), [`hints`] (advice for this mailbox), [`probe`] (the only
 //! code that opens sockets: TCP, TLS inspection, IMAP, SMTP), [`transcript`] (what was said,
 //! redacted), [`message`] (the test email), [`egress`] (where the relay may connect),
 //! [`server`] (the relay: WebSocket, HTTP API, limits, metrics), [`domains`] (stored domain
@@ -14,6 +14,7 @@ pub mod discover;
 pub mod domains;
 pub mod egress;
 pub mod engine;
+pub mod hints;
 pub mod message;
 pub mod probe;
 pub mod server;

@@ -401,3 +401,122 @@ fn text_output_names_sources_and_rejected_candidates() {
         "{out}"
     );
 }
+
+#[test]
+fn a_settings_failure_names_the_alternative_that_answers() {
+    let h = Harness::start();
+    let dns = DnsServer::start(&[("inbox-doctor.test", "")]);
+    let imap = format!("127.0.0.1:{}", h.dovecot.imaps);
+    let smtp = format!("127.0.0.1:{}", h.dovecot.submission);
+    let run = |lang: &str| {
+        check(
+            &[
+                "--email",
+                EMAIL,
+                "--imap",
+                &imap,
+                "--imap-security",
+                "starttls",
+                "--smtp",
+                &smtp,
+                "--no-send",
+                "--timeout",
+                "2",
+                "--lang",
+                lang,
+                "--resolver",
+                &dns.resolver_arg(),
+                "--ca-file",
+                h.certs.ca.to_str().unwrap(),
+                "--json",
+            ],
+            PASSWORD,
+            None,
+        )
+    };
+    let en = run("en");
+    let failure = &en.report()["failure"];
+    assert_eq!(
+        failure["category"], "imap_settings_incorrect",
+        "{failure:#}"
+    );
+    let alt = &failure["alternative"];
+    assert_eq!(alt["port"], h.dovecot.imaps, "{failure:#}");
+    assert_eq!(alt["security"], "tls");
+    assert_eq!(alt["outcome"], "confirmed");
+    assert_eq!(alt["sources"], serde_json::json!(["entered"]));
+    assert_eq!(failure["entered"]["security"], "starttls");
+    let port = h.dovecot.imaps;
+    assert_eq!(
+        failure["remediation"][0],
+        format!(
+            "Port {port} on 127.0.0.1 answers with implicit TLS; you entered port {port} with STARTTLS. Use those settings."
+        ),
+        "{failure:#}"
+    );
+    let de = run("de");
+    let first = de.report()["failure"]["remediation"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(first.contains("antwortet mit direktem TLS"), "{first}");
+}
+
+#[test]
+fn login_failures_carry_what_the_provider_asks_for() {
+    let h = Harness::start();
+    let imap = format!("127.0.0.1:{}", h.dovecot.imaps);
+    let smtp = format!("127.0.0.1:{}", h.dovecot.submission);
+    let login = |email: &str, resolver: &str| {
+        check(
+            &[
+                "--email",
+                email,
+                "--imap",
+                &imap,
+                "--imap-security",
+                "tls",
+                "--smtp",
+                &smtp,
+                "--no-send",
+                "--resolver",
+                resolver,
+                "--ca-file",
+                h.certs.ca.to_str().unwrap(),
+                "--json",
+            ],
+            "not-the-password",
+            None,
+        )
+    };
+
+    // Recognised by the address's domain: no lookup needed.
+    let gmail = login("someone@gmail.com", "127.0.0.1:9");
+    let failure = &gmail.report()["failure"];
+    assert_eq!(failure["provider"]["id"], "gmail", "{failure:#}");
+    let advice = failure["remediation"][0].as_str().unwrap();
+    assert!(
+        advice.contains("app password")
+            && advice.contains("https://myaccount.google.com/apppasswords"),
+        "{advice}"
+    );
+
+    // Recognised by MX: the SMTP failure names the Microsoft 365 admin setting.
+    let dns = DnsServer::start(&[(
+        "inbox-doctor.test",
+        "@ IN MX 0 inbox-doctor-test.mail.protection.outlook.com.\n",
+    )]);
+    let m365 = login(EMAIL, &dns.resolver_arg());
+    let failures = m365.report()["failures"].as_array().unwrap().clone();
+    let smtp_failure = failures
+        .iter()
+        .find(|f| f["step"] == "smtp.login")
+        .unwrap_or_else(|| panic!("no SMTP login failure: {failures:#?}"));
+    assert_eq!(smtp_failure["provider"]["matched_by"], "mx");
+    let words = smtp_failure["remediation"].to_string();
+    assert!(
+        words.contains("authenticated SMTP for this mailbox"),
+        "{words}"
+    );
+    assert!(words.contains("OAuth"), "{words}");
+}

@@ -10,6 +10,7 @@
 
 pub mod classify;
 pub mod discovery;
+pub mod hint;
 pub mod protocol;
 pub mod report;
 pub mod request;
@@ -22,6 +23,7 @@ pub use discovery::{
     AdminNote, AppPassword, Candidate, Discovery, ProbeOutcome, Provider, Source, SourceResult,
     SourceStatus,
 };
+pub use hint::{hints, HintKind};
 pub use protocol::{
     ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, ProtocolError,
     RelayInfo, ServerMessage, PROTOCOL_VERSION,

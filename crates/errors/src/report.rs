@@ -68,8 +68,17 @@ pub struct Failure {
     pub title: String,
     /// Localized explanation of the cause.
     pub explanation: String,
-    /// Localized, ordered steps to fix it.
+    /// Localized, ordered steps to fix it (the mailbox-specific hints first).
     pub remediation: Vec<String>,
+    /// What was entered for this side, when discovery found something that works instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered: Option<crate::ServerSettings>,
+    /// Settings that discovery confirmed for this side ("settings incorrect" failures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<crate::Candidate>,
+    /// The mailbox's provider, when it asks for something particular (app passwords, OAuth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<crate::Provider>,
 }
 
 /// A finding that does not stop the connection.

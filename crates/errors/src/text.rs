@@ -122,6 +122,16 @@ pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
     }
 }
 
+#[cfg(feature = "texts")]
+pub fn hint_template(h: crate::HintKind, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::hint(h),
+        Lang::De => de::hint(h),
+        Lang::Nb => nb::hint(h),
+        Lang::Pl => pl::hint(h),
+    }
+}
+
 /// One language's words for every category, cause and step: what the relay serves the page
 /// (`GET /api/texts/{lang}`), so a browser downloads only its user's language.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +140,9 @@ pub struct TextBundle {
     pub categories: Vec<(Category, String)>,
     pub causes: Vec<CauseWords>,
     pub steps: Vec<(StepId, String)>,
+    /// Templates of mailbox-specific advice ([`crate::hints`]).
+    #[serde(default)]
+    pub hints: Vec<(crate::HintKind, String)>,
 }
 
 /// [`CauseText`], owned, for the wire.
@@ -166,7 +179,20 @@ impl TextBundle {
                 .iter()
                 .map(|&s| (s, step_title(s, lang).to_owned()))
                 .collect(),
+            hints: crate::HintKind::ALL
+                .iter()
+                .map(|&h| (h, hint_template(h, lang).to_owned()))
+                .collect(),
         }
+    }
+
+    /// A hint template; empty until the words have arrived.
+    pub fn hint(&self, kind: crate::HintKind) -> String {
+        self.hints
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
     }
 
     pub fn cause(&self, cause: Cause) -> Option<&CauseWords> {
@@ -209,6 +235,35 @@ mod tests {
                         t.explanation, english.explanation,
                         "{cause} {lang:?} untranslated"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_hint_has_a_template_with_its_placeholders() {
+        for lang in Lang::ALL {
+            for &h in crate::HintKind::ALL {
+                let t = hint_template(h, lang);
+                assert!(!t.trim().is_empty(), "{h} {lang:?}");
+                let needs: &[&str] = match h {
+                    crate::HintKind::Alternative => &[
+                        "{port}",
+                        "{host}",
+                        "{mode}",
+                        "{entered_port}",
+                        "{entered_mode}",
+                    ],
+                    crate::HintKind::AppPassword | crate::HintKind::ImapSwitch => {
+                        &["{provider}", "{url}"]
+                    }
+                    crate::HintKind::AppPasswordNoUrl
+                    | crate::HintKind::OauthOnly
+                    | crate::HintKind::BridgeLocal => &["{provider}"],
+                    _ => &[],
+                };
+                for n in needs {
+                    assert!(t.contains(n), "{h} {lang:?} lacks {n}: {t}");
                 }
             }
         }

@@ -48,7 +48,11 @@ pub fn config(
     timeout: Duration,
 ) -> Result<DiscoverConfig, UsageError> {
     Ok(DiscoverConfig {
-        resolver: flags.resolver,
+        dns: flags
+            .resolver
+            .map(crate::discover::dns::Dns::at)
+            .transpose()
+            .map_err(UsageError)?,
         offline: flags.offline,
         roots: TrustRoots::load(ca_files).map_err(|e| UsageError(e.to_string()))?,
         lookup_timeout: timeout,

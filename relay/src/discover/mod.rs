@@ -16,7 +16,7 @@ mod rank;
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,8 +37,8 @@ use dns::{Dns, LookupError, Srv};
 /// How discovery runs.
 #[derive(Clone, Debug)]
 pub struct DiscoverConfig {
-    /// A name server to ask instead of the system's (`--resolver IP:PORT`).
-    pub resolver: Option<SocketAddr>,
+    /// A resolver for a given name server (`--resolver IP:PORT`); the system's when `None`.
+    pub dns: Option<Dns>,
     /// Stored settings and the bundled table only: no network at all.
     pub offline: bool,
     pub roots: TrustRoots,
@@ -56,7 +56,7 @@ pub struct DiscoverConfig {
 impl Default for DiscoverConfig {
     fn default() -> DiscoverConfig {
         DiscoverConfig {
-            resolver: None,
+            dns: None,
             offline: false,
             roots: TrustRoots::default(),
             egress: None,
@@ -108,6 +108,23 @@ pub fn domain_of(email: &str) -> Result<String, DiscoverError> {
         return Err(invalid());
     }
     Ok(domain)
+}
+
+/// The provider of `domain`: by the domain itself, else by its MX hosts.
+pub async fn provider_of(
+    domain: &str,
+    dns: Option<&Dns>,
+    deadline: Instant,
+) -> Option<inbox_doctor_errors::Provider> {
+    if let Some(p) = providers::by_domain(domain) {
+        return Some(p.to_wire("domain"));
+    }
+    let dns = match dns {
+        Some(d) => d.clone(),
+        None => Dns::system().ok()?,
+    };
+    let hosts = dns.mx(domain, deadline).await.ok()?;
+    providers::by_mx(hosts.iter().map(String::as_str)).map(|p| p.to_wire("mx"))
 }
 
 /// A candidate some source names.
@@ -222,8 +239,8 @@ pub async fn discover(
         return Ok(run.finish(email, domain, true, started));
     }
 
-    let dns = match config.resolver {
-        Some(server) => Dns::at(server),
+    let dns = match &config.dns {
+        Some(dns) => Ok(dns.clone()),
         None => Dns::system(),
     };
     let dns = match dns {

@@ -1,6 +1,7 @@
 //! German texts.
 
 use super::{CauseText, Phrase};
+use crate::hint::HintKind;
 use crate::step::StepId;
 use crate::taxonomy::{Category, Cause};
 
@@ -425,5 +426,21 @@ pub(super) fn cause(c: Cause) -> CauseText {
         title,
         explanation,
         remediation,
+    }
+}
+
+pub(super) fn hint(h: HintKind) -> &'static str {
+    match h {
+        HintKind::Alternative => "Port {port} auf {host} antwortet mit {mode}; eingegeben wurde Port {entered_port} mit {entered_mode}. Verwenden Sie diese Einstellungen.",
+        HintKind::AppPassword => "{provider} akzeptiert von E-Mail-Programmen nur ein App-Passwort: Erstellen Sie eines unter {url} und geben Sie es statt Ihres Kontopassworts ein.",
+        HintKind::AppPasswordNoUrl => "{provider} akzeptiert von E-Mail-Programmen nur ein App-Passwort: Erstellen Sie eines in den Sicherheitseinstellungen Ihres {provider}-Kontos und geben Sie es statt Ihres Kontopassworts ein.",
+        HintKind::OauthOnly => "{provider} lehnt bei dieser Kontoart Anmeldungen mit Passwort aus E-Mail-Programmen ab. Das Produkt muss sich stattdessen per OAuth anmelden (eine Schaltfläche „Anmelden mit …“); kein Passwort wird funktionieren.",
+        HintKind::ImapSwitch => "Der IMAP-Zugriff muss zuerst in den Web-Einstellungen von {provider} eingeschaltet werden: {url}",
+        HintKind::M365SmtpAuth => "Bei Microsoft 365 muss ein Administrator authentifiziertes SMTP für dieses Postfach erlauben (Microsoft 365 Admin Center → Benutzer → E-Mail → E-Mail-Apps verwalten).",
+        HintKind::WorkspaceAdminImap => "Bei Google Workspace entscheidet der Administrator, ob IMAP erlaubt ist: Bitten Sie ihn, es für Ihre Organisationseinheit einzuschalten.",
+        HintKind::BridgeLocal => "E-Mail von {provider} wird über die Bridge-App auf Ihrem eigenen Computer abgerufen: Sie muss laufen, und das Passwort ist das von der Bridge angezeigte, nicht Ihr Kontopasswort.",
+        HintKind::ModeTls => "direktem TLS",
+        HintKind::ModeStarttls => "STARTTLS",
+        HintKind::ModePlain => "ohne Verschlüsselung",
     }
 }

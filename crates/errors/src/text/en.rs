@@ -1,6 +1,7 @@
 //! English texts. The reference language: the other languages translate these.
 
 use super::{CauseText, Phrase};
+use crate::hint::HintKind;
 use crate::step::StepId;
 use crate::taxonomy::{Category, Cause};
 
@@ -421,5 +422,21 @@ pub(super) fn cause(c: Cause) -> CauseText {
         title,
         explanation,
         remediation,
+    }
+}
+
+pub(super) fn hint(h: HintKind) -> &'static str {
+    match h {
+        HintKind::Alternative => "Port {port} on {host} answers with {mode}; you entered port {entered_port} with {entered_mode}. Use those settings.",
+        HintKind::AppPassword => "{provider} accepts only an app password from mail programs: create one at {url} and enter it instead of your account password.",
+        HintKind::AppPasswordNoUrl => "{provider} accepts only an app password from mail programs: create one in the security settings of your {provider} account and enter it instead of your account password.",
+        HintKind::OauthOnly => "{provider} refuses password logins from mail programs for this kind of account. The product has to sign in with OAuth (a \"Sign in with …\" button) instead; no password will work.",
+        HintKind::ImapSwitch => "IMAP access must first be switched on in your {provider} web settings: {url}",
+        HintKind::M365SmtpAuth => "In Microsoft 365, an administrator must allow authenticated SMTP for this mailbox (Microsoft 365 admin center → the user → Mail → Manage email apps).",
+        HintKind::WorkspaceAdminImap => "In Google Workspace, the administrator decides whether IMAP is allowed: ask them to turn it on for your organisational unit.",
+        HintKind::BridgeLocal => "{provider} mail is reached through the Bridge app on your own computer: it must be running, and the password is the one the Bridge shows, not your account password.",
+        HintKind::ModeTls => "implicit TLS",
+        HintKind::ModeStarttls => "STARTTLS",
+        HintKind::ModePlain => "no encryption",
     }
 }

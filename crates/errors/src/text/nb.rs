@@ -1,6 +1,7 @@
 //! Norwegian Bokmål texts.
 
 use super::{CauseText, Phrase};
+use crate::hint::HintKind;
 use crate::step::StepId;
 use crate::taxonomy::{Category, Cause};
 
@@ -423,5 +424,21 @@ pub(super) fn cause(c: Cause) -> CauseText {
         title,
         explanation,
         remediation,
+    }
+}
+
+pub(super) fn hint(h: HintKind) -> &'static str {
+    match h {
+        HintKind::Alternative => "Port {port} på {host} svarer med {mode}; du skrev inn port {entered_port} med {entered_mode}. Bruk disse innstillingene.",
+        HintKind::AppPassword => "{provider} godtar bare et app-passord fra e-postprogrammer: lag et på {url} og skriv det inn i stedet for kontopassordet ditt.",
+        HintKind::AppPasswordNoUrl => "{provider} godtar bare et app-passord fra e-postprogrammer: lag et i sikkerhetsinnstillingene for {provider}-kontoen din og skriv det inn i stedet for kontopassordet ditt.",
+        HintKind::OauthOnly => "{provider} avviser innlogging med passord fra e-postprogrammer for denne kontotypen. Produktet må logge inn med OAuth (en «Logg inn med …»-knapp) i stedet; ingen passord vil virke.",
+        HintKind::ImapSwitch => "IMAP-tilgang må først slås på i nettinnstillingene hos {provider}: {url}",
+        HintKind::M365SmtpAuth => "I Microsoft 365 må en administrator tillate autentisert SMTP for denne postkassen (Microsoft 365 administrasjonssenter → brukeren → E-post → Administrer e-postapper).",
+        HintKind::WorkspaceAdminImap => "I Google Workspace bestemmer administratoren om IMAP er tillatt: be dem slå det på for organisasjonsenheten din.",
+        HintKind::BridgeLocal => "E-post fra {provider} hentes gjennom Bridge-appen på din egen datamaskin: den må kjøre, og passordet er det Bridge viser, ikke kontopassordet ditt.",
+        HintKind::ModeTls => "direkte TLS",
+        HintKind::ModeStarttls => "STARTTLS",
+        HintKind::ModePlain => "uten kryptering",
     }
 }

@@ -1,6 +1,7 @@
 //! Polish texts.
 
 use super::{CauseText, Phrase};
+use crate::hint::HintKind;
 use crate::step::StepId;
 use crate::taxonomy::{Category, Cause};
 
@@ -423,5 +424,21 @@ pub(super) fn cause(c: Cause) -> CauseText {
         title,
         explanation,
         remediation,
+    }
+}
+
+pub(super) fn hint(h: HintKind) -> &'static str {
+    match h {
+        HintKind::Alternative => "Port {port} na {host} odpowiada z {mode}; wpisano port {entered_port} z {entered_mode}. Użyj tych ustawień.",
+        HintKind::AppPassword => "{provider} przyjmuje od programów pocztowych tylko hasło aplikacji: utwórz je na {url} i wpisz zamiast hasła do konta.",
+        HintKind::AppPasswordNoUrl => "{provider} przyjmuje od programów pocztowych tylko hasło aplikacji: utwórz je w ustawieniach bezpieczeństwa konta {provider} i wpisz zamiast hasła do konta.",
+        HintKind::OauthOnly => "{provider} odrzuca logowanie hasłem z programów pocztowych dla tego rodzaju konta. Produkt musi logować się przez OAuth (przycisk „Zaloguj się przez …”); żadne hasło nie zadziała.",
+        HintKind::ImapSwitch => "Dostęp IMAP trzeba najpierw włączyć w ustawieniach webowych {provider}: {url}",
+        HintKind::M365SmtpAuth => "W Microsoft 365 administrator musi zezwolić na uwierzytelniony SMTP dla tej skrzynki (Centrum administracyjne Microsoft 365 → użytkownik → Poczta → Zarządzaj aplikacjami poczty e-mail).",
+        HintKind::WorkspaceAdminImap => "W Google Workspace to administrator decyduje, czy IMAP jest dozwolony: poproś go o włączenie go dla Twojej jednostki organizacyjnej.",
+        HintKind::BridgeLocal => "Poczta {provider} jest dostępna przez aplikację Bridge na Twoim komputerze: musi być uruchomiona, a hasło to to, które pokazuje Bridge, a nie hasło do konta.",
+        HintKind::ModeTls => "bezpośrednim TLS",
+        HintKind::ModeStarttls => "STARTTLS",
+        HintKind::ModePlain => "bez szyfrowania",
     }
 }
