@@ -520,3 +520,68 @@ fn login_failures_carry_what_the_provider_asks_for() {
     );
     assert!(words.contains("OAuth"), "{words}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_relay_discovers_with_stored_settings_first_and_its_egress_policy() {
+    use inbox_doctor_tests::relay::{config_for, http, http_get, Relay, ADMIN_TOKEN};
+
+    let h = Harness::start();
+    let dns = DnsServer::start(&[("inbox-doctor.test", &srv_zone(&h))]);
+    let mut config = config_for(&h);
+    config.engine.resolver = Some(dns.addr);
+    let relay = Relay::start(config).await;
+
+    // An administrator stores STARTTLS settings; the domain's SRV records say implicit TLS.
+    let stored = format!(
+        r#"{{"imap":{{"host":"127.0.0.1","port":{},"security":"starttls"}},
+             "smtp":{{"host":"127.0.0.1","port":{},"security":"starttls"}}}}"#,
+        h.dovecot.imap, h.dovecot.submission
+    );
+    let put = ureq::put(&relay.url("/api/domains/inbox-doctor.test"))
+        .set("Authorization", &format!("Bearer {ADMIN_TOKEN}"));
+    assert_eq!(http(put, Some(stored)).await.0, 200);
+
+    let (status, text) = http_get(&relay.url(&format!("/api/discover?email={EMAIL}"))).await;
+    assert_eq!(status, 200, "{text}");
+    let d: Value = serde_json::from_str(&text).unwrap();
+    // Both confirmed: the stored settings take precedence.
+    assert_eq!(d["imap"]["port"], h.dovecot.imap, "{d:#}");
+    assert_eq!(d["imap"]["sources"], serde_json::json!(["stored"]));
+    assert_eq!(d["imap"]["outcome"], "confirmed");
+    assert_eq!(d["smtp"]["port"], h.dovecot.submission);
+    assert!(
+        d["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["port"] == h.dovecot.imaps && c["outcome"] == "confirmed"),
+        "{d:#}"
+    );
+    assert_eq!(source(&d, "stored")["status"], "found");
+
+    let (status, text) = http_get(&relay.url("/api/discover?email=nope")).await;
+    assert_eq!(status, 400);
+    assert!(text.contains("invalid_address"), "{text}");
+    relay.stop().await;
+
+    // Without loopback in its egress policy, the relay probes none of these servers.
+    let mut strict = config_for(&h);
+    strict.egress.allow_cidrs.clear();
+    strict.engine.resolver = Some(dns.addr);
+    let relay = Relay::start(strict).await;
+    let (status, text) = http_get(&relay.url(&format!("/api/discover?email={EMAIL}"))).await;
+    assert_eq!(status, 200, "{text}");
+    let d: Value = serde_json::from_str(&text).unwrap();
+    assert!(d["imap"].is_null() && d["smtp"].is_null(), "{d:#}");
+    let srv_candidate = d["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["port"] == h.dovecot.imaps)
+        .expect("the SRV candidate");
+    assert_eq!(
+        srv_candidate["outcome"], "egress_refused",
+        "{srv_candidate}"
+    );
+    relay.stop().await;
+}
