@@ -230,6 +230,54 @@ async fn entering_the_address_prefills_the_domains_servers() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn without_stored_settings_the_form_is_filled_from_discovery() {
+    use inbox_doctor_tests::discovery::DnsServer;
+    let h = Harness::start();
+    let dns = DnsServer::start(&[(
+        "inbox-doctor.test",
+        &format!(
+            "imap IN A 127.0.0.1\nsmtp IN A 127.0.0.1\n_imaps._tcp IN SRV 0 1 {} imap\n_submission._tcp IN SRV 0 1 {} smtp\n",
+            h.dovecot.imaps, h.dovecot.submission
+        ),
+    )]);
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.engine.resolver = Some(dns.addr);
+    let relay = Relay::start(config).await;
+    let b = Browser::start("nb", 1200, 1400).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill("#email", EMAIL).await;
+    b.click("#password").await;
+    b.wait_for(".idr-note").await;
+    // The SRV records' servers, confirmed by the relay, arrive after the instant answer.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while b.value("#imap-port").await != h.dovecot.imaps.to_string() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the IMAP port was never filled in"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(b.value("#imap-host").await, "imap.inbox-doctor.test");
+    assert_eq!(b.value("#imap-security").await, "tls");
+    assert_eq!(
+        b.value("#smtp-port").await,
+        h.dovecot.submission.to_string()
+    );
+    assert_eq!(b.value("#smtp-security").await, "starttls");
+    assert!(
+        b.text(".idr-note")
+            .await
+            .contains("innstillingene som ble funnet"),
+        "{}",
+        b.text(".idr-note").await
+    );
+    b.screenshot("discovered-settings").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_form_explains_bad_input_before_anything_is_sent() {
     let h = Harness::start();
     let relay = relay_with_ui(&h).await;

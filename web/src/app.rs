@@ -2,8 +2,8 @@
 //! behind [`crate::socket::Run`].
 
 use inbox_doctor_errors::{
-    DiagnosisRequest, DomainRecord, Lang, RelayInfo, Secret, Security, ServerSettings, TextBundle,
-    DEFAULT_SESSION_TARGET,
+    DiagnosisRequest, Discovery, DomainRecord, Lang, RelayInfo, Secret, Security, ServerSettings,
+    TextBundle, DEFAULT_SESSION_TARGET,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -126,7 +126,7 @@ pub fn App(settings: Settings) -> impl IntoView {
     let test_recipient = RwSignal::new(String::new());
     let roundtrip = RwSignal::new(true);
     let problems = RwSignal::new(Problems::new());
-    let prefilled = RwSignal::new(false);
+    let prefilled = RwSignal::new(None::<T>);
     let info = RwSignal::new(RelayInfo::default());
 
     // What the relay allows (test recipients).
@@ -139,12 +139,13 @@ pub fn App(settings: Settings) -> impl IntoView {
         });
     }
 
-    // Pre-fill the servers from the domain's stored settings.
+    // Pre-fill the servers: the domain's stored settings when there are any; otherwise what
+    // discovery finds, first from the relay's tables (at once), then confirmed by probing.
     let prefill = {
         let relay = relay.clone();
         move || {
-            let address = email.get_untracked();
-            let Some((_, domain)) = address.trim().rsplit_once('@') else {
+            let address = email.get_untracked().trim().to_owned();
+            let Some((_, domain)) = address.rsplit_once('@') else {
                 return;
             };
             if domain.is_empty()
@@ -154,13 +155,45 @@ pub fn App(settings: Settings) -> impl IntoView {
             {
                 return;
             }
-            let url = format!("{relay}/api/domains/{domain}");
+            let stored_url = format!("{relay}/api/domains/{domain}");
+            let discover_url = format!(
+                "{relay}/api/discover?email={}",
+                String::from(js_sys::encode_uri_component(&address))
+            );
             spawn_local(async move {
-                if let Some(record) = get_json::<DomainRecord>(&url).await {
+                if let Some(record) = get_json::<DomainRecord>(&stored_url).await {
                     imap.fill(&record.settings.imap);
                     smtp.fill(&record.settings.smtp);
                     allow_insecure.set(record.settings.allow_insecure_cert);
-                    prefilled.set(true);
+                    prefilled.set(Some(T::Prefilled));
+                    return;
+                }
+                for url in [format!("{discover_url}&offline=true"), discover_url] {
+                    let Some(found) = get_json::<Discovery>(&url).await else {
+                        continue;
+                    };
+                    // The user moved on, or typed servers of their own meanwhile.
+                    if email.get_untracked().trim() != address
+                        || (prefilled.get_untracked().is_none()
+                            && !imap.host.get_untracked().trim().is_empty())
+                    {
+                        return;
+                    }
+                    for (fields, best) in [(imap, &found.imap), (smtp, &found.smtp)] {
+                        if let Some(c) = best {
+                            fields.fill(&ServerSettings {
+                                host: c.host.clone(),
+                                port: c.port,
+                                security: c.security,
+                            });
+                            prefilled.set(Some(T::Discovered));
+                        }
+                    }
+                    if let Some(u) = &found.username {
+                        if username.get_untracked().is_empty() {
+                            username.set(u.clone());
+                        }
+                    }
                 }
             });
         }
@@ -312,9 +345,7 @@ pub fn App(settings: Settings) -> impl IntoView {
                         prop:value=move || username.get()
                         on:input=move |ev| username.set(event_target_value(&ev)) />
                 </Field>
-                <Show when=move || prefilled.get()>
-                    <p class="idr-note" role="status">{tr(T::Prefilled)}</p>
-                </Show>
+                {move || prefilled.get().map(|note| view! { <p class="idr-note" role="status">{tr(note)}</p> })}
                 <div class="idr-servers">
                     <ServerBox side="imap" legend=T::ImapServer fields=imap problem_host=Signal::derive(problem("imap-host")) problem_port=Signal::derive(problem("imap-port")) />
                     <ServerBox side="smtp" legend=T::SmtpServer fields=smtp problem_host=Signal::derive(problem("smtp-host")) problem_port=Signal::derive(problem("smtp-port")) />

@@ -1,7 +1,7 @@
 //! The page's own words (labels, buttons, messages) in every language. Failure explanations
 //! come from `inbox_doctor_errors::text`, shared with the relay and the CLI.
 
-use inbox_doctor_errors::{Category, Cause, Lang, StepId, TextBundle};
+use inbox_doctor_errors::{hints, Category, Cause, Failure, Lang, StepId, TextBundle};
 use leptos::prelude::*;
 
 /// Every interface string of the page.
@@ -35,6 +35,7 @@ pub enum T {
     Running,
     Cancel,
     Prefilled,
+    Discovered,
     ErrEmail,
     ErrPassword,
     ErrHost,
@@ -97,11 +98,14 @@ pub fn cause_explanation(cause: Cause) -> String {
     })
 }
 
-pub fn cause_remediation(cause: Cause) -> Vec<String> {
+/// What to do about `failure`: the advice for this mailbox first, then the cause's steps.
+pub fn remediation(failure: &Failure) -> Vec<String> {
     texts().with(|t| {
-        t.cause(cause)
-            .map(|w| w.remediation.clone())
-            .unwrap_or_default()
+        let mut steps = hints(failure, |k| t.hint(k));
+        if let Some(w) = t.cause(failure.cause) {
+            steps.extend(w.remediation.iter().cloned());
+        }
+        steps
     })
 }
 
@@ -161,6 +165,7 @@ fn en(key: T) -> &'static str {
         Running => "Checking…",
         Cancel => "Stop",
         Prefilled => "Filled in from your organisation's settings",
+        Discovered => "Filled in with the settings found for your address",
         ErrEmail => "Enter an email address like name@example.com.",
         ErrPassword => "Enter the password.",
         ErrHost => "Enter the server name.",
@@ -230,6 +235,7 @@ fn de(key: T) -> &'static str {
         Running => "Wird geprüft…",
         Cancel => "Abbrechen",
         Prefilled => "Aus den Einstellungen Ihrer Organisation übernommen",
+        Discovered => "Mit den für Ihre Adresse gefundenen Einstellungen ausgefüllt",
         ErrEmail => "Geben Sie eine E-Mail-Adresse wie name@example.com ein.",
         ErrPassword => "Geben Sie das Passwort ein.",
         ErrHost => "Geben Sie den Servernamen ein.",
@@ -299,6 +305,7 @@ fn nb(key: T) -> &'static str {
         Running => "Sjekker…",
         Cancel => "Stopp",
         Prefilled => "Fylt ut fra organisasjonens innstillinger",
+        Discovered => "Fylt ut med innstillingene som ble funnet for adressen din",
         ErrEmail => "Skriv inn en e-postadresse som navn@example.com.",
         ErrPassword => "Skriv inn passordet.",
         ErrHost => "Skriv inn servernavnet.",
@@ -368,6 +375,7 @@ fn pl(key: T) -> &'static str {
         Running => "Sprawdzanie…",
         Cancel => "Zatrzymaj",
         Prefilled => "Uzupełnione na podstawie ustawień Twojej organizacji",
+        Discovered => "Uzupełnione ustawieniami znalezionymi dla Twojego adresu",
         ErrEmail => "Wpisz adres e-mail, np. nazwa@example.com.",
         ErrPassword => "Wpisz hasło.",
         ErrHost => "Wpisz nazwę serwera.",
@@ -439,6 +447,7 @@ mod tests {
         T::Running,
         T::Cancel,
         T::Prefilled,
+        T::Discovered,
         T::ErrEmail,
         T::ErrPassword,
         T::ErrHost,

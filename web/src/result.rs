@@ -8,9 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::use_lang;
-use crate::i18n::{
-    category_name, cause_explanation, cause_remediation, cause_title, t, texts, tr, T,
-};
+use crate::i18n::{category_name, cause_explanation, cause_title, remediation, t, texts, tr, T};
 use crate::socket::{Phase, Run};
 
 #[component]
@@ -89,7 +87,7 @@ fn FailureCard(failure: Failure, main: bool) -> impl IntoView {
             })}
             <h3>{tr(T::WhatToDo)}</h3>
             <ol class="idr-remedy">
-                {move || cause_remediation(cause).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                {move || remediation(&failure).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
             </ol>
         </section>
     }
