@@ -20,7 +20,7 @@ ensure_rust() {
   }
 }
 
-# Dovecot, Postfix and PostgreSQL for the tests (the harness starts them itself, from temp dirs).
+# Dovecot, Postfix, PostgreSQL, NSD and nginx for the tests (the harness starts them itself, from temp dirs).
 ensure_mail_servers() {
   local missing=()
   [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
@@ -29,6 +29,9 @@ ensure_mail_servers() {
   [ -x /usr/lib/postfix/sbin/master ] || missing+=(postfix)
   command -v openssl >/dev/null || missing+=(openssl)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  # Discovery's tests: a DNS server and an HTTPS server for autoconfig.
+  [ -x /usr/sbin/nsd ] || missing+=(nsd)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     echo 'postfix postfix/main_mailer_type select No configuration' | as_root debconf-set-selections
