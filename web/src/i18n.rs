@@ -418,7 +418,7 @@ fn pl(key: T) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL: [T; 63] = [
+    const ALL: [T; 64] = [
         T::Title,
         T::Intro,
         T::Language,

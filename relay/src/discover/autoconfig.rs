@@ -208,7 +208,8 @@ mod tests {
 
     #[test]
     fn unusable_documents_say_why() {
-        let cases: &[(&str, fn(&Invalid) -> bool)] = &[
+        type Expect = fn(&Invalid) -> bool;
+        let cases: &[(&str, Expect)] = &[
             ("<clientConfig><emailProvider>", |e| matches!(e, Invalid::Malformed(_))),
             ("", |e| matches!(e, Invalid::Malformed(_))),
             ("<html><body>Not found</body></html>", |e| {

@@ -129,11 +129,12 @@ impl Session<'_> {
             }
             Security::Starttls => {
                 let mut plain = ImapSession::new(conn, self.implicit);
-                plain.greeting().await?;
+                let greeting = plain.greeting().await?.line;
                 let (io, cert) = self.tls(plain.starttls().await?).await?;
                 let mut session = ImapSession::new(self.conn(io, Side::Imap), false);
                 session.capabilities().await?;
-                return Ok(done(session_end_imap(session).await, cert));
+                session.logout().await;
+                return Ok(done(greeting, cert));
             }
             _ => (ImapSession::new(conn, self.implicit), None),
         };
@@ -177,13 +178,6 @@ impl Session<'_> {
         session.quit().await;
         Ok(done(greeting.text(), cert))
     }
-}
-
-/// Logs out of a session confirmed after STARTTLS; its greeting came before TLS.
-async fn session_end_imap(session: ImapSession) -> String {
-    let caps = session.capabilities.clone().unwrap_or_default().join(" ");
-    session.logout().await;
-    format!("* CAPABILITY {caps}")
 }
 
 fn done(evidence: String, cert: Option<String>) -> Probed {

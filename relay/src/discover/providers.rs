@@ -68,9 +68,7 @@ pub fn table() -> &'static [Entry] {
 /// The provider of an address's domain.
 pub fn by_domain(domain: &str) -> Option<&'static Entry> {
     let domain = domain.to_ascii_lowercase();
-    table()
-        .iter()
-        .find(|p| p.domains.iter().any(|d| *d == domain))
+    table().iter().find(|p| p.domains.contains(&domain))
 }
 
 /// The provider whose MX hosts these are (`exchanges` as DNS names, trailing dot or not).
