@@ -385,14 +385,8 @@ pub async fn check(mut args: CheckArgs) -> u8 {
         Ok(report) => {
             let mut out = std::io::stdout();
             if args.json {
-                match serde_json::to_string_pretty(&report) {
-                    Ok(json) => {
-                        let _ = writeln!(out, "{json}");
-                    }
-                    Err(e) => {
-                        eprintln!("inbox-doctor: cannot encode the report: {e}");
-                        return EXIT_USAGE;
-                    }
+                if !print_json(&report) {
+                    return EXIT_USAGE;
                 }
             } else {
                 let _ = print_summary(&mut out, &report, lang);
@@ -452,6 +446,17 @@ async fn fill_from_discovery(args: &mut CheckArgs) -> Result<(), UsageError> {
         }
     }
     Ok(())
+}
+
+/// Prints `value` as one pretty JSON document; false (with a message) if it cannot be encoded.
+fn print_json(value: &impl serde::Serialize) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => writeln!(std::io::stdout(), "{json}").is_ok(),
+        Err(e) => {
+            eprintln!("inbox-doctor: cannot encode the result: {e}");
+            false
+        }
+    }
 }
 
 fn print_event(out: &mut dyn Write, event: &StepEvent, lang: Lang) -> std::io::Result<()> {

@@ -24,14 +24,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let rtt_ms: u64 = std::env::var("IDR_BENCH_RTT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let runs: usize = std::env::var("IDR_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+    let rtt_ms = inbox_doctor_tests::bench_setting("IDR_BENCH_RTT_MS", 50);
+    let runs = inbox_doctor_tests::bench_setting("IDR_BENCH_RUNS", 5) as usize;
     let h = Harness::start();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {

@@ -21,14 +21,8 @@ const FLOOR_ROUND_TRIPS: f64 = 8.5;
 const GOAL: f64 = 1.15;
 
 fn main() {
-    let rtt_ms: u64 = std::env::var("IDR_BENCH_RTT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let runs: usize = std::env::var("IDR_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+    let rtt_ms = inbox_doctor_tests::bench_setting("IDR_BENCH_RTT_MS", 50);
+    let runs = inbox_doctor_tests::bench_setting("IDR_BENCH_RUNS", 7) as usize;
     let rtt = Duration::from_millis(rtt_ms);
     let h = Harness::start();
     let rt = tokio::runtime::Runtime::new().expect("runtime");

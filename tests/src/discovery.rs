@@ -3,11 +3,11 @@
 //! `nginx`) on port 443 of its own loopback address, serving autoconfig documents.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use crate::certs::Certs;
+use crate::mail::spawn;
 use crate::net::{free_port, wait_for};
 
 const NSD: &str = "/usr/sbin/nsd";
@@ -31,19 +31,6 @@ impl Drop for Process {
         }
         let _ = self.0.wait();
     }
-}
-
-fn spawn(mut command: Command, what: &str) -> Process {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
-    Process(
-        command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {what}: {e}")),
-    )
 }
 
 /// NSD, authoritative for the zones it was given.
@@ -88,7 +75,7 @@ impl DnsServer {
         std::fs::write(&conf_path, conf).expect("write nsd.conf");
         let mut cmd = Command::new(NSD);
         cmd.arg("-d").arg("-c").arg(&conf_path);
-        let process = spawn(cmd, "nsd");
+        let process = Process(spawn(cmd, "nsd"));
         wait_for(addr, "nsd", &dir.path().join("nsd.log"));
         DnsServer {
             addr,
@@ -192,7 +179,7 @@ impl WebServer {
         std::fs::write(&conf_path, conf).expect("write nginx.conf");
         let mut cmd = Command::new(NGINX);
         cmd.arg("-c").arg(&conf_path).arg("-p").arg(dir.path());
-        let process = spawn(cmd, "nginx");
+        let process = Process(spawn(cmd, "nginx"));
         wait_for(
             SocketAddr::new(ip, 443),
             "nginx",

@@ -17,3 +17,11 @@ pub mod scripted;
 
 pub use cli::{check, check_with, discover, CheckRun};
 pub use mail::{Harness, EMAIL, PASSWORD};
+
+/// A number a benchmark reads from the environment (`IDR_BENCH_RUNS`…), or `default`.
+pub fn bench_setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -127,7 +127,7 @@ fn chown(path: &Path, user: &str) {
     assert!(status.success(), "chown {user} {}", path.display());
 }
 
-fn spawn(mut command: Command, what: &str) -> Child {
+pub(crate) fn spawn(mut command: Command, what: &str) -> Child {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::null())

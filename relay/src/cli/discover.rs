@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use inbox_doctor_errors::{Candidate, Discovery, ProbeOutcome, Side, Source};
 
-use super::{load_config, printable, UsageError, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE};
+use super::{load_config, print_json, printable, UsageError, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE};
 use crate::discover::{self, DiscoverConfig};
 use crate::probe::tls::TrustRoots;
 
@@ -102,19 +102,12 @@ pub async fn discover_command(args: DiscoverArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let mut out = std::io::stdout();
     if args.json {
-        match serde_json::to_string_pretty(&found) {
-            Ok(json) => {
-                let _ = writeln!(out, "{json}");
-            }
-            Err(e) => {
-                eprintln!("inbox-doctor: cannot encode the result: {e}");
-                return EXIT_USAGE;
-            }
+        if !print_json(&found) {
+            return EXIT_USAGE;
         }
     } else {
-        let _ = print(&mut out, &found);
+        let _ = print(&mut std::io::stdout(), &found);
     }
     if found.imap.is_some() && found.smtp.is_some() {
         EXIT_PASSED

@@ -446,6 +446,22 @@ fn provider_found(
     }
 }
 
+/// A source's status from its lookups: found, or else the most telling thing that went wrong.
+fn status_of(found: bool, outcomes: &[SourceStatus]) -> SourceStatus {
+    if found {
+        return SourceStatus::Found;
+    }
+    [
+        SourceStatus::NotOffered,
+        SourceStatus::Invalid,
+        SourceStatus::TimedOut,
+        SourceStatus::Failed,
+    ]
+    .into_iter()
+    .find(|s| outcomes.contains(s))
+    .unwrap_or(SourceStatus::Empty)
+}
+
 /// The four service names of RFC 6186 and RFC 8314, looked up together.
 async fn srv(dns: &Dns, domain: &str, deadline: Instant) -> Found {
     let started = Instant::now();
@@ -462,7 +478,7 @@ async fn srv(dns: &Dns, domain: &str, deadline: Instant) -> Found {
     .await;
     let mut proposed = Vec::new();
     let mut notes = Vec::new();
-    let (mut not_offered, mut timed_out, mut failed) = (false, false, false);
+    let mut outcomes = Vec::new();
     for ((name, answer), (_, side, security)) in answers.into_iter().zip(services) {
         match answer {
             Ok(Srv::Targets(targets)) => {
@@ -475,31 +491,21 @@ async fn srv(dns: &Dns, domain: &str, deadline: Instant) -> Found {
                 }
             }
             Ok(Srv::NotOffered) => {
-                not_offered = true;
+                outcomes.push(SourceStatus::NotOffered);
                 notes.push(format!("{name}: service not offered (target \".\")"));
             }
             Err(LookupError::NoSuchName | LookupError::NoRecords) => {}
             Err(LookupError::TimedOut) => {
-                timed_out = true;
+                outcomes.push(SourceStatus::TimedOut);
                 notes.push(format!("{name}: no answer in time"));
             }
             Err(e) => {
-                failed = true;
+                outcomes.push(SourceStatus::Failed);
                 notes.push(format!("{name}: {e}"));
             }
         }
     }
-    let status = if !proposed.is_empty() {
-        SourceStatus::Found
-    } else if not_offered {
-        SourceStatus::NotOffered
-    } else if failed {
-        SourceStatus::Failed
-    } else if timed_out {
-        SourceStatus::TimedOut
-    } else {
-        SourceStatus::Empty
-    };
+    let status = status_of(!proposed.is_empty(), &outcomes);
     Found {
         result: source_result(Source::Srv, status, started, notes),
         proposed,
@@ -525,7 +531,7 @@ async fn autoconfig(client: &https::Client, email: &str, domain: &str, deadline:
     .await;
     let mut notes = Vec::new();
     let mut documents = Vec::new();
-    let (mut invalid, mut timed_out, mut failed) = (false, false, false);
+    let mut outcomes = Vec::new();
     for (url, result) in urls.iter().zip(fetched) {
         let shown = url.split('?').next().unwrap_or(url);
         match result {
@@ -539,37 +545,25 @@ async fn autoconfig(client: &https::Client, email: &str, domain: &str, deadline:
                     documents.push(config);
                 }
                 Err(e) => {
-                    invalid = true;
+                    outcomes.push(SourceStatus::Invalid);
                     notes.push(format!("{shown}: {e}"));
                 }
             },
             Err(https::FetchError::Dns(LookupError::NoSuchName | LookupError::NoRecords))
             | Err(https::FetchError::Status(404 | 410)) => {}
-            Err(https::FetchError::TimedOut) => {
-                timed_out = true;
-                notes.push(format!("{shown}: no complete answer in time"));
-            }
             Err(e) => {
-                if e.is_invalid_answer() {
-                    invalid = true;
+                outcomes.push(if e == https::FetchError::TimedOut {
+                    SourceStatus::TimedOut
+                } else if e.is_invalid_answer() {
+                    SourceStatus::Invalid
                 } else {
-                    failed = true;
-                }
+                    SourceStatus::Failed
+                });
                 notes.push(format!("{shown}: {e}"));
             }
         }
     }
-    let status = if !documents.is_empty() {
-        SourceStatus::Found
-    } else if invalid {
-        SourceStatus::Invalid
-    } else if timed_out {
-        SourceStatus::TimedOut
-    } else if failed {
-        SourceStatus::Failed
-    } else {
-        SourceStatus::Empty
-    };
+    let status = status_of(!documents.is_empty(), &outcomes);
     let username = documents.iter().find_map(|d| d.username.clone());
     let proposed = documents
         .into_iter()
