@@ -146,7 +146,8 @@ async fn frames() {
         b.fill("#imap-port", &h.dovecot.imaps.to_string()).await;
         b.select("#imap-security", "tls").await;
         b.fill("#smtp-host", "127.0.0.1").await;
-        b.fill("#smtp-port", &h.dovecot.submission.to_string()).await;
+        b.fill("#smtp-port", &h.dovecot.submission.to_string())
+            .await;
         b.select("#smtp-security", "starttls").await;
         b.click("#run").await;
         b.wait_for("#idr-success").await;

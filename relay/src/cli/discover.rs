@@ -82,9 +82,20 @@ pub async fn run(
                 .map(|r| r.settings)
         }
     };
-    discover::discover(email, stored, &[], config)
+    let mut found = discover::discover(email, stored, &[], config)
         .await
-        .map_err(|e| UsageError(e.to_string()))
+        .map_err(|e| UsageError(e.to_string()))?;
+    if flags.config.is_none() {
+        for s in found
+            .sources
+            .iter_mut()
+            .filter(|s| s.source == Source::Stored)
+        {
+            s.status = inbox_doctor_errors::SourceStatus::Skipped;
+            s.notes = vec!["no relay configuration given (--config FILE)".into()];
+        }
+    }
+    Ok(found)
 }
 
 /// Runs `inbox-doctor discover`: exit 0 when both IMAP and SMTP settings were found, 1 when
