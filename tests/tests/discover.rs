@@ -586,3 +586,52 @@ async fn the_relay_discovers_with_stored_settings_first_and_its_egress_policy() 
     );
     relay.stop().await;
 }
+
+#[test]
+fn the_command_reads_stored_settings_from_the_relay_database() {
+    let h = Harness::start();
+    let dns = DnsServer::start(&[("inbox-doctor.test", &srv_zone(&h))]);
+    let config = h.dir.path().join("relay.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[domains]\ndatabase = \"sqlite://{}\"\n",
+            h.dir.path().join("domains.db").display()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let set = std::process::Command::new(inbox_doctor_tests::cli::binary())
+        .args(["domains", "--config", config, "set", "inbox-doctor.test"])
+        .args(["--imap", &format!("127.0.0.1:{}", h.dovecot.imap)])
+        .args(["--imap-security", "starttls"])
+        .args(["--smtp", &format!("127.0.0.1:{}", h.dovecot.submission)])
+        .args(["--smtp-security", "starttls"])
+        .output()
+        .unwrap();
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+
+    let run = discover(&[
+        EMAIL,
+        "--json",
+        "--config",
+        config,
+        "--resolver",
+        &dns.resolver_arg(),
+        "--ca-file",
+        h.certs.ca.to_str().unwrap(),
+    ]);
+    let d = run
+        .report
+        .clone()
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert_eq!(source(&d, "stored")["status"], "found");
+    // Confirmed like the SRV candidates, and stored: it wins.
+    assert_eq!(d["imap"]["port"], h.dovecot.imap, "{d:#}");
+    assert_eq!(d["imap"]["sources"], serde_json::json!(["stored"]));
+    assert_eq!(d["imap"]["outcome"], "confirmed");
+}
