@@ -273,7 +273,7 @@ async fn discover(
     let stored = state.store.get(&domain).await?.map(|r| r.settings);
     let engine = &state.engine;
     let config = crate::discover::DiscoverConfig {
-        dns: engine.dns.clone(),
+        dns: state.dns.clone(),
         offline: q.offline,
         roots: engine.roots.clone(),
         egress: engine.egress.clone(),

@@ -51,6 +51,9 @@ impl std::error::Error for StartError {}
 pub struct AppState {
     pub config: Config,
     pub engine: EngineConfig,
+    /// Discovery's resolver, built once so its cache serves every lookup: the configured
+    /// name server, else the system's.
+    pub dns: Option<crate::discover::dns::Dns>,
     pub policy: Arc<EgressPolicy>,
     pub store: DomainStore,
     pub limiter: Arc<Limiter>,
@@ -79,7 +82,14 @@ impl AppState {
                 .transpose()
                 .map_err(StartError::Resolver)?,
         };
+        let dns = match &engine.dns {
+            Some(d) => Some(d.clone()),
+            None => crate::discover::dns::Dns::system()
+                .inspect_err(|e| tracing::warn!(error = %e, "discovery will have no resolver"))
+                .ok(),
+        };
         Ok(Arc::new(AppState {
+            dns,
             limiter: Limiter::new(config.limits.clone()),
             config,
             engine,
