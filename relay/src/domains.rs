@@ -79,12 +79,14 @@ impl std::error::Error for InvalidDomain {}
 
 /// Lower-cases and checks an email domain (`Example.COM.` → `example.com`).
 pub fn normalize_domain(domain: &str) -> Result<String, InvalidDomain> {
-    let d = domain.trim().trim_end_matches('.').to_ascii_lowercase();
     let bad = |reason| {
         Err(InvalidDomain::Name {
             domain: domain.to_owned(),
             reason,
         })
+    };
+    let Some(d) = crate::discover::ascii_domain(domain) else {
+        return bad("not a valid internationalised domain name");
     };
     if d.is_empty() || d.len() > 253 {
         return bad("it must have 1 to 253 characters");
@@ -100,7 +102,7 @@ pub fn normalize_domain(domain: &str) -> Result<String, InvalidDomain> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
-            return bad("only letters, digits, '-' and '.' (use punycode for other letters)");
+            return bad("only letters, digits, '-' and '.'");
         }
         if label.starts_with('-') || label.ends_with('-') {
             return bad("a label cannot start or end with '-'");
@@ -382,6 +384,8 @@ mod tests {
     #[test]
     fn domain_names() {
         assert_eq!(normalize_domain("Example.COM.").unwrap(), "example.com");
+        // Internationalised names are stored in their ASCII form, as DNS knows them.
+        assert_eq!(normalize_domain("Blåbær.no").unwrap(), "xn--blbr-roah.no");
         for bad in [
             "",
             "localhost",
@@ -389,7 +393,7 @@ mod tests {
             "-a.com",
             "a_b.com",
             "exa mple.com",
-            "ä.com",
+            "ä b.com",
         ] {
             assert!(normalize_domain(bad).is_err(), "{bad}");
         }

@@ -148,14 +148,18 @@ pub fn App(settings: Settings) -> impl IntoView {
             let Some((_, domain)) = address.rsplit_once('@') else {
                 return;
             };
+            // Letters of any script (internationalised domains), digits, dots and hyphens.
             if domain.is_empty()
                 || !domain
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
             {
                 return;
             }
-            let stored_url = format!("{relay}/api/domains/{domain}");
+            let stored_url = format!(
+                "{relay}/api/domains/{}",
+                String::from(js_sys::encode_uri_component(domain))
+            );
             let discover_url = format!(
                 "{relay}/api/discover?email={}",
                 String::from(js_sys::encode_uri_component(&address))

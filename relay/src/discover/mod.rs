@@ -88,11 +88,22 @@ impl std::fmt::Display for DiscoverError {
 
 impl std::error::Error for DiscoverError {}
 
+/// `domain` in lowercase ASCII, without a trailing dot: internationalised names (`blåbær.no`)
+/// become their punycode form (`xn--blbr-roah.no`), which is what DNS and stored settings use.
+pub fn ascii_domain(domain: &str) -> Option<String> {
+    let domain = domain.trim().trim_end_matches('.');
+    if domain.is_ascii() {
+        return Some(domain.to_ascii_lowercase());
+    }
+    let name = hickory_resolver::proto::rr::Name::from_utf8(domain).ok()?;
+    Some(name.to_ascii().trim_end_matches('.').to_ascii_lowercase())
+}
+
 /// The domain of `email`, lowercase, when the address is plausible.
 pub fn domain_of(email: &str) -> Result<String, DiscoverError> {
     let invalid = || DiscoverError::InvalidAddress(email.to_owned());
     let (local, domain) = email.trim().rsplit_once('@').ok_or_else(invalid)?;
-    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    let domain = ascii_domain(domain).ok_or_else(invalid)?;
     let label_ok = |l: &str| {
         !l.is_empty()
             && l.len() <= 63
@@ -654,6 +665,8 @@ mod tests {
     fn addresses_are_checked_before_any_lookup() {
         assert_eq!(domain_of("Jo@Example.COM").unwrap(), "example.com");
         assert_eq!(domain_of("jo@example.com.").unwrap(), "example.com");
+        assert_eq!(domain_of("jørn@blåbær.no").unwrap(), "xn--blbr-roah.no");
+        assert_eq!(domain_of("ola@Żółw.pl").unwrap(), "xn--w-uga1v8h.pl");
         for bad in [
             "",
             "jo",
