@@ -172,15 +172,17 @@ pub fn App(settings: Settings) -> impl IntoView {
                     prefilled.set(Some(T::Prefilled));
                     return;
                 }
+                prefilled.set(Some(T::LookingUp));
+                let mut filled = false;
                 for url in [format!("{discover_url}&offline=true"), discover_url] {
                     let Some(found) = get_json::<Discovery>(&url).await else {
                         continue;
                     };
                     // The user moved on, or typed servers of their own meanwhile.
                     if email.get_untracked().trim() != address
-                        || (prefilled.get_untracked().is_none()
-                            && !imap.host.get_untracked().trim().is_empty())
+                        || (!filled && !imap.host.get_untracked().trim().is_empty())
                     {
+                        prefilled.set(None);
                         return;
                     }
                     for (fields, best) in [(imap, &found.imap), (smtp, &found.smtp)] {
@@ -190,7 +192,7 @@ pub fn App(settings: Settings) -> impl IntoView {
                                 port: c.port,
                                 security: c.security,
                             });
-                            prefilled.set(Some(T::Discovered));
+                            filled = true;
                         }
                     }
                     if let Some(u) = &found.username {
@@ -199,6 +201,7 @@ pub fn App(settings: Settings) -> impl IntoView {
                         }
                     }
                 }
+                prefilled.set(filled.then_some(T::Discovered));
             });
         }
     };

@@ -36,6 +36,7 @@ pub enum T {
     Cancel,
     Prefilled,
     Discovered,
+    LookingUp,
     ErrEmail,
     ErrPassword,
     ErrHost,
@@ -166,6 +167,7 @@ fn en(key: T) -> &'static str {
         Cancel => "Stop",
         Prefilled => "Filled in from your organisation's settings",
         Discovered => "Filled in with the settings found for your address",
+        LookingUp => "Looking up the settings for your address…",
         ErrEmail => "Enter an email address like name@example.com.",
         ErrPassword => "Enter the password.",
         ErrHost => "Enter the server name.",
@@ -236,6 +238,7 @@ fn de(key: T) -> &'static str {
         Cancel => "Abbrechen",
         Prefilled => "Aus den Einstellungen Ihrer Organisation übernommen",
         Discovered => "Mit den für Ihre Adresse gefundenen Einstellungen ausgefüllt",
+        LookingUp => "Suche die Einstellungen für Ihre Adresse …",
         ErrEmail => "Geben Sie eine E-Mail-Adresse wie name@example.com ein.",
         ErrPassword => "Geben Sie das Passwort ein.",
         ErrHost => "Geben Sie den Servernamen ein.",
@@ -306,6 +309,7 @@ fn nb(key: T) -> &'static str {
         Cancel => "Stopp",
         Prefilled => "Fylt ut fra organisasjonens innstillinger",
         Discovered => "Fylt ut med innstillingene som ble funnet for adressen din",
+        LookingUp => "Slår opp innstillingene for adressen din …",
         ErrEmail => "Skriv inn en e-postadresse som navn@example.com.",
         ErrPassword => "Skriv inn passordet.",
         ErrHost => "Skriv inn servernavnet.",
@@ -376,6 +380,7 @@ fn pl(key: T) -> &'static str {
         Cancel => "Zatrzymaj",
         Prefilled => "Uzupełnione na podstawie ustawień Twojej organizacji",
         Discovered => "Uzupełnione ustawieniami znalezionymi dla Twojego adresu",
+        LookingUp => "Szukam ustawień dla Twojego adresu…",
         ErrEmail => "Wpisz adres e-mail, np. nazwa@example.com.",
         ErrPassword => "Wpisz hasło.",
         ErrHost => "Wpisz nazwę serwera.",
@@ -418,7 +423,7 @@ fn pl(key: T) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL: [T; 64] = [
+    const ALL: [T; 65] = [
         T::Title,
         T::Intro,
         T::Language,
@@ -448,6 +453,7 @@ mod tests {
         T::Cancel,
         T::Prefilled,
         T::Discovered,
+        T::LookingUp,
         T::ErrEmail,
         T::ErrPassword,
         T::ErrHost,
