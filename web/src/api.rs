@@ -21,5 +21,5 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
         .await
         .ok()?
         .as_string()?;
-    serde_json::from_str(&text).ok()
+    crate::json::decode(&text)
 }

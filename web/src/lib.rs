@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod i18n;
+pub mod json;
 pub mod mount;
 pub mod result;
 pub mod socket;

@@ -68,12 +68,12 @@ impl Run {
     pub fn start(&self, ws_url: &str, request: DiagnosisRequest) {
         self.reset();
         self.phase.set(Phase::Running);
-        let start = serde_json::to_string(&ClientMessage::Start {
+        let start = crate::json::encode(&ClientMessage::Start {
             version: PROTOCOL_VERSION,
             request,
         });
         let (ws, start) = match (WebSocket::open(ws_url), start) {
-            (Ok(ws), Ok(start)) => (ws, start),
+            (Ok(ws), Some(start)) => (ws, start),
             _ => {
                 self.connection_lost.set(true);
                 self.phase.set(Phase::Stopped);
@@ -114,7 +114,7 @@ impl Run {
 
     /// Applies one server message to the signals, at once (the DOM follows synchronously).
     fn receive(&self, text: &str) {
-        let Ok(message) = serde_json::from_str::<ServerMessage>(text) else {
+        let Some(message) = crate::json::decode::<ServerMessage>(text) else {
             return;
         };
         match message {
