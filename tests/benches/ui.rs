@@ -14,7 +14,7 @@ use std::io::Write;
 
 use inbox_doctor_tests::browser::{dist, Browser};
 use inbox_doctor_tests::relay::{config_for, Relay};
-use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
+use inbox_doctor_tests::{Harness, PASSWORD};
 
 const WEIGHT_GOAL: usize = 120 * 1024;
 const INTERACTIVE_GOAL_MS: f64 = 300.0;
@@ -140,15 +140,7 @@ async fn frames() {
         b.client.goto(&relay.url("/")).await.expect("load");
         b.wait_for("#run").await;
         b.client.execute(WATCH_FRAMES, vec![]).await.expect("watch");
-        b.fill("#email", EMAIL).await;
-        b.fill("#password", PASSWORD).await;
-        b.fill("#imap-host", "127.0.0.1").await;
-        b.fill("#imap-port", &h.dovecot.imaps.to_string()).await;
-        b.select("#imap-security", "tls").await;
-        b.fill("#smtp-host", "127.0.0.1").await;
-        b.fill("#smtp-port", &h.dovecot.submission.to_string())
-            .await;
-        b.select("#smtp-security", "starttls").await;
+        b.fill_mailbox(&h, "127.0.0.1", PASSWORD).await;
         b.click("#run").await;
         b.wait_for("#idr-success").await;
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;

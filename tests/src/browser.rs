@@ -39,6 +39,20 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Fills the form for the harness's mailbox: IMAPS on `imap_host`, submission with
+    /// STARTTLS on 127.0.0.1.
+    pub async fn fill_mailbox(&self, h: &crate::Harness, imap_host: &str, password: &str) {
+        self.fill("#email", crate::EMAIL).await;
+        self.fill("#password", password).await;
+        self.fill("#imap-host", imap_host).await;
+        self.fill("#imap-port", &h.dovecot.imaps.to_string()).await;
+        self.select("#imap-security", "tls").await;
+        self.fill("#smtp-host", "127.0.0.1").await;
+        self.fill("#smtp-port", &h.dovecot.submission.to_string())
+            .await;
+        self.select("#smtp-security", "starttls").await;
+    }
+
     /// Starts chromedriver and a headless Chromium whose preferred language is `lang`, at
     /// `width`×`height`.
     pub async fn start(lang: &str, width: u32, height: u32) -> Browser {

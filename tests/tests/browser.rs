@@ -15,19 +15,6 @@ async fn relay_with_ui(h: &Harness) -> Relay {
     Relay::start(config).await
 }
 
-/// Fills the form for the harness's mailbox; `imap` is the IMAPS address to use.
-async fn fill(b: &Browser, h: &Harness, imap: &str, password: &str) {
-    b.fill("#email", EMAIL).await;
-    b.fill("#password", password).await;
-    b.fill("#imap-host", imap).await;
-    b.fill("#imap-port", &h.dovecot.imaps.to_string()).await;
-    b.select("#imap-security", "tls").await;
-    b.fill("#smtp-host", "127.0.0.1").await;
-    b.fill("#smtp-port", &h.dovecot.submission.to_string())
-        .await;
-    b.select("#smtp-security", "starttls").await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_good_mailbox_goes_green_and_the_report_downloads() {
     let h = Harness::start();
@@ -36,7 +23,7 @@ async fn a_good_mailbox_goes_green_and_the_report_downloads() {
     b.client.goto(&relay.url("/")).await.unwrap();
     b.wait_for("#run").await;
     b.screenshot("form").await;
-    fill(&b, &h, "127.0.0.1", PASSWORD).await;
+    b.fill_mailbox(&h, "127.0.0.1", PASSWORD).await;
     b.click("#run").await;
     b.wait_for("#idr-success").await;
     for step in [
@@ -106,7 +93,7 @@ async fn a_wrong_password_shows_the_failure_card_in_german() {
         "Mein Postfach prüfen",
         "German from the browser"
     );
-    fill(&b, &h, "127.0.0.1", "falsch").await;
+    b.fill_mailbox(&h, "127.0.0.1", "falsch").await;
     b.click("#run").await;
     let card = b.wait_for("#idr-failure").await;
     assert_eq!(
@@ -143,7 +130,7 @@ async fn a_self_signed_certificate_is_shown_with_the_chain_in_polish() {
     let b = Browser::start("pl", 1200, 1800).await;
     b.client.goto(&relay.url("/")).await.unwrap();
     b.wait_for("#run").await;
-    fill(&b, &h, "127.0.0.2", PASSWORD).await;
+    b.fill_mailbox(&h, "127.0.0.2", PASSWORD).await;
     b.click("#run").await;
     let card = b.wait_for("#idr-failure").await;
     assert_eq!(
@@ -174,7 +161,7 @@ async fn a_closed_port_is_named_on_a_phone_in_norwegian() {
     let b = Browser::start("nb-NO", 390, 1400).await;
     b.client.goto(&relay.url("/")).await.unwrap();
     b.wait_for("#run").await;
-    fill(&b, &h, "127.0.0.1", PASSWORD).await;
+    b.fill_mailbox(&h, "127.0.0.1", PASSWORD).await;
     b.fill("#imap-port", &closed.to_string()).await;
     b.click("#run").await;
     let card = b.wait_for("#idr-failure").await;
