@@ -16,7 +16,7 @@ use tokio::time::Instant;
 #[derive(Clone)]
 pub struct Dns {
     resolver: TokioResolver,
-    /// The server given with `--resolver`, for messages.
+    /// The server given with `--resolver`, for `Debug`.
     server: Option<SocketAddr>,
 }
 
@@ -105,10 +105,6 @@ impl Dns {
                 .map_err(|e| format!("setting up the resolver: {e}"))?,
             server,
         })
-    }
-
-    pub fn server(&self) -> Option<SocketAddr> {
-        self.server
     }
 
     /// The SRV records of `name` (`_imaps._tcp.example.com`), ordered by priority, then weight.
