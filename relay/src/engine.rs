@@ -465,11 +465,7 @@ impl Run {
     }
 
     fn source_for(&self, addrs: &[SocketAddr]) -> Option<IpAddr> {
-        match addrs.first() {
-            Some(SocketAddr::V4(_)) => self.config.source_v4,
-            Some(SocketAddr::V6(_)) => self.config.source_v6,
-            None => None,
-        }
+        tcp::source_for(addrs, self.config.source_v4, self.config.source_v6)
     }
 
     /// Records a TLS report and the warnings it implies.

@@ -112,27 +112,17 @@ pub async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineCon
             .flat_map(|&side| variations(side, &entered(report, side)))
             .collect();
         let discover_config = DiscoverConfig {
-            dns: config.dns.clone(),
-            roots: config.roots.clone(),
-            egress: config.egress.clone(),
-            source_v4: config.source_v4.and_then(|ip| match ip {
-                std::net::IpAddr::V4(v4) => Some(v4),
-                _ => None,
-            }),
-            source_v6: config.source_v6.and_then(|ip| match ip {
-                std::net::IpAddr::V6(v6) => Some(v6),
-                _ => None,
-            }),
             lookup_timeout: SEARCH_TIME / 2,
             probe_timeout: SEARCH_TIME / 2,
-            ..DiscoverConfig::default()
+            ..DiscoverConfig::for_engine(config)
         };
         if let Ok(d) = discover::discover(&req.email, None, &extra, &discover_config).await {
             provider = d.provider.clone();
             found = Some(d);
         }
     }
-    if provider.is_none() && login {
+    // Discovery has already looked for the provider (by domain and MX) when it ran.
+    if found.is_none() && login {
         provider = discover::provider_of(&domain, config.dns.as_ref(), search).await;
     }
     let entered_imap = entered(report, Side::Imap);

@@ -28,8 +28,8 @@ pub struct Prober {
     pub dns: Dns,
     pub egress: Option<std::sync::Arc<EgressPolicy>>,
     pub roots: TrustRoots,
-    pub source_v4: Option<std::net::Ipv4Addr>,
-    pub source_v6: Option<std::net::Ipv6Addr>,
+    pub source_v4: Option<std::net::IpAddr>,
+    pub source_v6: Option<std::net::IpAddr>,
     /// Each candidate's share of time.
     pub timeout: Duration,
 }
@@ -54,21 +54,11 @@ impl Prober {
             },
             None => addrs,
         };
-        let source = addrs.first().and_then(|a| match a {
-            SocketAddr::V4(_) => self.source_v4.map(Into::into),
-            SocketAddr::V6(_) => self.source_v6.map(Into::into),
-        });
+        let source = tcp::source_for(&addrs, self.source_v4, self.source_v6);
         let connected = match tcp::connect(&addrs, source, deadline).await {
             Ok(c) => c,
             Err(f) => return from_failed(f),
         };
-        let local = connected.local;
-        let conn = Conn::new(
-            Box::new(connected.stream),
-            side,
-            Transcript::new(std::time::Instant::now(), &[]),
-            deadline,
-        );
         let session = Session {
             host,
             trust: TlsTrust::new(&self.roots, true),
@@ -76,6 +66,8 @@ impl Prober {
             implicit: implicit_tls_port(port),
             security,
         };
+        let local = connected.local;
+        let conn = session.conn(Box::new(connected.stream), side);
         let result = match side {
             Side::Imap => session.imap(conn).await,
             Side::Smtp => session.smtp(conn, local).await,
@@ -119,64 +111,71 @@ impl Session<'_> {
         )
     }
 
+    /// The greeting (before STARTTLS, when that is the mode) and the capabilities.
     async fn imap(&self, conn: Conn) -> Result<Probed, Failed> {
-        let (mut session, cert) = match self.security {
+        let (mut session, greeting, cert) = match self.security {
             Security::Tls => {
                 let (io, cert) = self
                     .tls(conn.into_io().map_err(|e| Failed::io(e, true))?)
                     .await?;
-                (ImapSession::new(self.conn(io, Side::Imap), false), cert)
+                let mut session = ImapSession::new(self.conn(io, Side::Imap), false);
+                let greeting = session.greeting().await?.line;
+                (session, greeting, cert)
             }
             Security::Starttls => {
                 let mut plain = ImapSession::new(conn, self.implicit);
                 let greeting = plain.greeting().await?.line;
                 let (io, cert) = self.tls(plain.starttls().await?).await?;
-                let mut session = ImapSession::new(self.conn(io, Side::Imap), false);
-                session.capabilities().await?;
-                session.logout().await;
-                return Ok(done(greeting, cert));
+                let session = ImapSession::new(self.conn(io, Side::Imap), false);
+                (session, greeting, cert)
             }
-            _ => (ImapSession::new(conn, self.implicit), None),
+            _ => {
+                let mut session = ImapSession::new(conn, self.implicit);
+                let greeting = session.greeting().await?.line;
+                (session, greeting, None)
+            }
         };
-        let greeting = session.greeting().await?;
         session.capabilities().await?;
-        let line = greeting.line.clone();
         session.logout().await;
-        Ok(done(line, cert))
+        Ok(done(greeting, cert))
     }
 
+    /// The greeting (before STARTTLS, when that is the mode) and EHLO.
     async fn smtp(&self, conn: Conn, local: SocketAddr) -> Result<Probed, Failed> {
         let name = crate::engine::ehlo_name(local);
-        let (mut session, cert) = match self.security {
+        let (mut session, greeting, cert) = match self.security {
             Security::Tls => {
                 let (io, cert) = self
                     .tls(conn.into_io().map_err(|e| Failed::io(e, true))?)
                     .await?;
-                (SmtpSession::new(self.conn(io, Side::Smtp), false), cert)
+                let mut session = SmtpSession::new(self.conn(io, Side::Smtp), false);
+                let greeting = session.greeting().await?.text();
+                (session, greeting, cert)
             }
             Security::Starttls => {
                 let mut plain = SmtpSession::new(conn, self.implicit);
-                let greeting = plain.greeting().await?;
+                let greeting = plain.greeting().await?.text();
                 plain.ehlo(&name).await?;
                 if plain.extension("STARTTLS").is_none() {
                     plain.quit().await;
                     return Ok(probed(
                         ProbeOutcome::NoStarttls,
-                        format!("{} (no STARTTLS after EHLO)", greeting.text()),
+                        format!("{greeting} (no STARTTLS after EHLO)"),
                     ));
                 }
                 let (io, cert) = self.tls(plain.starttls().await?).await?;
-                let mut session = SmtpSession::new(self.conn(io, Side::Smtp), false);
-                session.ehlo(&name).await?;
-                session.quit().await;
-                return Ok(done(greeting.text(), cert));
+                let session = SmtpSession::new(self.conn(io, Side::Smtp), false);
+                (session, greeting, cert)
             }
-            _ => (SmtpSession::new(conn, self.implicit), None),
+            _ => {
+                let mut session = SmtpSession::new(conn, self.implicit);
+                let greeting = session.greeting().await?.text();
+                (session, greeting, None)
+            }
         };
-        let greeting = session.greeting().await?;
         session.ehlo(&name).await?;
         session.quit().await;
-        Ok(done(greeting.text(), cert))
+        Ok(done(greeting, cert))
     }
 }
 

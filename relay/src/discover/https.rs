@@ -24,7 +24,8 @@ pub struct Client {
     pub dns: Dns,
     pub egress: Option<Arc<EgressPolicy>>,
     pub tls: Arc<ClientConfig>,
-    pub source: Option<std::net::IpAddr>,
+    pub source_v4: Option<std::net::IpAddr>,
+    pub source_v6: Option<std::net::IpAddr>,
 }
 
 /// Why a fetch gave no document.
@@ -163,7 +164,8 @@ impl Client {
                 .map_err(|r: Refusal| FetchError::Egress(r.to_string()))?,
             None => addrs,
         };
-        let connected = tcp::connect(&addrs, self.source, deadline)
+        let source = tcp::source_for(&addrs, self.source_v4, self.source_v6);
+        let connected = tcp::connect(&addrs, source, deadline)
             .await
             .map_err(|f| FetchError::Connect(f.detail.unwrap_or_default()))?;
         let name =

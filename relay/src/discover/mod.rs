@@ -16,7 +16,7 @@ mod rank;
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,8 +43,9 @@ pub struct DiscoverConfig {
     pub offline: bool,
     pub roots: TrustRoots,
     pub egress: Option<Arc<EgressPolicy>>,
-    pub source_v4: Option<Ipv4Addr>,
-    pub source_v6: Option<Ipv6Addr>,
+    /// Local addresses to connect from (static egress addresses), as for diagnoses.
+    pub source_v4: Option<IpAddr>,
+    pub source_v6: Option<IpAddr>,
     /// How long the sources may take.
     pub lookup_timeout: Duration,
     /// How long one candidate's probe may take.
@@ -65,6 +66,21 @@ impl Default for DiscoverConfig {
             lookup_timeout: Duration::from_secs(6),
             probe_timeout: Duration::from_secs(6),
             sequential: false,
+        }
+    }
+}
+
+impl DiscoverConfig {
+    /// Discovery on behalf of a diagnosis: the same resolver, trust, egress policy and source
+    /// addresses.
+    pub fn for_engine(engine: &crate::engine::EngineConfig) -> DiscoverConfig {
+        DiscoverConfig {
+            dns: engine.dns.clone(),
+            roots: engine.roots.clone(),
+            egress: engine.egress.clone(),
+            source_v4: engine.source_v4,
+            source_v6: engine.source_v6,
+            ..DiscoverConfig::default()
         }
     }
 }
@@ -286,7 +302,8 @@ pub async fn discover(
         dns: dns.clone(),
         egress: config.egress.clone(),
         tls: Arc::new(config.roots.client_config()),
-        source: config.source_v4.map(Into::into),
+        source_v4: config.source_v4,
+        source_v6: config.source_v6,
     };
 
     let mut queue: VecDeque<Task<'_>> = VecDeque::new();

@@ -69,6 +69,16 @@ fn dns_observation(e: &io::Error) -> Observation<String> {
     }
 }
 
+/// The local address to connect from, of the family of the first address to try (the
+/// operator's static egress addresses; `None` lets the kernel choose).
+pub fn source_for(addrs: &[SocketAddr], v4: Option<IpAddr>, v6: Option<IpAddr>) -> Option<IpAddr> {
+    match addrs.first() {
+        Some(SocketAddr::V4(_)) => v4,
+        Some(SocketAddr::V6(_)) => v6,
+        None => None,
+    }
+}
+
 /// A connected stream and both ends of it.
 pub struct Connected {
     pub stream: TcpStream,

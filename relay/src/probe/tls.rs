@@ -97,9 +97,7 @@ impl TrustRoots {
         }
         Ok(TrustRoots(Arc::new(roots)))
     }
-}
 
-impl TrustRoots {
     /// A client configuration that verifies certificates against these roots, for the HTTPS
     /// fetches of discovery.
     pub fn client_config(&self) -> ClientConfig {

@@ -271,15 +271,10 @@ async fn discover(
         })?)
     };
     let stored = state.store.get(&domain).await?.map(|r| r.settings);
-    let engine = &state.engine;
     let config = crate::discover::DiscoverConfig {
         dns: state.dns.clone(),
         offline: q.offline,
-        roots: engine.roots.clone(),
-        egress: engine.egress.clone(),
-        source_v4: state.config.egress.source_ipv4,
-        source_v6: state.config.egress.source_ipv6,
-        ..crate::discover::DiscoverConfig::default()
+        ..crate::discover::DiscoverConfig::for_engine(&state.engine)
     };
     let found = crate::discover::discover(&q.email, stored, &[], &config)
         .await
