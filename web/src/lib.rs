@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod mount;

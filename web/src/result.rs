@@ -2,95 +2,179 @@
 //! numbered steps to fix it), warnings, the TLS panel, the transcript, and the report to copy
 //! or download. Texts are rendered from codes in the current language, so switching language
 //! after a run re-words everything.
+//!
+//! The panels are static once shown, so they are one piece of markup ([`crate::html`]),
+//! rebuilt when the run, the language or the texts change; only the two buttons are a view.
 
 use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TextBundle, TlsReport};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::use_lang;
+use crate::html::Html;
 use crate::i18n::{category_name, cause_explanation, cause_title, remediation, t, texts, tr, T};
 use crate::socket::{Phase, Run};
 
 #[component]
 pub fn ResultView(run: Run) -> impl IntoView {
     let lang = use_lang();
-    let first_failure = move || {
-        run.report.get().and_then(|r| r.failure).or_else(|| {
-            run.finished
-                .with(|f| f.iter().find_map(|r| r.failure.clone()))
-        })
-    };
-    let other_failures = move || {
-        run.report
-            .get()
-            .map(|r| r.failures.into_iter().skip(1).collect::<Vec<_>>())
-            .unwrap_or_default()
-    };
+    // A memo, so a step event that changes nothing shown leaves the markup (and any opened
+    // `<details>`) alone.
+    let panels = Memo::new(move |_| panels(run, lang.get()));
     view! {
-        <Show when=move || run.error.get().is_some() || run.connection_lost.get()>
-            <section class="idr-card idr-error" role="alert" id="idr-relay-error">
-                <h2>{tr(T::RelayError)}</h2>
-                <p>{move || run.error.get().map(|e| e.message).unwrap_or_else(|| t(lang.get(), T::ConnectionLost).to_owned())}</p>
-                <p class="idr-code">{move || run.error.get().map(|e| e.code.code())}</p>
-            </section>
+        <div class="idr-result" inner_html=move || panels.get()></div>
+        <Show when=move || run.report.with(Option::is_some)>
+            {
+                let copied = RwSignal::new(false);
+                view! {
+                    <div class="idr-actions">
+                        <button id="copy-report" type="button" on:click=move |_| {
+                            let text = run.report.with_untracked(|r| {
+                                r.as_ref().map(|r| report_text(r, &texts().get_untracked(), lang.get_untracked()))
+                            });
+                            if let (Some(text), Some(w)) = (text, web_sys::window()) {
+                                let _ = w.navigator().clipboard().write_text(&text);
+                                copied.set(true);
+                            }
+                        }>{move || if copied.get() { t(lang.get(), T::Copied) } else { t(lang.get(), T::CopyReport) }}</button>
+                        <button id="download-report" type="button" on:click=move |_| run.report_json.with_value(|m| download_json(m))>
+                            {tr(T::DownloadJson)}
+                        </button>
+                    </div>
+                }
+            }
         </Show>
-        <Show when=move || run.phase.get() == Phase::Cancelled>
-            <p class="idr-note" role="status">{tr(T::Cancelled)}</p>
-        </Show>
-        {move || first_failure().map(|f| view! { <FailureCard failure=f main=true /> })}
-        {move || other_failures().into_iter().map(|f| view! { <FailureCard failure=f main=false /> }).collect_view()}
-        <Show when=move || run.report.get().is_some_and(|r| r.failure.is_none())>
-            <section class="idr-card idr-success" id="idr-success" role="status">
-                <h2><span aria-hidden="true">"✓ "</span>{tr(T::AllGood)}</h2>
-            </section>
-        </Show>
-        <Show when=move || !run.warnings.get().is_empty()>
-            <section class="idr-card idr-warnings" id="idr-warnings">
-                <h2>{tr(T::Warnings)}</h2>
-                <ul>
-                    {move || run.warnings.get().into_iter().map(|w| {
-                        let cause = w.cause;
-                        view! {
-                            <li data-cause=cause.code()>
-                                <strong>{move || cause_title(cause)}</strong>
-                                " — " {move || cause_explanation(cause)}
-                                {w.detail.map(|d| view! { <small>" (" {d} ")"</small> })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
-        </Show>
-        {move || run.report.get().map(|r| view! { <Details report=r message=run.report_json.get_value() /> })}
     }
 }
 
-#[component]
-fn FailureCard(failure: Failure, main: bool) -> impl IntoView {
-    let (category, cause) = (failure.category, failure.cause);
-    view! {
-        <section class="idr-card idr-failure" class:idr-secondary=!main
-            id=if main { "idr-failure" } else { "" }
-            data-category=category.code() data-cause=cause.code()>
-            <h2><span aria-hidden="true">"✗ "</span>{move || category_name(category)}</h2>
-            <p class="idr-cause"><strong>{move || cause_title(cause)}</strong>
-                " " <code>{cause.code()}</code></p>
-            <p>{move || cause_explanation(cause)}</p>
-            {failure.server_reply.clone().map(|reply| view! {
-                <div class="idr-evidence">
-                    <h3>{tr(T::ServerSaid)}</h3>
-                    <pre class="idr-reply">{reply}</pre>
-                </div>
-            })}
-            {failure.detail.clone().map(|d| view! {
-                <p class="idr-detail"><strong>{tr(T::Detail)}": "</strong>{d}</p>
-            })}
-            <h3>{tr(T::WhatToDo)}</h3>
-            <ol class="idr-remedy">
-                {move || remediation(&failure).into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
-            </ol>
-        </section>
+/// Everything the result shows, as markup.
+fn panels(run: Run, lang: Lang) -> String {
+    let mut h = Html::default();
+    let error = run.error.get();
+    if error.is_some() || run.connection_lost.get() {
+        let message = error
+            .as_ref()
+            .map_or(t(lang, T::ConnectionLost), |e| e.message.as_str());
+        h.open(
+            "section",
+            &[("class", "idr-card idr-error"), ("role", "alert"), ("id", "idr-relay-error")],
+        )
+        .el("h2", &[], t(lang, T::RelayError))
+        .el("p", &[], message)
+        .el("p", &[("class", "idr-code")], error.map_or("", |e| e.code.code()))
+        .close("section");
     }
+    if run.phase.get() == Phase::Cancelled {
+        h.el("p", &[("class", "idr-note"), ("role", "status")], t(lang, T::Cancelled));
+    }
+    run.report.with(|report| {
+        let first = match report {
+            Some(r) => r.failure.clone(),
+            None => run
+                .finished
+                .with(|f| f.iter().find_map(|r| r.failure.clone())),
+        };
+        if let Some(f) = &first {
+            failure_card(&mut h, f, true, lang);
+        }
+        for f in report.iter().flat_map(|r| r.failures.iter().skip(1)) {
+            failure_card(&mut h, f, false, lang);
+        }
+        if report.as_ref().is_some_and(|r| r.failure.is_none()) {
+            h.open(
+                "section",
+                &[("class", "idr-card idr-success"), ("id", "idr-success"), ("role", "status")],
+            )
+            .open("h2", &[])
+            .el("span", &[("aria-hidden", "true")], "✓ ")
+            .text(t(lang, T::AllGood))
+            .close("h2")
+            .close("section");
+        }
+        run.warnings.with(|warnings| {
+            if warnings.is_empty() {
+                return;
+            }
+            h.open("section", &[("class", "idr-card idr-warnings"), ("id", "idr-warnings")])
+                .el("h2", &[], t(lang, T::Warnings))
+                .open("ul", &[]);
+            for w in warnings {
+                h.open("li", &[("data-cause", w.cause.code())])
+                    .el("strong", &[], &cause_title(w.cause))
+                    .text(" — ")
+                    .text(&cause_explanation(w.cause));
+                if let Some(d) = &w.detail {
+                    h.el("small", &[], &format!(" ({d})"));
+                }
+                h.close("li");
+            }
+            h.close("ul").close("section");
+        });
+        if let Some(r) = report {
+            h.open("section", &[("class", "idr-card idr-tls"), ("id", "idr-tls")])
+                .el("h2", &[], t(lang, T::TlsPanel))
+                .open("div", &[("class", "idr-tls-sides")]);
+            for (name, side) in [("imap", &r.tls.imap), ("smtp", &r.tls.smtp)] {
+                if let Some(side) = side {
+                    tls_side(&mut h, name, side, lang);
+                }
+            }
+            h.close("div").close("section");
+            h.open("section", &[("class", "idr-card")])
+                .open("details", &[("class", "idr-transcript")])
+                .el("summary", &[], t(lang, T::Transcript))
+                .el("pre", &[("id", "idr-transcript")], &transcript_text(r))
+                .close("details")
+                .close("section");
+        }
+    });
+    h.into_string()
+}
+
+fn failure_card(h: &mut Html, failure: &Failure, main: bool, lang: Lang) {
+    let (category, cause) = (failure.category, failure.cause);
+    let class = if main {
+        "idr-card idr-failure"
+    } else {
+        "idr-card idr-failure idr-secondary"
+    };
+    let mut attrs = vec![
+        ("class", class),
+        ("data-category", category.code()),
+        ("data-cause", cause.code()),
+    ];
+    if main {
+        attrs.push(("id", "idr-failure"));
+    }
+    h.open("section", &attrs)
+        .open("h2", &[])
+        .el("span", &[("aria-hidden", "true")], "✗ ")
+        .text(&category_name(category))
+        .close("h2")
+        .open("p", &[("class", "idr-cause")])
+        .el("strong", &[], &cause_title(cause))
+        .text(" ")
+        .el("code", &[], cause.code())
+        .close("p")
+        .el("p", &[], &cause_explanation(cause));
+    if let Some(reply) = &failure.server_reply {
+        h.open("div", &[("class", "idr-evidence")])
+            .el("h3", &[], t(lang, T::ServerSaid))
+            .el("pre", &[("class", "idr-reply")], reply)
+            .close("div");
+    }
+    if let Some(d) = &failure.detail {
+        h.open("p", &[("class", "idr-detail")])
+            .el("strong", &[], &format!("{}: ", t(lang, T::Detail)))
+            .text(d)
+            .close("p");
+    }
+    h.el("h3", &[], t(lang, T::WhatToDo))
+        .open("ol", &[("class", "idr-remedy")]);
+    for step in remediation(failure) {
+        h.el("li", &[], &step);
+    }
+    h.close("ol").close("section");
 }
 
 /// Which certificate field the verdict is about, to highlight it.
@@ -112,35 +196,38 @@ fn verdict_words(v: CertVerdict) -> String {
     }
 }
 
-#[component]
-fn TlsSide(name: &'static str, report: TlsReport) -> impl IntoView {
+fn tls_side(h: &mut Html, name: &'static str, report: &TlsReport, lang: Lang) {
     let verdict = report.verdict;
     let bad = bad_field(verdict);
-    let flag = move |field: &'static str| field == bad;
-    view! {
-        <div class="idr-tls-side" data-side=name data-verdict=format!("{verdict:?}").to_lowercase()>
-            <h3>{name.to_uppercase()}</h3>
-            <dl>
-                <dt>{tr(T::Version)}</dt><dd>{report.version.clone().unwrap_or_default()}</dd>
-                <dt>{tr(T::Cipher)}</dt><dd>{report.cipher_suite.clone().unwrap_or_default()}</dd>
-                <dt>{tr(T::Verdict)}</dt>
-                <dd class:idr-bad=verdict != CertVerdict::Trusted>{move || verdict_words(verdict)}</dd>
-            </dl>
-            {report.chain.into_iter().enumerate().map(|(i, c)| view! {
-                <details class="idr-cert" open=i == 0>
-                    <summary>{tr(T::Certificate)} " " {i + 1} ": " {c.subject.clone()}</summary>
-                    <dl>
-                        <dt>{tr(T::Subject)}</dt><dd>{c.subject.clone()}</dd>
-                        <dt>{tr(T::Issuer)}</dt><dd class:idr-bad=i == 0 && flag("issuer")>{c.issuer.clone()}</dd>
-                        <dt>{tr(T::Names)}</dt><dd class:idr-bad=i == 0 && flag("sans")>{c.sans.join(", ")}</dd>
-                        <dt>{tr(T::ValidFrom)}</dt><dd class:idr-bad=i == 0 && flag("not_before")>{c.not_before.clone()}</dd>
-                        <dt>{tr(T::ValidTo)}</dt><dd class:idr-bad=i == 0 && flag("not_after")>{c.not_after.clone()}</dd>
-                        <dt>{tr(T::Key)}</dt><dd>{c.key.clone()}</dd>
-                    </dl>
-                </details>
-            }).collect_view()}
-        </div>
+    let class = |flagged: bool| if flagged { "idr-bad" } else { "" };
+    let row = |h: &mut Html, key: T, class: &str, value: &str| {
+        h.el("dt", &[], t(lang, key)).el("dd", &[("class", class)], value);
+    };
+    h.open("div", &[("class", "idr-tls-side"), ("data-side", name), ("data-verdict", verdict.code())])
+        .el("h3", &[], &name.to_uppercase())
+        .open("dl", &[]);
+    row(h, T::Version, "", report.version.as_deref().unwrap_or_default());
+    row(h, T::Cipher, "", report.cipher_suite.as_deref().unwrap_or_default());
+    row(h, T::Verdict, class(verdict != CertVerdict::Trusted), &verdict_words(verdict));
+    h.close("dl");
+    for (i, c) in report.chain.iter().enumerate() {
+        let leaf = i == 0;
+        h.open("details", &[("class", "idr-cert"), ("open", if leaf { "open" } else { "" })]);
+        h.el(
+            "summary",
+            &[],
+            &format!("{} {}: {}", t(lang, T::Certificate), i + 1, c.subject),
+        )
+        .open("dl", &[]);
+        row(h, T::Subject, "", &c.subject);
+        row(h, T::Issuer, class(leaf && bad == "issuer"), &c.issuer);
+        row(h, T::Names, class(leaf && bad == "sans"), &c.sans.join(", "));
+        row(h, T::ValidFrom, class(leaf && bad == "not_before"), &c.not_before);
+        row(h, T::ValidTo, class(leaf && bad == "not_after"), &c.not_after);
+        row(h, T::Key, "", &c.key);
+        h.close("dl").close("details");
     }
+    h.close("div");
 }
 
 /// The report as plain text for a support ticket. Built from the report, which never holds a
@@ -190,8 +277,10 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
     }
     for s in &r.source_addresses {
         out.push_str(&format!(
-            "\nsource {:?}: {} → {}",
-            s.side, s.local, s.remote
+            "\nsource {}: {} → {}",
+            s.side.code(),
+            s.local,
+            s.remote
         ));
     }
     out.push_str("\n\n--- transcript ---\n");
@@ -208,7 +297,12 @@ fn transcript_text(r: &Report) -> String {
             inbox_doctor_errors::Direction::Server => "S:",
             inbox_doctor_errors::Direction::Event => "--",
         };
-        out.push_str(&format!("{:>6} {:?} {dir} {}\n", l.at_ms, l.side, l.text));
+        out.push_str(&format!(
+            "{:>6} {} {dir} {}\n",
+            l.at_ms,
+            l.side.code(),
+            l.text
+        ));
     }
     out
 }
@@ -250,39 +344,4 @@ fn download_json(message: &str) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-#[component]
-fn Details(report: Report, message: String) -> impl IntoView {
-    let lang = use_lang();
-    let copied = RwSignal::new(false);
-    let for_copy = report.clone();
-    let transcript = transcript_text(&report);
-    view! {
-        <section class="idr-card idr-tls" id="idr-tls">
-            <h2>{tr(T::TlsPanel)}</h2>
-            <div class="idr-tls-sides">
-                {report.tls.imap.clone().map(|r| view! { <TlsSide name="imap" report=r /> })}
-                {report.tls.smtp.clone().map(|r| view! { <TlsSide name="smtp" report=r /> })}
-            </div>
-        </section>
-        <section class="idr-card">
-            <details class="idr-transcript">
-                <summary>{tr(T::Transcript)}</summary>
-                <pre id="idr-transcript">{transcript}</pre>
-            </details>
-            <div class="idr-actions">
-                <button id="copy-report" type="button" on:click=move |_| {
-                    let text = report_text(&for_copy, &texts().get_untracked(), lang.get_untracked());
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.navigator().clipboard().write_text(&text);
-                        copied.set(true);
-                    }
-                }>{move || if copied.get() { t(lang.get(), T::Copied) } else { t(lang.get(), T::CopyReport) }}</button>
-                <button id="download-report" type="button" on:click=move |_| download_json(&message)>
-                    {tr(T::DownloadJson)}
-                </button>
-            </div>
-        </section>
-    }
 }

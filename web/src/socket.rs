@@ -2,16 +2,14 @@
 //! [`Run`]: the events as they arrive, the report, the phase. A lost connection is reported,
 //! never silently re-opened (that would log in to the user's mailbox again).
 
-use futures::channel::mpsc;
-use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::futures::WebSocket;
-use gloo_net::websocket::Message;
 use inbox_doctor_errors::{
     ClientMessage, DiagnosisRequest, ProtocolError, Report, ServerMessage, StepEvent, StepResult,
     Warning, PROTOCOL_VERSION,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
@@ -37,7 +35,22 @@ pub struct Run {
     pub report_json: StoredValue<String, LocalStorage>,
     pub error: RwSignal<Option<ProtocolError>>,
     pub connection_lost: RwSignal<bool>,
-    outgoing: StoredValue<Option<mpsc::UnboundedSender<String>>, LocalStorage>,
+    socket: StoredValue<Option<Socket>, LocalStorage>,
+}
+
+/// The open socket and its handlers, which live exactly as long as it is in use.
+struct Socket {
+    ws: WebSocket,
+    _handlers: [Closure<dyn FnMut(web_sys::Event)>; 3],
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
 }
 
 impl Run {
@@ -51,7 +64,7 @@ impl Run {
             report_json: StoredValue::new_local(String::new()),
             error: RwSignal::new(None),
             connection_lost: RwSignal::new(false),
-            outgoing: StoredValue::new_local(None),
+            socket: StoredValue::new_local(None),
         }
     }
 
@@ -64,52 +77,57 @@ impl Run {
         self.connection_lost.set(false);
     }
 
-    /// Opens a socket to `ws_url` and runs one diagnosis on it.
+    /// Opens a socket to `ws_url` and runs one diagnosis on it. Each message is applied as it
+    /// arrives, in the socket's own event handler, so the DOM follows in the same task.
     pub fn start(&self, ws_url: &str, request: DiagnosisRequest) {
         self.reset();
+        self.socket.set_value(None);
         self.phase.set(Phase::Running);
         let start = crate::json::encode(&ClientMessage::Start {
             version: PROTOCOL_VERSION,
             request,
         });
-        let (ws, start) = match (WebSocket::open(ws_url), start) {
-            (Ok(ws), Some(start)) => (ws, start),
-            _ => {
-                self.connection_lost.set(true);
-                self.phase.set(Phase::Stopped);
-                return;
-            }
+        let (Ok(ws), Some(start)) = (WebSocket::new(ws_url), start) else {
+            self.lost();
+            return;
         };
-        let (mut sink, mut stream) = ws.split();
-        let (tx, mut rx) = mpsc::unbounded::<String>();
-        self.outgoing.set_value(Some(tx));
         let run = *self;
-        spawn_local(async move {
-            if sink.send(Message::Text(start)).await.is_err() {
-                run.connection_lost.set(true);
-                run.phase.set(Phase::Stopped);
-                return;
-            }
-            spawn_local(async move {
-                while let Some(text) = rx.next().await {
-                    if sink.send(Message::Text(text)).await.is_err() {
-                        break;
-                    }
-                }
-            });
-            while let Some(message) = stream.next().await {
-                match message {
-                    Ok(Message::Text(text)) => run.receive(&text),
-                    Ok(Message::Bytes(_)) => {}
-                    Err(_) => break,
-                }
-            }
-            run.outgoing.set_value(None);
-            if run.phase.get_untracked() == Phase::Running {
-                run.connection_lost.set(true);
-                run.phase.set(Phase::Stopped);
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let sent = e
+                .target()
+                .and_then(|t| t.dyn_into::<WebSocket>().ok())
+                .is_some_and(|ws| ws.send_with_str(&start).is_ok());
+            if !sent {
+                run.lost();
             }
         });
+        let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if let Some(text) = e
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+            {
+                run.receive(&text);
+            }
+        });
+        // Closed, or broken (an error is always followed by a close).
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            if run.phase.get_untracked() == Phase::Running {
+                run.lost();
+            }
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.socket.set_value(Some(Socket {
+            ws,
+            _handlers: [on_open, on_message, on_close],
+        }));
+    }
+
+    /// The connection to the relay broke, or never came up.
+    fn lost(&self) {
+        self.connection_lost.set(true);
+        self.phase.set(Phase::Stopped);
     }
 
     /// Applies one server message to the signals, at once (the DOM follows synchronously).
@@ -139,9 +157,11 @@ impl Run {
     }
 
     pub fn cancel(&self) {
-        if let Some(tx) = self.outgoing.get_value() {
-            let _ = tx.unbounded_send(r#"{"cancel":{}}"#.to_owned());
-        }
+        self.socket.with_value(|s| {
+            if let Some(s) = s {
+                let _ = s.ws.send_with_str(r#"{"cancel":{}}"#);
+            }
+        });
     }
 }
 

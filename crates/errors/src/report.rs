@@ -133,6 +133,20 @@ pub enum CertVerdict {
 }
 
 impl CertVerdict {
+    /// The name on the wire, e.g. `self_signed`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CertVerdict::Trusted => "trusted",
+            CertVerdict::SelfSigned => "self_signed",
+            CertVerdict::UnknownIssuer => "unknown_issuer",
+            CertVerdict::Expired => "expired",
+            CertVerdict::NotYetValid => "not_yet_valid",
+            CertVerdict::NameMismatch => "name_mismatch",
+            CertVerdict::Invalid => "invalid",
+            CertVerdict::NotChecked => "not_checked",
+        }
+    }
+
     /// The failure cause a rejected certificate maps to; `None` for trusted or unchecked.
     pub fn cause(self) -> Option<Cause> {
         Some(match self {
@@ -221,4 +235,29 @@ pub struct TranscriptLine {
     pub at_ms: u64,
     pub dir: Direction,
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_names_on_the_wire() {
+        use CertVerdict::*;
+        for v in [
+            Trusted,
+            SelfSigned,
+            UnknownIssuer,
+            Expired,
+            NotYetValid,
+            NameMismatch,
+            Invalid,
+            NotChecked,
+        ] {
+            assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", v.code()));
+        }
+        for s in [Side::Imap, Side::Smtp] {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+        }
+    }
 }

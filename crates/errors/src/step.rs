@@ -47,6 +47,16 @@ pub enum Side {
     Smtp,
 }
 
+impl Side {
+    /// The name on the wire (`imap`, `smtp`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Side::Imap => "imap",
+            Side::Smtp => "smtp",
+        }
+    }
+}
+
 coded_enum! {
     /// How a step ended.
     pub enum StepStatus {
