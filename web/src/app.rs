@@ -148,11 +148,13 @@ pub fn App(settings: Settings) -> impl IntoView {
             let Some((_, domain)) = address.rsplit_once('@') else {
                 return;
             };
-            // Letters of any script (internationalised domains), digits, dots and hyphens.
+            // ASCII letters, digits, dots and hyphens; any non-ASCII character is left to the
+            // relay's IDNA check (internationalised domains), which keeps Unicode's tables out
+            // of the page.
             if domain.is_empty()
                 || !domain
                     .chars()
-                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                    .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '.' || c == '-')
             {
                 return;
             }

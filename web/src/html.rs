@@ -42,7 +42,12 @@ impl Html {
     }
 
     /// `<tag attrs>text</tag>`.
-    pub fn el(&mut self, tag: &'static str, attrs: &[(&'static str, &str)], text: &str) -> &mut Html {
+    pub fn el(
+        &mut self,
+        tag: &'static str,
+        attrs: &[(&'static str, &str)],
+        text: &str,
+    ) -> &mut Html {
         self.open(tag, attrs).text(text).close(tag)
     }
 

@@ -57,15 +57,27 @@ fn panels(run: Run, lang: Lang) -> String {
             .map_or(t(lang, T::ConnectionLost), |e| e.message.as_str());
         h.open(
             "section",
-            &[("class", "idr-card idr-error"), ("role", "alert"), ("id", "idr-relay-error")],
+            &[
+                ("class", "idr-card idr-error"),
+                ("role", "alert"),
+                ("id", "idr-relay-error"),
+            ],
         )
         .el("h2", &[], t(lang, T::RelayError))
         .el("p", &[], message)
-        .el("p", &[("class", "idr-code")], error.map_or("", |e| e.code.code()))
+        .el(
+            "p",
+            &[("class", "idr-code")],
+            error.map_or("", |e| e.code.code()),
+        )
         .close("section");
     }
     if run.phase.get() == Phase::Cancelled {
-        h.el("p", &[("class", "idr-note"), ("role", "status")], t(lang, T::Cancelled));
+        h.el(
+            "p",
+            &[("class", "idr-note"), ("role", "status")],
+            t(lang, T::Cancelled),
+        );
     }
     run.report.with(|report| {
         let first = match report {
@@ -83,7 +95,11 @@ fn panels(run: Run, lang: Lang) -> String {
         if report.as_ref().is_some_and(|r| r.failure.is_none()) {
             h.open(
                 "section",
-                &[("class", "idr-card idr-success"), ("id", "idr-success"), ("role", "status")],
+                &[
+                    ("class", "idr-card idr-success"),
+                    ("id", "idr-success"),
+                    ("role", "status"),
+                ],
             )
             .open("h2", &[])
             .el("span", &[("aria-hidden", "true")], "✓ ")
@@ -95,9 +111,12 @@ fn panels(run: Run, lang: Lang) -> String {
             if warnings.is_empty() {
                 return;
             }
-            h.open("section", &[("class", "idr-card idr-warnings"), ("id", "idr-warnings")])
-                .el("h2", &[], t(lang, T::Warnings))
-                .open("ul", &[]);
+            h.open(
+                "section",
+                &[("class", "idr-card idr-warnings"), ("id", "idr-warnings")],
+            )
+            .el("h2", &[], t(lang, T::Warnings))
+            .open("ul", &[]);
             for w in warnings {
                 h.open("li", &[("data-cause", w.cause.code())])
                     .el("strong", &[], &cause_title(w.cause))
@@ -111,12 +130,17 @@ fn panels(run: Run, lang: Lang) -> String {
             h.close("ul").close("section");
         });
         if let Some(r) = report {
-            h.open("section", &[("class", "idr-card idr-tls"), ("id", "idr-tls")])
-                .el("h2", &[], t(lang, T::TlsPanel))
-                .open("div", &[("class", "idr-tls-sides")]);
-            for (name, side) in [("imap", &r.tls.imap), ("smtp", &r.tls.smtp)] {
+            h.open(
+                "section",
+                &[("class", "idr-card idr-tls"), ("id", "idr-tls")],
+            )
+            .el("h2", &[], t(lang, T::TlsPanel))
+            .open("div", &[("class", "idr-tls-sides")]);
+            for (name, title, side) in
+                [("imap", "IMAP", &r.tls.imap), ("smtp", "SMTP", &r.tls.smtp)]
+            {
                 if let Some(side) = side {
-                    tls_side(&mut h, name, side, lang);
+                    tls_side(&mut h, (name, title), side, lang);
                 }
             }
             h.close("div").close("section");
@@ -196,23 +220,53 @@ fn verdict_words(v: CertVerdict) -> String {
     }
 }
 
-fn tls_side(h: &mut Html, name: &'static str, report: &TlsReport, lang: Lang) {
+/// One side's TLS facts and certificate chain; `name` is the side's code and its heading.
+fn tls_side(h: &mut Html, (name, title): (&str, &str), report: &TlsReport, lang: Lang) {
     let verdict = report.verdict;
     let bad = bad_field(verdict);
     let class = |flagged: bool| if flagged { "idr-bad" } else { "" };
     let row = |h: &mut Html, key: T, class: &str, value: &str| {
-        h.el("dt", &[], t(lang, key)).el("dd", &[("class", class)], value);
+        h.el("dt", &[], t(lang, key))
+            .el("dd", &[("class", class)], value);
     };
-    h.open("div", &[("class", "idr-tls-side"), ("data-side", name), ("data-verdict", verdict.code())])
-        .el("h3", &[], &name.to_uppercase())
-        .open("dl", &[]);
-    row(h, T::Version, "", report.version.as_deref().unwrap_or_default());
-    row(h, T::Cipher, "", report.cipher_suite.as_deref().unwrap_or_default());
-    row(h, T::Verdict, class(verdict != CertVerdict::Trusted), &verdict_words(verdict));
+    h.open(
+        "div",
+        &[
+            ("class", "idr-tls-side"),
+            ("data-side", name),
+            ("data-verdict", verdict.code()),
+        ],
+    )
+    .el("h3", &[], title)
+    .open("dl", &[]);
+    row(
+        h,
+        T::Version,
+        "",
+        report.version.as_deref().unwrap_or_default(),
+    );
+    row(
+        h,
+        T::Cipher,
+        "",
+        report.cipher_suite.as_deref().unwrap_or_default(),
+    );
+    row(
+        h,
+        T::Verdict,
+        class(verdict != CertVerdict::Trusted),
+        &verdict_words(verdict),
+    );
     h.close("dl");
     for (i, c) in report.chain.iter().enumerate() {
         let leaf = i == 0;
-        h.open("details", &[("class", "idr-cert"), ("open", if leaf { "open" } else { "" })]);
+        h.open(
+            "details",
+            &[
+                ("class", "idr-cert"),
+                ("open", if leaf { "open" } else { "" }),
+            ],
+        );
         h.el(
             "summary",
             &[],
@@ -221,9 +275,24 @@ fn tls_side(h: &mut Html, name: &'static str, report: &TlsReport, lang: Lang) {
         .open("dl", &[]);
         row(h, T::Subject, "", &c.subject);
         row(h, T::Issuer, class(leaf && bad == "issuer"), &c.issuer);
-        row(h, T::Names, class(leaf && bad == "sans"), &c.sans.join(", "));
-        row(h, T::ValidFrom, class(leaf && bad == "not_before"), &c.not_before);
-        row(h, T::ValidTo, class(leaf && bad == "not_after"), &c.not_after);
+        row(
+            h,
+            T::Names,
+            class(leaf && bad == "sans"),
+            &c.sans.join(", "),
+        );
+        row(
+            h,
+            T::ValidFrom,
+            class(leaf && bad == "not_before"),
+            &c.not_before,
+        );
+        row(
+            h,
+            T::ValidTo,
+            class(leaf && bad == "not_after"),
+            &c.not_after,
+        );
         row(h, T::Key, "", &c.key);
         h.close("dl").close("details");
     }

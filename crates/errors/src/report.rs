@@ -254,10 +254,16 @@ mod tests {
             Invalid,
             NotChecked,
         ] {
-            assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", v.code()));
+            assert_eq!(
+                serde_json::to_string(&v).unwrap(),
+                format!("\"{}\"", v.code())
+            );
         }
         for s in [Side::Imap, Side::Smtp] {
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
         }
     }
 }
