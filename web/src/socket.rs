@@ -131,7 +131,7 @@ impl Run {
     }
 
     /// Applies one server message to the signals, at once (the DOM follows synchronously).
-    fn receive(&self, text: &str) {
+    pub fn receive(&self, text: &str) {
         let Some(message) = crate::json::decode::<ServerMessage>(text) else {
             return;
         };

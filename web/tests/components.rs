@@ -1,0 +1,116 @@
+//! Component tests in a real browser (wasm-bindgen-test in headless Chromium; `scripts/test`
+//! runs them). They check what the native tests cannot see: the browser's own HTML parser
+//! reading our markup, and the run's views updated from relay messages.
+#![cfg(target_arch = "wasm32")]
+
+use inbox_doctor_errors::{Lang, TextBundle};
+use inbox_doctor_web::app::Language;
+use inbox_doctor_web::html::Html;
+use inbox_doctor_web::i18n::Texts;
+use inbox_doctor_web::result::ResultView;
+use inbox_doctor_web::socket::{Phase, Run};
+use inbox_doctor_web::steps::StepsView;
+use leptos::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// What a hostile server might answer.
+const HOSTILE: &str = r#"NO <img src=x onerror="window.pwned=1"><script>window.pwned=2</script> & 'so' "on""#;
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn host() -> web_sys::HtmlElement {
+    use wasm_bindgen::JsCast;
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.dyn_into().unwrap()
+}
+
+fn find(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    host.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} on screen: {}", host.inner_html()))
+}
+
+/// Lets pending effects run (microtasks, before the browser's next frame).
+async fn settle() {
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+fn a_hostile_reply_stays_text_for_the_browsers_parser() {
+    let mut h = Html::default();
+    h.open("div", &[("data-reply", HOSTILE)])
+        .el("pre", &[], HOSTILE)
+        .close("div");
+    let el = host();
+    el.set_inner_html(&h.into_string());
+    assert_eq!(el.child_element_count(), 1);
+    assert!(el.query_selector("img, script").unwrap().is_none());
+    assert_eq!(find(&el, "pre").text_content().as_deref(), Some(HOSTILE));
+    assert_eq!(
+        find(&el, "div").get_attribute("data-reply").as_deref(),
+        Some(HOSTILE)
+    );
+}
+
+const FAILED_LOGIN: &str = r#"{"event":{"finished":{"step":"imap.login","status":"failed","started_ms":10,"elapsed_ms":20,
+  "failure":{"category":"unauthorized","cause":"invalid_credentials","step":"imap.login",
+  "server_reply":"REPLY","detail":null,"title":"","explanation":"","remediation":[]}}}}"#;
+
+#[wasm_bindgen_test]
+async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_frame() {
+    let el = host();
+    let run = Run::new();
+    let lang = RwSignal::new(Lang::De);
+    leptos::mount::mount_to(el.clone(), move || {
+        provide_context(Language(lang));
+        provide_context(Texts(RwSignal::new(TextBundle::of(Lang::De))));
+        view! { <StepsView run=run /> <ResultView run=run /> }
+    })
+    .forget();
+    run.phase.set(Phase::Running);
+    run.receive(r#"{"event":{"started":{"step":"imap.login","started_ms":10}}}"#);
+    settle().await;
+    let row = find(&el, "li[data-step='imap.login']");
+    assert_eq!(row.get_attribute("data-status").as_deref(), Some("running"));
+
+    let reply = serde_json::to_string(HOSTILE).unwrap();
+    run.receive(&FAILED_LOGIN.replace("\"REPLY\"", &reply));
+    settle().await;
+    assert_eq!(row.get_attribute("data-status").as_deref(), Some("failed"));
+    let card = find(&el, "#idr-failure");
+    assert_eq!(
+        card.get_attribute("data-cause").as_deref(),
+        Some("invalid_credentials")
+    );
+    let text = card.text_content().unwrap();
+    assert!(text.contains("Nicht autorisiert"), "German words: {text}");
+    assert_eq!(
+        find(&el, "#idr-failure .idr-reply").text_content().as_deref(),
+        Some(HOSTILE),
+        "the server's words, as text"
+    );
+    assert!(el.query_selector("#idr-failure img, #idr-failure script").unwrap().is_none());
+    assert!(
+        el.query_selector("#idr-failure ol.idr-remedy li").unwrap().is_some(),
+        "numbered steps"
+    );
+
+    // A message that is not the protocol changes nothing and breaks nothing.
+    run.receive(r#"{"event":{"finished":{"step":"imap.login","status":"#);
+    run.receive("\u{0}");
+    settle().await;
+    assert_eq!(row.get_attribute("data-status").as_deref(), Some("failed"));
+
+    run.receive(r#"{"error":{"code":"busy","message":"The relay is busy."}}"#);
+    settle().await;
+    assert_eq!(run.phase.get_untracked(), Phase::Stopped);
+    assert!(find(&el, "#idr-relay-error")
+        .text_content()
+        .unwrap()
+        .contains("The relay is busy."));
+}
