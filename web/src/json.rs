@@ -57,6 +57,18 @@ impl de::Error for Malformed {
 
 type Result<T> = std::result::Result<T, Malformed>;
 
+/// The start of a value, as [`Decoder::token`] reads it.
+enum Token<'de> {
+    Null,
+    Bool(bool),
+    Str(Cow<'de, str>),
+    Unsigned(u64),
+    Signed(i64),
+    /// `[` or `{`, consumed: the items follow.
+    Array,
+    Object,
+}
+
 struct Decoder<'de> {
     text: &'de str,
     at: usize,
@@ -104,6 +116,7 @@ impl<'de> Decoder<'de> {
         (self.depth <= MAX_DEPTH).then_some(()).ok_or(Malformed)
     }
 
+    #[inline(never)]
     fn leave(&mut self, close: u8) -> Result<()> {
         self.depth -= 1;
         self.expect(close)
@@ -182,8 +195,36 @@ impl<'de> Decoder<'de> {
         })
     }
 
+    /// The next value's start: a whole scalar, or the opening of an array or an object.
+    /// Not generic, so the parsing is here once rather than in every visitor's copy of
+    /// `deserialize_any`.
+    #[inline(never)]
+    fn token(&mut self) -> Result<Token<'de>> {
+        self.skip_space();
+        Ok(match self.peek().ok_or(Malformed)? {
+            b'n' => self.word("null").map(|()| Token::Null)?,
+            b't' => self.word("true").map(|()| Token::Bool(true))?,
+            b'f' => self.word("false").map(|()| Token::Bool(false))?,
+            b'"' => Token::Str(self.string()?),
+            b'[' => self.enter().map(|()| Token::Array)?,
+            b'{' => self.enter().map(|()| Token::Object)?,
+            _ => self.integer()?,
+        })
+    }
+
+    /// Consumes a `null` when one is next.
+    #[inline(never)]
+    fn null(&mut self) -> Result<bool> {
+        self.skip_space();
+        let null = self.peek() == Some(b'n');
+        if null {
+            self.word("null")?;
+        }
+        Ok(null)
+    }
+
     /// An integer: the only kind of number the wire types carry.
-    fn integer<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+    fn integer(&mut self) -> Result<Token<'de>> {
         let negative = self.peek() == Some(b'-');
         if negative {
             self.at += 1;
@@ -200,11 +241,11 @@ impl<'de> Decoder<'de> {
         if self.at == start || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             return Err(Malformed);
         }
-        if !negative {
-            return visitor.visit_u64(n);
-        }
-        let n = 0i64.checked_sub_unsigned(n).ok_or(Malformed)?;
-        visitor.visit_i64(n)
+        Ok(if negative {
+            Token::Signed(0i64.checked_sub_unsigned(n).ok_or(Malformed)?)
+        } else {
+            Token::Unsigned(n)
+        })
     }
 
     /// Steps over one value of any kind (a field the page does not know).
@@ -251,50 +292,28 @@ impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
     type Error = Malformed;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.skip_space();
-        match self.peek().ok_or(Malformed)? {
-            b'n' => {
-                self.word("null")?;
-                visitor.visit_unit()
-            }
-            b't' => {
-                self.word("true")?;
-                visitor.visit_bool(true)
-            }
-            b'f' => {
-                self.word("false")?;
-                visitor.visit_bool(false)
-            }
-            b'"' => match self.string()? {
-                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-                Cow::Owned(s) => visitor.visit_string(s),
-            },
-            b'[' => {
-                self.enter()?;
-                let value = visitor.visit_seq(Items {
-                    d: self,
-                    first: true,
-                })?;
+        match self.token()? {
+            Token::Null => visitor.visit_unit(),
+            Token::Bool(b) => visitor.visit_bool(b),
+            Token::Str(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
+            Token::Str(Cow::Owned(s)) => visitor.visit_string(s),
+            Token::Unsigned(n) => visitor.visit_u64(n),
+            Token::Signed(n) => visitor.visit_i64(n),
+            Token::Array => {
+                let value = visitor.visit_seq(Items::new(self))?;
                 self.leave(b']')?;
                 Ok(value)
             }
-            b'{' => {
-                self.enter()?;
-                let value = visitor.visit_map(Items {
-                    d: self,
-                    first: true,
-                })?;
+            Token::Object => {
+                let value = visitor.visit_map(Items::new(self))?;
                 self.leave(b'}')?;
                 Ok(value)
             }
-            _ => self.integer(visitor),
         }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.skip_space();
-        if self.peek() == Some(b'n') {
-            self.word("null")?;
+        if self.null()? {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -348,8 +367,13 @@ struct Items<'a, 'de> {
     first: bool,
 }
 
-impl Items<'_, '_> {
+impl<'a, 'de> Items<'a, 'de> {
+    fn new(d: &'a mut Decoder<'de>) -> Items<'a, 'de> {
+        Items { d, first: true }
+    }
+
     /// Whether another item follows (its separator consumed).
+    #[inline(never)]
     fn more(&mut self, close: u8) -> Result<bool> {
         self.d.skip_space();
         if self.d.peek() == Some(close) {

@@ -16,7 +16,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// What a hostile server might answer.
-const HOSTILE: &str = r#"NO <img src=x onerror="window.pwned=1"><script>window.pwned=2</script> & 'so' "on""#;
+const HOSTILE: &str =
+    r#"NO <img src=x onerror="window.pwned=1"><script>window.pwned=2</script> & 'so' "on""#;
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
@@ -90,13 +91,20 @@ async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_fra
     let text = card.text_content().unwrap();
     assert!(text.contains("Nicht autorisiert"), "German words: {text}");
     assert_eq!(
-        find(&el, "#idr-failure .idr-reply").text_content().as_deref(),
+        find(&el, "#idr-failure .idr-reply")
+            .text_content()
+            .as_deref(),
         Some(HOSTILE),
         "the server's words, as text"
     );
-    assert!(el.query_selector("#idr-failure img, #idr-failure script").unwrap().is_none());
+    assert!(el
+        .query_selector("#idr-failure img, #idr-failure script")
+        .unwrap()
+        .is_none());
     assert!(
-        el.query_selector("#idr-failure ol.idr-remedy li").unwrap().is_some(),
+        el.query_selector("#idr-failure ol.idr-remedy li")
+            .unwrap()
+            .is_some(),
         "numbered steps"
     );
 
