@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::step::{Security, Side, StepId, StepResult};
-use crate::taxonomy::{Category, Cause};
+use crate::taxonomy::{coded_enum, Category, Cause};
 
 /// The version of this schema; bumped when a field changes meaning.
 pub const REPORT_SCHEMA: u32 = 1;
@@ -117,36 +117,23 @@ pub struct TlsReport {
     pub legacy_version_accepted: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CertVerdict {
-    Trusted,
-    SelfSigned,
-    UnknownIssuer,
-    Expired,
-    NotYetValid,
-    NameMismatch,
-    /// Any other rejection (bad signature, wrong usage, malformed).
-    Invalid,
-    /// No certificate was seen (the handshake failed before it).
-    NotChecked,
+coded_enum! {
+    /// What the certificate check concluded.
+    pub enum CertVerdict {
+        Trusted = "trusted",
+        SelfSigned = "self_signed",
+        UnknownIssuer = "unknown_issuer",
+        Expired = "expired",
+        NotYetValid = "not_yet_valid",
+        NameMismatch = "name_mismatch",
+        /// Any other rejection (bad signature, wrong usage, malformed).
+        Invalid = "invalid",
+        /// No certificate was seen (the handshake failed before it).
+        NotChecked = "not_checked",
+    }
 }
 
 impl CertVerdict {
-    /// The name on the wire, e.g. `self_signed`.
-    pub fn code(self) -> &'static str {
-        match self {
-            CertVerdict::Trusted => "trusted",
-            CertVerdict::SelfSigned => "self_signed",
-            CertVerdict::UnknownIssuer => "unknown_issuer",
-            CertVerdict::Expired => "expired",
-            CertVerdict::NotYetValid => "not_yet_valid",
-            CertVerdict::NameMismatch => "name_mismatch",
-            CertVerdict::Invalid => "invalid",
-            CertVerdict::NotChecked => "not_checked",
-        }
-    }
-
     /// The failure cause a rejected certificate maps to; `None` for trusted or unchecked.
     pub fn cause(self) -> Option<Cause> {
         Some(match self {
@@ -235,35 +222,4 @@ pub struct TranscriptLine {
     pub at_ms: u64,
     pub dir: Direction,
     pub text: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_the_names_on_the_wire() {
-        use CertVerdict::*;
-        for v in [
-            Trusted,
-            SelfSigned,
-            UnknownIssuer,
-            Expired,
-            NotYetValid,
-            NameMismatch,
-            Invalid,
-            NotChecked,
-        ] {
-            assert_eq!(
-                serde_json::to_string(&v).unwrap(),
-                format!("\"{}\"", v.code())
-            );
-        }
-        for s in [Side::Imap, Side::Smtp] {
-            assert_eq!(
-                serde_json::to_string(&s).unwrap(),
-                format!("\"{}\"", s.code())
-            );
-        }
-    }
 }

@@ -130,3 +130,18 @@ pub enum StepEvent {
     /// The last event of a run.
     Report(Report),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sides_code_is_its_name_on_the_wire() {
+        for s in [Side::Imap, Side::Smtp] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
+        }
+    }
+}
