@@ -34,7 +34,7 @@ pub fn encode<T: Serialize>(value: &T) -> Option<String> {
     js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
-/// Arrays and objects nested deeper than this are refused (the wire types nest five deep).
+/// Arrays and objects nested deeper than this are refused (a report nests eight deep).
 pub const MAX_DEPTH: usize = 32;
 
 /// The text is not JSON, or not the JSON of the type asked for. Deliberately without detail.
