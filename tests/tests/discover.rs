@@ -35,6 +35,11 @@ fn source<'a>(d: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no source {name} in {d:#}"))
 }
 
+/// Every candidate besides the best two.
+fn candidates(d: &Value) -> impl Iterator<Item = &Value> {
+    d["candidates"].as_array().into_iter().flatten()
+}
+
 fn notes(s: &Value) -> String {
     s["notes"]
         .as_array()
@@ -78,10 +83,7 @@ fn srv_records_name_both_servers_and_probing_confirms_them() {
     assert_eq!(smtp["port"], h.dovecot.submissions, "{d:#}");
     assert_eq!(smtp["security"], "tls");
     assert_eq!(smtp["outcome"], "confirmed");
-    let starttls = d["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let starttls = candidates(&d)
         .find(|c| c["port"] == h.dovecot.submission)
         .expect("the STARTTLS candidate");
     assert_eq!(starttls["outcome"], "confirmed");
@@ -94,10 +96,7 @@ fn srv_records_name_both_servers_and_probing_confirms_them() {
         "{srv}"
     );
     // Guessed names that exist but have nothing listening are rejected with the reason.
-    let guess = d["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let guess = candidates(&d)
         .find(|c| c["host"] == "imap.inbox-doctor.test" && c["port"] == 993)
         .expect("the imap.<domain>:993 guess");
     assert_eq!(guess["outcome"], "refused", "{guess}");
@@ -323,11 +322,7 @@ fn custom_domains_are_recognised_by_their_mx_hosts() {
     // The provider's servers are candidates from the MX source (they cannot be reached from
     // the test's DNS, which knows only its own zone).
     assert!(
-        d["candidates"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["host"] == "outlook.office365.com" && c["sources"][0] == "mx"),
+        candidates(&d).any(|c| c["host"] == "outlook.office365.com" && c["sources"][0] == "mx"),
         "{d:#}"
     );
 }
@@ -551,11 +546,7 @@ async fn the_relay_discovers_with_stored_settings_first_and_its_egress_policy() 
     assert_eq!(d["imap"]["outcome"], "confirmed");
     assert_eq!(d["smtp"]["port"], h.dovecot.submission);
     assert!(
-        d["candidates"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["port"] == h.dovecot.imaps && c["outcome"] == "confirmed"),
+        candidates(&d).any(|c| c["port"] == h.dovecot.imaps && c["outcome"] == "confirmed"),
         "{d:#}"
     );
     assert_eq!(source(&d, "stored")["status"], "found");
@@ -574,10 +565,7 @@ async fn the_relay_discovers_with_stored_settings_first_and_its_egress_policy() 
     assert_eq!(status, 200, "{text}");
     let d: Value = serde_json::from_str(&text).unwrap();
     assert!(d["imap"].is_null() && d["smtp"].is_null(), "{d:#}");
-    let srv_candidate = d["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let srv_candidate = candidates(&d)
         .find(|c| c["port"] == h.dovecot.imaps)
         .expect("the SRV candidate");
     assert_eq!(

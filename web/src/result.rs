@@ -140,7 +140,7 @@ fn panels(run: Run, lang: Lang) -> String {
                 [("imap", "IMAP", &r.tls.imap), ("smtp", "SMTP", &r.tls.smtp)]
             {
                 if let Some(side) = side {
-                    tls_side(&mut h, (name, title), side, lang);
+                    tls_side(&mut h, name, title, side, lang);
                 }
             }
             h.close("div").close("section");
@@ -220,8 +220,8 @@ fn verdict_words(v: CertVerdict) -> String {
     }
 }
 
-/// One side's TLS facts and certificate chain; `name` is the side's code and its heading.
-fn tls_side(h: &mut Html, (name, title): (&str, &str), report: &TlsReport, lang: Lang) {
+/// One side's TLS facts and certificate chain, under its code `name` and heading `title`.
+fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lang) {
     let verdict = report.verdict;
     let bad = bad_field(verdict);
     let class = |flagged: bool| if flagged { "idr-bad" } else { "" };

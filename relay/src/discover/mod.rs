@@ -115,26 +115,15 @@ pub fn ascii_domain(domain: &str) -> Option<String> {
     Some(name.to_ascii().trim_end_matches('.').to_ascii_lowercase())
 }
 
-/// The domain of `email`, lowercase, when the address is plausible.
+/// The domain of `email`, lowercase (internationalised names in their ASCII form), when the
+/// address is plausible: the same rules as a stored domain's name.
 pub fn domain_of(email: &str) -> Result<String, DiscoverError> {
     let invalid = || DiscoverError::InvalidAddress(email.to_owned());
     let (local, domain) = email.trim().rsplit_once('@').ok_or_else(invalid)?;
-    let domain = ascii_domain(domain).ok_or_else(invalid)?;
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    if local.is_empty()
-        || domain.len() > 253
-        || !domain.contains('.')
-        || !domain.split('.').all(label_ok)
-    {
+    if local.is_empty() {
         return Err(invalid());
     }
-    Ok(domain)
+    crate::domains::normalize_domain(domain).map_err(|_| invalid())
 }
 
 /// The provider of `domain`: by the domain itself, else by its MX hosts.
