@@ -155,6 +155,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Starts the diagnosis and waits until its report is in: the run has ended, so the result
+    /// will not change under the test (a failure card shows before the other side finishes).
+    pub async fn run_diagnosis(&self) {
+        self.click("#run").await;
+        self.wait_for("#download-report").await;
+    }
+
     /// Waits up to 60 s for an element.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client

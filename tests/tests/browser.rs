@@ -94,7 +94,7 @@ async fn a_wrong_password_shows_the_failure_card_in_german() {
         "German from the browser"
     );
     b.fill_mailbox(&h, "127.0.0.1", "falsch").await;
-    b.click("#run").await;
+    b.run_diagnosis().await;
     let card = b.wait_for("#idr-failure").await;
     assert_eq!(
         card.attr("data-category").await.unwrap().as_deref(),
@@ -131,7 +131,7 @@ async fn a_self_signed_certificate_is_shown_with_the_chain_in_polish() {
     b.client.goto(&relay.url("/")).await.unwrap();
     b.wait_for("#run").await;
     b.fill_mailbox(&h, "127.0.0.2", PASSWORD).await;
-    b.click("#run").await;
+    b.run_diagnosis().await;
     let card = b.wait_for("#idr-failure").await;
     assert_eq!(
         card.attr("data-category").await.unwrap().as_deref(),
@@ -163,7 +163,7 @@ async fn a_closed_port_is_named_on_a_phone_in_norwegian() {
     b.wait_for("#run").await;
     b.fill_mailbox(&h, "127.0.0.1", PASSWORD).await;
     b.fill("#imap-port", &closed.to_string()).await;
-    b.click("#run").await;
+    b.run_diagnosis().await;
     let card = b.wait_for("#idr-failure").await;
     assert_eq!(
         card.attr("data-category").await.unwrap().as_deref(),

@@ -3,8 +3,8 @@
 //! or download. Texts are rendered from codes in the current language, so switching language
 //! after a run re-words everything.
 //!
-//! The panels are static once shown, so they are one piece of markup ([`crate::html`]),
-//! rebuilt when the run, the language or the texts change; only the two buttons are a view.
+//! The panels are static once shown, so each is one piece of markup ([`crate::html`]), rebuilt
+//! only when what it shows, the language or the texts change; only the two buttons are a view.
 
 use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TextBundle, TlsReport};
 use leptos::prelude::*;
@@ -18,11 +18,23 @@ use crate::socket::{Phase, Run};
 #[component]
 pub fn ResultView(run: Run) -> impl IntoView {
     let lang = use_lang();
-    // A memo, so a step event that changes nothing shown leaves the markup (and any opened
-    // `<details>`) alone.
-    let panels = Memo::new(move |_| panels(run, lang.get()));
+    // One memo per panel, so an event that changes one panel leaves the others' markup (an
+    // opened `<details>`, a selection, the element the reader is on) alone.
+    let panel = |build: fn(&mut Html, Run, Lang)| {
+        let markup = Memo::new(move |_| {
+            let mut h = Html::default();
+            build(&mut h, run, lang.get());
+            h.into_string()
+        });
+        view! { <div inner_html=move || markup.get()></div> }
+    };
     view! {
-        <div class="idr-result" inner_html=move || panels.get()></div>
+        <div class="idr-result">
+            {panel(notices)}
+            {panel(verdict)}
+            {panel(warnings)}
+            {panel(details)}
+        </div>
         <Show when=move || run.report.with(Option::is_some)>
             {
                 let copied = RwSignal::new(false);
@@ -47,9 +59,8 @@ pub fn ResultView(run: Run) -> impl IntoView {
     }
 }
 
-/// Everything the result shows, as markup.
-fn panels(run: Run, lang: Lang) -> String {
-    let mut h = Html::default();
+/// The relay's error or a lost connection, and a cancelled run.
+fn notices(h: &mut Html, run: Run, lang: Lang) {
     let error = run.error.get();
     if error.is_some() || run.connection_lost.get() {
         let message = error
@@ -79,6 +90,10 @@ fn panels(run: Run, lang: Lang) -> String {
             t(lang, T::Cancelled),
         );
     }
+}
+
+/// The failure cards (the first failure as soon as a side finishes with one), or success.
+fn verdict(h: &mut Html, run: Run, lang: Lang) {
     run.report.with(|report| {
         let first = match report {
             Some(r) => r.failure.clone(),
@@ -87,10 +102,10 @@ fn panels(run: Run, lang: Lang) -> String {
                 .with(|f| f.iter().find_map(|r| r.failure.clone())),
         };
         if let Some(f) = &first {
-            failure_card(&mut h, f, true, lang);
+            failure_card(h, f, true, lang);
         }
         for f in report.iter().flat_map(|r| r.failures.iter().skip(1)) {
-            failure_card(&mut h, f, false, lang);
+            failure_card(h, f, false, lang);
         }
         if report.as_ref().is_some_and(|r| r.failure.is_none()) {
             h.open(
@@ -107,52 +122,57 @@ fn panels(run: Run, lang: Lang) -> String {
             .close("h2")
             .close("section");
         }
-        run.warnings.with(|warnings| {
-            if warnings.is_empty() {
-                return;
-            }
-            h.open(
-                "section",
-                &[("class", "idr-card idr-warnings"), ("id", "idr-warnings")],
-            )
-            .el("h2", &[], t(lang, T::Warnings))
-            .open("ul", &[]);
-            for w in warnings {
-                h.open("li", &[("data-cause", w.cause.code())])
-                    .el("strong", &[], &cause_title(w.cause))
-                    .text(" — ")
-                    .text(&cause_explanation(w.cause));
-                if let Some(d) = &w.detail {
-                    h.el("small", &[], &format!(" ({d})"));
-                }
-                h.close("li");
-            }
-            h.close("ul").close("section");
-        });
-        if let Some(r) = report {
-            h.open(
-                "section",
-                &[("class", "idr-card idr-tls"), ("id", "idr-tls")],
-            )
-            .el("h2", &[], t(lang, T::TlsPanel))
-            .open("div", &[("class", "idr-tls-sides")]);
-            for (name, title, side) in
-                [("imap", "IMAP", &r.tls.imap), ("smtp", "SMTP", &r.tls.smtp)]
-            {
-                if let Some(side) = side {
-                    tls_side(&mut h, name, title, side, lang);
-                }
-            }
-            h.close("div").close("section");
-            h.open("section", &[("class", "idr-card")])
-                .open("details", &[("class", "idr-transcript")])
-                .el("summary", &[], t(lang, T::Transcript))
-                .el("pre", &[("id", "idr-transcript")], &transcript_text(r))
-                .close("details")
-                .close("section");
-        }
     });
-    h.into_string()
+}
+
+fn warnings(h: &mut Html, run: Run, lang: Lang) {
+    run.warnings.with(|warnings| {
+        if warnings.is_empty() {
+            return;
+        }
+        h.open(
+            "section",
+            &[("class", "idr-card idr-warnings"), ("id", "idr-warnings")],
+        )
+        .el("h2", &[], t(lang, T::Warnings))
+        .open("ul", &[]);
+        for w in warnings {
+            h.open("li", &[("data-cause", w.cause.code())])
+                .el("strong", &[], &cause_title(w.cause))
+                .text(" — ")
+                .text(&cause_explanation(w.cause));
+            if let Some(d) = &w.detail {
+                h.el("small", &[], &format!(" ({d})"));
+            }
+            h.close("li");
+        }
+        h.close("ul").close("section");
+    });
+}
+
+/// The TLS panel and the transcript, once the report is in.
+fn details(h: &mut Html, run: Run, lang: Lang) {
+    run.report.with(|report| {
+        let Some(r) = report else { return };
+        h.open(
+            "section",
+            &[("class", "idr-card idr-tls"), ("id", "idr-tls")],
+        )
+        .el("h2", &[], t(lang, T::TlsPanel))
+        .open("div", &[("class", "idr-tls-sides")]);
+        for (name, title, side) in [("imap", "IMAP", &r.tls.imap), ("smtp", "SMTP", &r.tls.smtp)] {
+            if let Some(side) = side {
+                tls_side(h, name, title, side, lang);
+            }
+        }
+        h.close("div").close("section");
+        h.open("section", &[("class", "idr-card")])
+            .open("details", &[("class", "idr-transcript")])
+            .el("summary", &[], t(lang, T::Transcript))
+            .el("pre", &[("id", "idr-transcript")], &transcript_text(r))
+            .close("details")
+            .close("section");
+    });
 }
 
 fn failure_card(h: &mut Html, failure: &Failure, main: bool, lang: Lang) {

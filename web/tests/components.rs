@@ -108,6 +108,16 @@ async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_fra
         "numbered steps"
     );
 
+    // A warning shows in its own panel and leaves the card's element alone (no rebuilt
+    // markup under the reader).
+    run.receive(
+        r#"{"event":{"warning":{"cause":"sent_folder_not_found","side":"imap","step":"imap.validate",
+          "detail":null,"explanation":"","remediation":[]}}}"#,
+    );
+    settle().await;
+    assert!(find(&el, "#idr-warnings li[data-cause='sent_folder_not_found']").is_connected());
+    assert!(card.is_connected(), "the failure card was not rebuilt");
+
     // A message that is not the protocol changes nothing and breaks nothing.
     run.receive(r#"{"event":{"finished":{"step":"imap.login","status":"#);
     run.receive("\u{0}");
