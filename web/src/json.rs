@@ -467,7 +467,7 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use inbox_doctor_errors::{
         Discovery, DomainRecord, Lang, RelayInfo, ServerMessage, StepEvent, TextBundle,
     };
@@ -483,7 +483,8 @@ mod tests {
         got
     }
 
-    const REPORT: &str = r#"{"event":{"report":{
+    /// A report message with every field and variant (the result tests read it too).
+    pub(crate) const REPORT: &str = r#"{"event":{"report":{
       "schema":1,"outcome":"failed","email":"jørn@blåbær.no","lang":"nb",
       "imap":{"host":"mail.example.com","port":993,"security":"auto","security_used":"tls","username":"jørn"},
       "smtp":{"host":"mail.example.com","port":587,"security":"starttls","security_used":null,"username":"jørn"},

@@ -259,17 +259,12 @@ fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lan
     )
     .el("h3", &[], title)
     .open("dl", &[]);
-    row(
-        h,
-        T::Version,
-        "",
-        report.version.as_deref().unwrap_or_default(),
-    );
+    row(h, T::Version, "", report.version.as_deref().unwrap_or("–"));
     row(
         h,
         T::Cipher,
         "",
-        report.cipher_suite.as_deref().unwrap_or_default(),
+        report.cipher_suite.as_deref().unwrap_or("–"),
     );
     row(
         h,
@@ -322,15 +317,20 @@ fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lan
 /// The report as plain text for a support ticket. Built from the report, which never holds a
 /// password.
 pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
+    // The mode asked for, and the one used when `auto` chose it.
+    let mode = |s: &inbox_doctor_errors::Endpoint| match s.security_used {
+        Some(used) if used != s.security => format!("{} → {}", s.security.code(), used.code()),
+        _ => s.security.code().to_owned(),
+    };
     let mut out = format!(
         "Inbox Doctor — {}\nIMAP {}:{} ({})  SMTP {}:{} ({})\n\n",
         r.email,
         r.imap.host,
         r.imap.port,
-        r.imap.security.code(),
+        mode(&r.imap),
         r.smtp.host,
         r.smtp.port,
-        r.smtp.security.code()
+        mode(&r.smtp)
     );
     for s in &r.steps {
         out.push_str(&format!(
@@ -351,7 +351,11 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
             words.cause(f.cause).map_or("", |w| w.explanation.as_str())
         ));
         if let Some(reply) = &f.server_reply {
-            out.push_str(&format!("{}: {reply}\n", t(lang, T::ServerSaid)));
+            out.push_str(&format!(
+                "{}: {}\n",
+                t(lang, T::ServerSaid),
+                reply.trim_end()
+            ));
         }
         if let Some(d) = &f.detail {
             out.push_str(&format!("{}: {d}\n", t(lang, T::Detail)));
@@ -363,6 +367,50 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
             words.cause(w.cause).map_or("", |x| x.title.as_str()),
             w.cause.code()
         ));
+        if let Some(d) = &w.detail {
+            out.push_str(&format!("  {}: {d}\n", t(lang, T::Detail)));
+        }
+    }
+    let sides = [("imap", &r.tls.imap), ("smtp", &r.tls.smtp)];
+    if sides.iter().any(|(_, tls)| tls.is_some()) {
+        out.push_str(&format!("\n--- {} ---\n", t(lang, T::TlsPanel)));
+    }
+    for (name, tls) in sides {
+        let Some(tls) = tls else { continue };
+        let verdict = tls.verdict.cause().and_then(|c| words.cause(c));
+        out.push_str(&format!(
+            "{name}: {} · {} · {} [{}]{}\n",
+            tls.version.as_deref().unwrap_or("–"),
+            tls.cipher_suite.as_deref().unwrap_or("–"),
+            verdict.map_or("✓", |w| w.title.as_str()),
+            tls.verdict.code(),
+            if tls.insecure_allowed {
+                " insecure_allowed"
+            } else {
+                ""
+            }
+        ));
+        if let Some(d) = &tls.verdict_detail {
+            out.push_str(&format!("  {}: {d}\n", t(lang, T::Detail)));
+        }
+        for (i, c) in tls.chain.iter().enumerate() {
+            out.push_str(&format!(
+                "  {} {}: {}\n    {}: {}\n    {}: {}\n    {}: {} – {}\n    {}: {}  SHA-256 {}\n",
+                t(lang, T::Certificate),
+                i + 1,
+                c.subject,
+                t(lang, T::Issuer),
+                c.issuer,
+                t(lang, T::Names),
+                c.sans.join(", "),
+                t(lang, T::ValidFrom),
+                c.not_before,
+                c.not_after,
+                t(lang, T::Key),
+                c.key,
+                c.sha256
+            ));
+        }
     }
     for s in &r.source_addresses {
         out.push_str(&format!(
@@ -433,4 +481,47 @@ fn download_json(message: &str) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use inbox_doctor_errors::{Cause, ServerMessage, StepEvent};
+
+    use super::*;
+
+    #[test]
+    fn the_text_report_has_the_failure_the_tls_facts_and_the_transcript() {
+        let Some(ServerMessage::Event(StepEvent::Report(mut r))) =
+            crate::json::decode(crate::json::tests::REPORT)
+        else {
+            panic!("the sample report decodes")
+        };
+        r.failures.extend(r.steps[0].failure.clone());
+        let words = TextBundle::of(Lang::En);
+        let text = report_text(&r, &words, Lang::En);
+        let self_signed = &words.cause(Cause::CertificateSelfSigned).unwrap().title;
+        for expected in [
+            "IMAP mail.example.com:993 (auto → tls)  SMTP mail.example.com:587 (starttls)",
+            "imap.login     failed",
+            "[unauthorized]",
+            "[invalid_credentials]",
+            "The server said: a1 NO [AUTHENTICATIONFAILED] Authentication failed.\n",
+            "[invalid_credentials]\n  Detail: x\n",
+            "--- Encryption and certificates ---",
+            &format!("imap: TLSv1.3 · TLS13_AES_256_GCM_SHA384 · {self_signed} [self_signed]"),
+            "Certificate 1: CN=mail",
+            "Issuer: CN=mail",
+            "Names: mail.example.com, *.example.com",
+            "Valid from: 2026-01-01T00:00:00Z – 2027-01-01T00:00:00Z",
+            "Key: EC P-256  SHA-256 ab:cd",
+            "source imap: 127.0.0.1:40000 → [::1]:993",
+            "6 imap C: a1 LOGIN jørn [redacted]",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in:\n{text}");
+        }
+        assert!(
+            !text.contains("smtp: "),
+            "no TLS line for a side without TLS"
+        );
+    }
 }
