@@ -483,43 +483,9 @@ pub(crate) mod tests {
         got
     }
 
-    /// A report message with every field and variant (the result tests read it too).
-    pub(crate) const REPORT: &str = r#"{"event":{"report":{
-      "schema":1,"outcome":"failed","email":"jørn@blåbær.no","lang":"nb",
-      "imap":{"host":"mail.example.com","port":993,"security":"auto","security_used":"tls","username":"jørn"},
-      "smtp":{"host":"mail.example.com","port":587,"security":"starttls","security_used":null,"username":"jørn"},
-      "elapsed_ms":1234,
-      "steps":[
-        {"step":"imap.login","status":"failed","started_ms":10,"elapsed_ms":20,
-         "evidence":[{"name":"username","value":"jørn"}],
-         "failure":{"category":"unauthorized","cause":"invalid_credentials","step":"imap.login",
-           "server_reply":"a1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n","detail":null,
-           "title":"Ikke autorisert","explanation":"\"Quoted\" \\ back\/slash \u00e6 \ud83d\ude00",
-           "remediation":["One","Two"],
-           "entered":{"host":"mail.example.com","port":143,"security":"starttls"},
-           "alternative":{"side":"imap","host":"mail.example.com","port":993,"security":"tls",
-             "sources":["srv","provider"],"outcome":"confirmed","detail":"* OK ready"},
-           "provider":{"id":"gmail","name":"Gmail","matched_by":"mx","app_password":"with_2fa",
-             "app_password_url":"https://example.com/a","oauth_only":false,"admin_note":"m365_smtp_auth"}}},
-        {"step":"smtp.send","status":"skipped","started_ms":0,"elapsed_ms":0,"skipped_because":"login failed"}
-      ],
-      "failure":null,"failures":[],
-      "warnings":[{"cause":"invalid_credentials","side":"smtp","step":"smtp.tls","detail":"x","explanation":"y","remediation":[]}],
-      "tls":{"imap":{"mode":"tls","version":"TLSv1.3","cipher_suite":"TLS13_AES_256_GCM_SHA384",
-        "chain":[{"subject":"CN=mail","issuer":"CN=mail","sans":["mail.example.com","*.example.com"],
-          "not_before":"2026-01-01T00:00:00Z","not_after":"2027-01-01T00:00:00Z","key":"EC P-256",
-          "self_signed":true,"sha256":"ab:cd"}],
-        "verdict":"self_signed","verdict_detail":"self-signed","insecure_allowed":false,"legacy_version_accepted":null},
-        "smtp":null},
-      "validation":{"mailboxes":["INBOX","Sent"],"inbox_selectable":true,"inbox_messages":3,
-        "sent_folder":"Sent","sent_found_by":"special_use","capabilities":["IMAP4rev1"],
-        "sessions":{"target":5,"allowed":5,"refusal":null}},
-      "delivery":{"message_id":"<a@b>","recipient":"jørn@blåbær.no","delivered_after_ms":812},
-      "source_addresses":[{"side":"imap","local":"127.0.0.1:40000","remote":"[::1]:993"}],
-      "transcript":[{"side":"imap","at_ms":5,"dir":"server","text":"* OK [CAPABILITY IMAP4rev1] ready"},
-        {"side":"imap","at_ms":6,"dir":"client","text":"a1 LOGIN jørn [redacted]"}],
-      "a_field_from_a_newer_relay":{"nested":[1.5e3,-2,true,null,{"x":"\u0041"}]}
-    }}}"#;
+    /// A report message with every field and variant (the result and component tests read it
+    /// too).
+    pub(crate) const REPORT: &str = include_str!("../tests/report-message.json");
 
     #[test]
     fn every_message_the_page_reads_decodes_as_serde_json_does() {

@@ -5,6 +5,7 @@
 //!
 //! The panels are static once shown, so each is one piece of markup ([`crate::html`]), rebuilt
 //! only when what it shows, the language or the texts change; only the two buttons are a view.
+//! A rebuild keeps each `<details>` as the reader left it (see [`Opened`]).
 
 use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TextBundle, TlsReport};
 use leptos::prelude::*;
@@ -18,18 +19,19 @@ use crate::socket::{Phase, Run};
 #[component]
 pub fn ResultView(run: Run) -> impl IntoView {
     let lang = use_lang();
+    let opened = Opened::new(Vec::new());
     // One memo per panel, so an event that changes one panel leaves the others' markup (an
     // opened `<details>`, a selection, the element the reader is on) alone.
-    let panel = |build: fn(&mut Html, Run, Lang)| {
+    let panel = |build: fn(&mut Html, Run, Lang, Opened)| {
         let markup = Memo::new(move |_| {
             let mut h = Html::default();
-            build(&mut h, run, lang.get());
+            build(&mut h, run, lang.get(), opened);
             h.into_string()
         });
         view! { <div inner_html=move || markup.get()></div> }
     };
     view! {
-        <div class="idr-result">
+        <div class="idr-result" on:click=move |ev| record_toggle(&ev, opened)>
             {panel(notices)}
             {panel(verdict)}
             {panel(warnings)}
@@ -59,8 +61,43 @@ pub fn ResultView(run: Run) -> impl IntoView {
     }
 }
 
+/// The `<details>` the reader opened or closed, by their `data-key`, so that rebuilt markup
+/// (after a language switch) shows them as the reader left them. Not reactive: a toggle
+/// rebuilds nothing.
+type Opened = StoredValue<Vec<(String, bool)>>;
+
+/// Whether the `<details>` under `key` is open: as the reader left it, else `default`.
+fn is_open(opened: Opened, key: &str, default: bool) -> bool {
+    opened.with_value(|o| {
+        o.iter()
+            .find(|(k, _)| k == key)
+            .map_or(default, |&(_, v)| v)
+    })
+}
+
+/// Notes the state a click on a `<summary>` is about to give its `<details>` (the browser
+/// toggles it after the handlers; Enter and Space on a summary are clicks too).
+fn record_toggle(ev: &web_sys::Event, opened: Opened) {
+    let Some(details) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("summary").ok().flatten())
+        .and_then(|s| s.parent_element())
+    else {
+        return;
+    };
+    let Some(key) = details.get_attribute("data-key") else {
+        return;
+    };
+    let open = !details.has_attribute("open");
+    opened.update_value(|o| {
+        o.retain(|(k, _)| *k != key);
+        o.push((key, open));
+    });
+}
+
 /// The relay's error or a lost connection, and a cancelled run.
-fn notices(h: &mut Html, run: Run, lang: Lang) {
+fn notices(h: &mut Html, run: Run, lang: Lang, _: Opened) {
     let error = run.error.get();
     if error.is_some() || run.connection_lost.get() {
         let message = error
@@ -93,7 +130,7 @@ fn notices(h: &mut Html, run: Run, lang: Lang) {
 }
 
 /// The failure cards (the first failure as soon as a side finishes with one), or success.
-fn verdict(h: &mut Html, run: Run, lang: Lang) {
+fn verdict(h: &mut Html, run: Run, lang: Lang, _: Opened) {
     run.report.with(|report| {
         let first = match report {
             Some(r) => r.failure.clone(),
@@ -125,7 +162,7 @@ fn verdict(h: &mut Html, run: Run, lang: Lang) {
     });
 }
 
-fn warnings(h: &mut Html, run: Run, lang: Lang) {
+fn warnings(h: &mut Html, run: Run, lang: Lang, _: Opened) {
     run.warnings.with(|warnings| {
         if warnings.is_empty() {
             return;
@@ -151,7 +188,7 @@ fn warnings(h: &mut Html, run: Run, lang: Lang) {
 }
 
 /// The TLS panel and the transcript, once the report is in.
-fn details(h: &mut Html, run: Run, lang: Lang) {
+fn details(h: &mut Html, run: Run, lang: Lang, opened: Opened) {
     run.report.with(|report| {
         let Some(r) = report else { return };
         h.open(
@@ -162,12 +199,19 @@ fn details(h: &mut Html, run: Run, lang: Lang) {
         .open("div", &[("class", "idr-tls-sides")]);
         for (name, title, side) in [("imap", "IMAP", &r.tls.imap), ("smtp", "SMTP", &r.tls.smtp)] {
             if let Some(side) = side {
-                tls_side(h, name, title, side, lang);
+                tls_side(h, name, title, side, lang, opened);
             }
         }
         h.close("div").close("section");
         h.open("section", &[("class", "idr-card")])
-            .open("details", &[("class", "idr-transcript")])
+            .open(
+                "details",
+                &[
+                    ("class", "idr-transcript"),
+                    ("data-key", "transcript"),
+                    ("open", open_attr(is_open(opened, "transcript", false))),
+                ],
+            )
             .el("summary", &[], t(lang, T::Transcript))
             .el("pre", &[("id", "idr-transcript")], &transcript_text(r))
             .close("details")
@@ -221,6 +265,15 @@ fn failure_card(h: &mut Html, failure: &Failure, main: bool, lang: Lang) {
     h.close("ol").close("section");
 }
 
+/// The `open` attribute's value: an empty value leaves the attribute out.
+fn open_attr(open: bool) -> &'static str {
+    if open {
+        "open"
+    } else {
+        ""
+    }
+}
+
 /// Which certificate field the verdict is about, to highlight it.
 fn bad_field(v: CertVerdict) -> &'static str {
     match v {
@@ -241,7 +294,7 @@ fn verdict_words(v: CertVerdict) -> String {
 }
 
 /// One side's TLS facts and certificate chain, under its code `name` and heading `title`.
-fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lang) {
+fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lang, opened: Opened) {
     let verdict = report.verdict;
     let bad = bad_field(verdict);
     let class = |flagged: bool| if flagged { "idr-bad" } else { "" };
@@ -275,11 +328,13 @@ fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lan
     h.close("dl");
     for (i, c) in report.chain.iter().enumerate() {
         let leaf = i == 0;
+        let key = format!("{name}-cert-{i}");
         h.open(
             "details",
             &[
                 ("class", "idr-cert"),
-                ("open", if leaf { "open" } else { "" }),
+                ("data-key", &key),
+                ("open", open_attr(is_open(opened, &key, leaf))),
             ],
         );
         h.el(

@@ -132,3 +132,59 @@ async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_fra
         .unwrap()
         .contains("The relay is busy."));
 }
+
+/// A host inside an open shadow root, as the widget mounts.
+fn shadow_host() -> web_sys::HtmlElement {
+    use wasm_bindgen::JsCast;
+    let root = host()
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    let el = document().create_element("div").unwrap();
+    root.append_child(&el).unwrap();
+    el.dyn_into().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_language_switch_keeps_the_details_the_reader_opened_or_closed() {
+    // On the page, and in the widget's shadow root.
+    for el in [host(), shadow_host()] {
+        details_survive_a_language_switch(el).await;
+    }
+}
+
+async fn details_survive_a_language_switch(el: web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    let run = Run::new();
+    let lang = RwSignal::new(Lang::En);
+    leptos::mount::mount_to(el.clone(), move || {
+        provide_context(Language(lang));
+        provide_context(Texts(RwSignal::new(TextBundle::of(Lang::En))));
+        view! { <ResultView run=run /> }
+    })
+    .forget();
+    run.phase.set(Phase::Running);
+    run.receive(include_str!("report-message.json"));
+    settle().await;
+    let open = |key: &str| find(&el, &format!("details[data-key='{key}']")).has_attribute("open");
+    assert!(!open("transcript"), "the transcript starts folded");
+    assert!(open("imap-cert-0"), "the leaf certificate starts open");
+
+    // The reader opens the transcript and folds the certificate, by mouse or keyboard alike.
+    for key in ["transcript", "imap-cert-0"] {
+        find(&el, &format!("details[data-key='{key}'] > summary"))
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap()
+            .click();
+    }
+    assert!(open("transcript") && !open("imap-cert-0"));
+
+    lang.set(Lang::Nb);
+    settle().await;
+    let summary = find(&el, "details[data-key='imap-cert-0'] > summary");
+    assert!(
+        summary.text_content().unwrap().starts_with("Sertifikat 1"),
+        "re-worded in Norwegian"
+    );
+    assert!(open("transcript"), "still open after the switch");
+    assert!(!open("imap-cert-0"), "still folded after the switch");
+}
