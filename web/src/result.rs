@@ -5,7 +5,7 @@
 //!
 //! The panels are static once shown, so each is one piece of markup ([`crate::html`]), rebuilt
 //! only when what it shows, the language or the texts change; only the two buttons are a view.
-//! A rebuild keeps each `<details>` as the reader left it (see [`Opened`]).
+//! A rebuild keeps each `<details>` as the reader left it (`Opened`).
 
 use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TextBundle, TlsReport};
 use leptos::prelude::*;
