@@ -489,10 +489,7 @@ impl Run {
             }
         }
         let mut state = self.state();
-        match side {
-            Side::Imap => state.tls.imap = Some(report.clone()),
-            Side::Smtp => state.tls.smtp = Some(report.clone()),
-        }
+        *state.tls.side_mut(side) = Some(report.clone());
     }
 
     fn report(&self) -> Report {
@@ -947,11 +944,7 @@ async fn secure(
                 if let Ok(io) = reopen_for_tls(&run, side, &addrs, mode, deadline).await {
                     if let Some(v) = tls::legacy_version(io, &host, deadline).await {
                         let mut state = run.state();
-                        let tls = match side {
-                            Side::Imap => state.tls.imap.as_mut(),
-                            Side::Smtp => state.tls.smtp.as_mut(),
-                        };
-                        if let Some(tls) = tls {
+                        if let Some(tls) = state.tls.side_mut(side) {
                             tls.legacy_version_accepted = Some(v.to_owned());
                         }
                         drop(state);
@@ -998,11 +991,9 @@ async fn secure(
 /// The TLS facts of a step, from the recorded report.
 fn tls_evidence(run: &Run, side: Side) -> Vec<Fact> {
     let state = run.state();
-    let report = match side {
-        Side::Imap => state.tls.imap.as_ref(),
-        Side::Smtp => state.tls.smtp.as_ref(),
+    let Some(r) = state.tls.side(side) else {
+        return Vec::new();
     };
-    let Some(r) = report else { return Vec::new() };
     let mut facts = vec![
         Fact::new("version", r.version.clone().unwrap_or_default()),
         Fact::new("cipher_suite", r.cipher_suite.clone().unwrap_or_default()),

@@ -7,7 +7,7 @@
 //! only when what it shows, the language or the texts change; only the two buttons are a view.
 //! A rebuild keeps each `<details>` as the reader left it (`Opened`).
 
-use inbox_doctor_errors::{CertVerdict, Failure, Lang, Report, TextBundle, TlsReport};
+use inbox_doctor_errors::{Cause, CertVerdict, Failure, Lang, Report, Side, TextBundle, TlsReport};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -197,9 +197,9 @@ fn details(h: &mut Html, run: Run, lang: Lang, opened: Opened) {
         )
         .el("h2", &[], t(lang, T::TlsPanel))
         .open("div", &[("class", "idr-tls-sides")]);
-        for (name, title, side) in [("imap", "IMAP", &r.tls.imap), ("smtp", "SMTP", &r.tls.smtp)] {
-            if let Some(side) = side {
-                tls_side(h, name, title, side, lang, opened);
+        for (side, tls) in r.tls.each() {
+            if let Some(tls) = tls {
+                tls_side(h, side, tls, lang, opened);
             }
         }
         h.close("div").close("section");
@@ -285,16 +285,25 @@ fn bad_field(v: CertVerdict) -> &'static str {
     }
 }
 
-fn verdict_words(v: CertVerdict) -> String {
+/// The verdict in words: the cause's `title`, ✓ when trusted, – when not checked.
+fn verdict_words(v: CertVerdict, title: impl FnOnce(Cause) -> String) -> String {
     match v.cause() {
-        Some(c) => cause_title(c),
+        Some(c) => title(c),
         None if v == CertVerdict::Trusted => "✓".to_owned(),
         None => "–".to_owned(),
     }
 }
 
-/// One side's TLS facts and certificate chain, under its code `name` and heading `title`.
-fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lang, opened: Opened) {
+/// One side's TLS facts and certificate chain.
+fn tls_side(h: &mut Html, side: Side, report: &TlsReport, lang: Lang, opened: Opened) {
+    let name = side.code();
+    let title = t(
+        lang,
+        match side {
+            Side::Imap => T::Imap,
+            Side::Smtp => T::Smtp,
+        },
+    );
     let verdict = report.verdict;
     let bad = bad_field(verdict);
     let class = |flagged: bool| if flagged { "idr-bad" } else { "" };
@@ -323,7 +332,7 @@ fn tls_side(h: &mut Html, name: &str, title: &str, report: &TlsReport, lang: Lan
         h,
         T::Verdict,
         class(verdict != CertVerdict::Trusted),
-        &verdict_words(verdict),
+        &verdict_words(verdict, cause_title),
     );
     h.close("dl");
     for (i, c) in report.chain.iter().enumerate() {
@@ -426,18 +435,19 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
             out.push_str(&format!("  {}: {d}\n", t(lang, T::Detail)));
         }
     }
-    let sides = [("imap", &r.tls.imap), ("smtp", &r.tls.smtp)];
-    if sides.iter().any(|(_, tls)| tls.is_some()) {
+    if r.tls.each().iter().any(|(_, tls)| tls.is_some()) {
         out.push_str(&format!("\n--- {} ---\n", t(lang, T::TlsPanel)));
     }
-    for (name, tls) in sides {
+    for (side, tls) in r.tls.each() {
         let Some(tls) = tls else { continue };
-        let verdict = tls.verdict.cause().and_then(|c| words.cause(c));
         out.push_str(&format!(
-            "{name}: {} · {} · {} [{}]{}\n",
+            "{}: {} · {} · {} [{}]{}\n",
+            side.code(),
             tls.version.as_deref().unwrap_or("–"),
             tls.cipher_suite.as_deref().unwrap_or("–"),
-            verdict.map_or("✓", |w| w.title.as_str()),
+            verdict_words(tls.verdict, |c| {
+                words.cause(c).map_or_else(String::new, |w| w.title.clone())
+            }),
             tls.verdict.code(),
             if tls.insecure_allowed {
                 " insecure_allowed"
@@ -540,7 +550,7 @@ fn download_json(message: &str) {
 
 #[cfg(test)]
 mod tests {
-    use inbox_doctor_errors::{Cause, ServerMessage, StepEvent};
+    use inbox_doctor_errors::{ServerMessage, StepEvent};
 
     use super::*;
 
@@ -577,6 +587,14 @@ mod tests {
         assert!(
             !text.contains("smtp: "),
             "no TLS line for a side without TLS"
+        );
+
+        // A certificate nobody checked is not called good.
+        r.tls.imap.as_mut().unwrap().verdict = CertVerdict::NotChecked;
+        let text = report_text(&r, &words, Lang::En);
+        assert!(
+            text.contains("TLS13_AES_256_GCM_SHA384 · – [not_checked]"),
+            "{text}"
         );
     }
 }

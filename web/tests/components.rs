@@ -36,6 +36,21 @@ fn find(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
         .unwrap_or_else(|| panic!("{selector} on screen: {}", host.inner_html()))
 }
 
+/// The steps and result views of a running diagnosis, mounted in `el` in `lang`; the run, and
+/// the language to switch.
+fn mount_run(el: &web_sys::HtmlElement, lang: Lang) -> (Run, RwSignal<Lang>) {
+    let run = Run::new();
+    let language = RwSignal::new(lang);
+    leptos::mount::mount_to(el.clone(), move || {
+        provide_context(Language(language));
+        provide_context(Texts(RwSignal::new(TextBundle::of(lang))));
+        view! { <StepsView run=run /> <ResultView run=run /> }
+    })
+    .forget();
+    run.phase.set(Phase::Running);
+    (run, language)
+}
+
 /// Lets pending effects run (microtasks, before the browser's next frame).
 async fn settle() {
     leptos::task::tick().await;
@@ -65,15 +80,7 @@ const FAILED_LOGIN: &str = r#"{"event":{"finished":{"step":"imap.login","status"
 #[wasm_bindgen_test]
 async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_frame() {
     let el = host();
-    let run = Run::new();
-    let lang = RwSignal::new(Lang::De);
-    leptos::mount::mount_to(el.clone(), move || {
-        provide_context(Language(lang));
-        provide_context(Texts(RwSignal::new(TextBundle::of(Lang::De))));
-        view! { <StepsView run=run /> <ResultView run=run /> }
-    })
-    .forget();
-    run.phase.set(Phase::Running);
+    let (run, _) = mount_run(&el, Lang::De);
     run.receive(r#"{"event":{"started":{"step":"imap.login","started_ms":10}}}"#);
     settle().await;
     let row = find(&el, "li[data-step='imap.login']");
@@ -154,15 +161,7 @@ async fn a_language_switch_keeps_the_details_the_reader_opened_or_closed() {
 
 async fn details_survive_a_language_switch(el: web_sys::HtmlElement) {
     use wasm_bindgen::JsCast;
-    let run = Run::new();
-    let lang = RwSignal::new(Lang::En);
-    leptos::mount::mount_to(el.clone(), move || {
-        provide_context(Language(lang));
-        provide_context(Texts(RwSignal::new(TextBundle::of(Lang::En))));
-        view! { <ResultView run=run /> }
-    })
-    .forget();
-    run.phase.set(Phase::Running);
+    let (run, lang) = mount_run(&el, Lang::En);
     run.receive(include_str!("report-message.json"));
     settle().await;
     let open = |key: &str| find(&el, &format!("details[data-key='{key}']")).has_attribute("open");

@@ -98,6 +98,27 @@ pub struct TlsSides {
     pub smtp: Option<TlsReport>,
 }
 
+impl TlsSides {
+    pub fn side(&self, side: Side) -> Option<&TlsReport> {
+        match side {
+            Side::Imap => self.imap.as_ref(),
+            Side::Smtp => self.smtp.as_ref(),
+        }
+    }
+
+    pub fn side_mut(&mut self, side: Side) -> &mut Option<TlsReport> {
+        match side {
+            Side::Imap => &mut self.imap,
+            Side::Smtp => &mut self.smtp,
+        }
+    }
+
+    /// Both sides, IMAP first.
+    pub fn each(&self) -> [(Side, Option<&TlsReport>); 2] {
+        [Side::Imap, Side::Smtp].map(|s| (s, self.side(s)))
+    }
+}
+
 /// What the TLS handshake of one side showed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TlsReport {
