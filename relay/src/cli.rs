@@ -14,6 +14,7 @@ use inbox_doctor_errors::{
 use tokio::sync::mpsc;
 
 use crate::engine::{self, EngineConfig};
+use crate::net::Network;
 
 /// Exit status: the diagnosis ran and everything passed.
 pub const EXIT_PASSED: u8 = 0;
@@ -334,15 +335,17 @@ pub fn request(
     let config = EngineConfig {
         step_timeout: Duration::from_secs(args.timeout),
         roundtrip_timeout: Duration::from_secs(args.timeout * 3),
-        roots: crate::probe::tls::TrustRoots::load(&args.ca_file)
-            .map_err(|e| UsageError(e.to_string()))?,
-        dns: args
-            .discovery
-            .resolver
-            .map(crate::discover::dns::Dns::at)
-            .transpose()
-            .map_err(UsageError)?,
-        ..EngineConfig::default()
+        net: Network {
+            roots: crate::net::tls::TrustRoots::load(&args.ca_file)
+                .map_err(|e| UsageError(e.to_string()))?,
+            dns: args
+                .discovery
+                .resolver
+                .map(crate::net::dns::Dns::at)
+                .transpose()
+                .map_err(UsageError)?,
+            ..Network::default()
+        },
     };
     engine::validate(&req).map_err(|e| UsageError(e.to_string()))?;
     Ok((req, config))
@@ -375,7 +378,7 @@ pub async fn check(mut args: CheckArgs) -> u8 {
             }
         }
     });
-    let result = engine::diagnose(&req, &config, tx).await;
+    let result = crate::diagnose(&req, &config, tx).await;
     let _ = printer.await;
     match result {
         Err(e) => {
@@ -659,7 +662,7 @@ pub async fn egress_check(args: EgressCheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let policy = crate::egress::EgressPolicy::new(config.egress);
+    let policy = crate::net::egress::EgressPolicy::new(config.egress);
     let deadline =
         tokio::time::Instant::now() + Duration::from_secs(config.engine.step_timeout_secs);
     let verdict = policy.resolve(&host, port, deadline).await;

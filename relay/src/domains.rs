@@ -79,36 +79,10 @@ impl std::error::Error for InvalidDomain {}
 
 /// Lower-cases and checks an email domain (`Example.COM.` → `example.com`).
 pub fn normalize_domain(domain: &str) -> Result<String, InvalidDomain> {
-    let bad = |reason| {
-        Err(InvalidDomain::Name {
-            domain: domain.to_owned(),
-            reason,
-        })
-    };
-    let Some(d) = crate::discover::ascii_domain(domain) else {
-        return bad("not a valid internationalised domain name");
-    };
-    if d.is_empty() || d.len() > 253 {
-        return bad("it must have 1 to 253 characters");
-    }
-    if !d.contains('.') {
-        return bad("it needs at least two labels, like example.com");
-    }
-    for label in d.split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return bad("each label must have 1 to 63 characters");
-        }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return bad("only letters, digits, '-' and '.'");
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return bad("a label cannot start or end with '-'");
-        }
-    }
-    Ok(d)
+    crate::net::dns::domain_name(domain).map_err(|reason| InvalidDomain::Name {
+        domain: domain.to_owned(),
+        reason,
+    })
 }
 
 /// Checks stored settings: real host names and ports, and an explicit security mode.

@@ -1,18 +1,33 @@
 //! Mailbox-specific advice added to a finished report's failures: for "settings incorrect",
 //! the settings discovery confirms instead; for login failures, what the mailbox's provider
-//! asks of mail programs (an app password, OAuth, an IMAP switch, an admin setting).
+//! asks of mail programs (an app password, OAuth, an IMAP switch, an admin setting). And
+//! [`diagnose`], which every front door calls: the diagnosis, then its advice.
 
 use std::time::Duration;
 
 use inbox_doctor_errors::text::hint_template;
 use inbox_doctor_errors::{
     hints, Candidate, Category, DiagnosisRequest, Discovery, Failure, ProbeOutcome, Report,
-    Security, ServerSettings, Side,
+    Security, ServerSettings, Side, StepEvent,
 };
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::discover::{self, DiscoverConfig};
-use crate::engine::EngineConfig;
+use crate::engine::{self, EngineConfig, RequestError};
+
+/// Runs a diagnosis and adds the advice. Events go to `events` as steps start and finish; the
+/// report is returned and also sent as the last event.
+pub async fn diagnose(
+    req: &DiagnosisRequest,
+    config: &EngineConfig,
+    events: mpsc::UnboundedSender<StepEvent>,
+) -> Result<Report, RequestError> {
+    let mut report = engine::run(req, config, events.clone()).await?;
+    add(&mut report, req, config).await;
+    let _ = events.send(StepEvent::Report(report.clone()));
+    Ok(report)
+}
 
 /// Longest the search for an alternative may add to a failed run.
 const SEARCH_TIME: Duration = Duration::from_secs(5);
@@ -35,10 +50,7 @@ fn login_failure(c: Category) -> bool {
 
 /// What the report says was used on `side`.
 fn entered(report: &Report, side: Side) -> ServerSettings {
-    let e = match side {
-        Side::Imap => &report.imap,
-        Side::Smtp => &report.smtp,
-    };
+    let e = report.endpoint(side);
     ServerSettings {
         host: e.host.clone(),
         port: e.port,
@@ -75,10 +87,7 @@ fn variations(side: Side, e: &ServerSettings) -> Vec<(Side, ServerSettings)> {
 
 /// The best confirmed candidate of `side` that is not what was entered.
 fn alternative(d: &Discovery, side: Side, e: &ServerSettings) -> Option<Candidate> {
-    let best = match side {
-        Side::Imap => &d.imap,
-        Side::Smtp => &d.smtp,
-    };
+    let best = d.best(side);
     best.iter()
         .chain(d.candidates.iter())
         .filter(|c| c.side == side && c.outcome == ProbeOutcome::Confirmed)
@@ -89,7 +98,7 @@ fn alternative(d: &Discovery, side: Side, e: &ServerSettings) -> Option<Candidat
 }
 
 /// Adds the hints to `report`'s failures, in the request's language.
-pub async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineConfig) {
+async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineConfig) {
     let sides: Vec<Side> = report
         .failures
         .iter()
@@ -112,9 +121,10 @@ pub async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineCon
             .flat_map(|&side| variations(side, &entered(report, side)))
             .collect();
         let discover_config = DiscoverConfig {
+            net: config.net.clone(),
             lookup_timeout: SEARCH_TIME / 2,
             probe_timeout: SEARCH_TIME / 2,
-            ..DiscoverConfig::for_engine(config)
+            ..DiscoverConfig::default()
         };
         if let Ok(d) = discover::discover(&req.email, None, &extra, &discover_config).await {
             provider = d.provider.clone();
@@ -123,7 +133,7 @@ pub async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineCon
     }
     // Discovery has already looked for the provider (by domain and MX) when it ran.
     if found.is_none() && login {
-        provider = discover::provider_of(&domain, config.dns.as_ref(), search).await;
+        provider = discover::provider_of(&domain, config.net.dns.as_ref(), search).await;
     }
     let entered_imap = entered(report, Side::Imap);
     let entered_smtp = entered(report, Side::Smtp);

@@ -11,9 +11,10 @@
 
 use std::time::{Duration, Instant};
 
-use inbox_doctor::discover::dns::Dns;
 use inbox_doctor::discover::{discover, DiscoverConfig};
-use inbox_doctor::probe::tls::TrustRoots;
+use inbox_doctor::net::dns::Dns;
+use inbox_doctor::net::tls::TrustRoots;
+use inbox_doctor::net::Network;
 use inbox_doctor_tests::delay::DelayProxy;
 use inbox_doctor_tests::discovery::{DnsServer, Reply, WebServer};
 use inbox_doctor_tests::{Harness, EMAIL};
@@ -63,8 +64,11 @@ fn main() {
             ),
         )]);
         let config = |sequential| DiscoverConfig {
-            dns: Some(Dns::at(dns.addr).expect("resolver")),
-            roots: TrustRoots::load(&[h.ca().to_owned()]).expect("roots"),
+            net: Network {
+                dns: Some(Dns::at(dns.addr).expect("resolver")),
+                roots: TrustRoots::load(&[h.ca().to_owned()]).expect("roots"),
+                ..Network::default()
+            },
             sequential,
             ..DiscoverConfig::default()
         };

@@ -33,7 +33,10 @@ fn main() {
         let mut req = inbox_doctor_tests::mail::request(imap.addr.port(), smtp.addr.port(), PASSWORD);
         req.roundtrip = false;
         let config = EngineConfig {
-            roots: inbox_doctor::probe::tls::TrustRoots::load(&[h.ca().to_owned()]).expect("CA"),
+            net: inbox_doctor::net::Network {
+                roots: inbox_doctor::net::tls::TrustRoots::load(&[h.ca().to_owned()]).expect("CA"),
+                ..Default::default()
+            },
             ..EngineConfig::default()
         };
         let mut times = Vec::new();

@@ -2,7 +2,7 @@
 //! numeric disguises, IPv6 forms that carry IPv4, a name that resolves to loopback — and the
 //! legitimate targets it must let through. Judged as the relay judges: after resolution.
 
-use inbox_doctor::egress::{EgressConfig, EgressPolicy, Range, Refusal};
+use inbox_doctor::net::egress::{EgressConfig, EgressPolicy, Range, Refusal};
 use inbox_doctor_tests::cli::binary;
 
 fn policy(config: EgressConfig) -> EgressPolicy {

@@ -176,3 +176,13 @@ pub struct Discovery {
     pub offline: bool,
     pub elapsed_ms: u64,
 }
+
+impl Discovery {
+    /// The best usable candidate of one side.
+    pub fn best(&self, side: Side) -> &Option<Candidate> {
+        match side {
+            Side::Imap => &self.imap,
+            Side::Smtp => &self.smtp,
+        }
+    }
+}

@@ -30,6 +30,6 @@ pub use protocol::{
 };
 pub use report::*;
 pub use request::{DiagnosisRequest, Secret, ServerSettings, DEFAULT_SESSION_TARGET};
-pub use step::{Fact, Security, Side, StepEvent, StepId, StepResult, StepStatus};
+pub use step::{Fact, Security, Side, SkipReason, StepEvent, StepId, StepResult, StepStatus};
 pub use taxonomy::{Category, Cause};
 pub use text::{CauseWords, Lang, Phrase, TextBundle};

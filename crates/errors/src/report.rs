@@ -98,6 +98,16 @@ pub struct TlsSides {
     pub smtp: Option<TlsReport>,
 }
 
+impl Report {
+    /// Where one side connected.
+    pub fn endpoint(&self, side: Side) -> &Endpoint {
+        match side {
+            Side::Imap => &self.imap,
+            Side::Smtp => &self.smtp,
+        }
+    }
+}
+
 impl TlsSides {
     pub fn side(&self, side: Side) -> Option<&TlsReport> {
         match side {

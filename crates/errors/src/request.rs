@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::step::Security;
+use crate::step::{Security, Side};
 use crate::text::Lang;
 
 /// A password. It serializes (the browser must send it to the relay) but never prints:
@@ -88,6 +88,22 @@ fn session_target() -> u32 {
 }
 
 impl DiagnosisRequest {
+    /// The server settings of one side.
+    pub fn server(&self, side: Side) -> &ServerSettings {
+        match side {
+            Side::Imap => &self.imap,
+            Side::Smtp => &self.smtp,
+        }
+    }
+
+    /// The login name of one side.
+    pub fn username(&self, side: Side) -> &str {
+        match side {
+            Side::Imap => self.imap_username(),
+            Side::Smtp => self.smtp_username(),
+        }
+    }
+
     pub fn imap_username(&self) -> &str {
         self.username.as_deref().unwrap_or(&self.email)
     }

@@ -55,6 +55,14 @@ impl Side {
             Side::Smtp => "smtp",
         }
     }
+
+    /// The protocol's name for people (`IMAP`, `SMTP`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Imap => "IMAP",
+            Side::Smtp => "SMTP",
+        }
+    }
 }
 
 coded_enum! {
@@ -81,6 +89,26 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Why a step was skipped: coded like causes, with words in every language.
+    pub enum SkipReason {
+        /// An earlier step of the IMAP branch failed.
+        ImapFailed = "imap_failed",
+        /// An earlier step of the SMTP branch failed.
+        SmtpFailed = "smtp_failed",
+        /// The branch's server name did not resolve.
+        NameNotResolved = "name_not_resolved",
+        /// The user asked for a connection without TLS.
+        PlainRequested = "plain_requested",
+        /// The user did not ask for this step.
+        NotRequested = "not_requested",
+        /// The round trip has no test email to wait for.
+        TestEmailNotSent = "test_email_not_sent",
+        /// The test email goes to another mailbox than the one checked.
+        OtherRecipient = "other_recipient",
+    }
+}
+
 /// One finished step, with its timing and what it found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepResult {
@@ -97,7 +125,7 @@ pub struct StepResult {
     pub failure: Option<Failure>,
     /// Why a step was skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skipped_because: Option<String>,
+    pub skipped_because: Option<SkipReason>,
 }
 
 /// A named observation of a step: `("greeting", "* OK Dovecot ready.")`.

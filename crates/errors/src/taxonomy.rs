@@ -215,6 +215,12 @@ mod tests {
             );
             assert_eq!(Category::from_code(c.code()), Some(c));
         }
+        for &r in crate::SkipReason::ALL {
+            assert!(
+                doc.contains(&format!("`{}`", r.code())),
+                "docs/causes.md lacks {r}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod pl;
 
 use serde::{Deserialize, Serialize};
 
-use crate::step::StepId;
+use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
 /// A language of the texts.
@@ -113,6 +113,16 @@ pub fn step_title(step: StepId, lang: Lang) -> &'static str {
 }
 
 #[cfg(feature = "texts")]
+pub fn skip_reason(r: SkipReason, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::skip(r),
+        Lang::De => de::skip(r),
+        Lang::Nb => nb::skip(r),
+        Lang::Pl => pl::skip(r),
+    }
+}
+
+#[cfg(feature = "texts")]
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::phrase(p),
@@ -143,6 +153,9 @@ pub struct TextBundle {
     /// Templates of mailbox-specific advice ([`crate::hints`]).
     #[serde(default)]
     pub hints: Vec<(crate::HintKind, String)>,
+    /// Why steps are skipped.
+    #[serde(default)]
+    pub skips: Vec<(SkipReason, String)>,
 }
 
 /// [`CauseText`], owned, for the wire.
@@ -183,7 +196,20 @@ impl TextBundle {
                 .iter()
                 .map(|&h| (h, hint_template(h, lang).to_owned()))
                 .collect(),
+            skips: SkipReason::ALL
+                .iter()
+                .map(|&r| (r, skip_reason(r, lang).to_owned()))
+                .collect(),
         }
+    }
+
+    /// Why a step was skipped; empty until the words have arrived.
+    pub fn skip(&self, reason: SkipReason) -> String {
+        self.skips
+            .iter()
+            .find(|(r, _)| *r == reason)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
     }
 
     /// A hint template; empty until the words have arrived.
@@ -277,6 +303,16 @@ mod tests {
             }
             for &s in StepId::ALL {
                 assert!(!step_title(s, lang).is_empty());
+            }
+            for &r in SkipReason::ALL {
+                assert!(!skip_reason(r, lang).is_empty());
+                if lang != Lang::En {
+                    assert_ne!(
+                        skip_reason(r, lang),
+                        skip_reason(r, Lang::En),
+                        "{r} {lang:?}"
+                    );
+                }
             }
         }
     }

@@ -10,7 +10,8 @@ use inbox_doctor_errors::{Candidate, Discovery, ProbeOutcome, Side, Source};
 
 use super::{load_config, print_json, printable, UsageError, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE};
 use crate::discover::{self, DiscoverConfig};
-use crate::probe::tls::TrustRoots;
+use crate::net::tls::TrustRoots;
+use crate::net::Network;
 
 #[derive(Args, Debug)]
 pub struct DiscoverArgs {
@@ -48,13 +49,16 @@ pub fn config(
     timeout: Duration,
 ) -> Result<DiscoverConfig, UsageError> {
     Ok(DiscoverConfig {
-        dns: flags
-            .resolver
-            .map(crate::discover::dns::Dns::at)
-            .transpose()
-            .map_err(UsageError)?,
+        net: Network {
+            dns: flags
+                .resolver
+                .map(crate::net::dns::Dns::at)
+                .transpose()
+                .map_err(UsageError)?,
+            roots: TrustRoots::load(ca_files).map_err(|e| UsageError(e.to_string()))?,
+            ..Network::default()
+        },
         offline: flags.offline,
-        roots: TrustRoots::load(ca_files).map_err(|e| UsageError(e.to_string()))?,
         lookup_timeout: timeout,
         probe_timeout: timeout,
         ..DiscoverConfig::default()

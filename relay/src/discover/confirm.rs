@@ -1,20 +1,19 @@
-//! Confirming a candidate: connect, greeting, CAPABILITY or EHLO, TLS in the candidate's mode
-//! with the certificate checked. No login: discovery never sends a password.
+//! Confirming a candidate: the session road (connect, greeting, TLS in the candidate's mode
+//! with the certificate checked, EHLO), then CAPABILITY for IMAP. No login: discovery never
+//! sends a password.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use inbox_doctor_errors::{CertVerdict, Observation, ProbeOutcome, Security, Side};
+use inbox_doctor_errors::{CertVerdict, ImapCommand, Observation, ProbeOutcome, Security, Side};
 use tokio::time::Instant;
 
-use super::dns::{Dns, LookupError};
-use crate::egress::EgressPolicy;
-use crate::probe::conn::{BoxIo, Conn};
-use crate::probe::imap::ImapSession;
-use crate::probe::smtp::SmtpSession;
-use crate::probe::tls::{self, TlsTrust, TrustRoots};
-use crate::probe::{implicit_tls_port, tcp, Failed};
-use crate::transcript::Transcript;
+use crate::imap::ImapSession;
+use crate::net::dns::{Dns, LookupError};
+use crate::net::tls::TlsTrust;
+use crate::net::transcript::Transcript;
+use crate::net::{Failed, Network};
+use crate::session::{self, Dialogue, Opened, Road, Smtp};
 
 /// What probing showed, with the evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,10 +25,8 @@ pub struct Probed {
 /// Everything a probe needs.
 pub struct Prober {
     pub dns: Dns,
-    pub egress: Option<std::sync::Arc<EgressPolicy>>,
-    pub roots: TrustRoots,
-    pub source_v4: Option<std::net::IpAddr>,
-    pub source_v6: Option<std::net::IpAddr>,
+    /// The egress policy, trust and source addresses.
+    pub net: Network,
     /// Each candidate's share of time.
     pub timeout: Duration,
 }
@@ -47,139 +44,70 @@ impl Prober {
             }
             Err(e) => return probed(ProbeOutcome::NotFound, format!("{host}: {e}")),
         };
-        let addrs: Vec<SocketAddr> = match &self.egress {
-            Some(policy) => match policy.filter(host, &addrs) {
-                Ok(a) => a,
-                Err(r) => return probed(ProbeOutcome::EgressRefused, r.to_string()),
-            },
-            None => addrs,
+        let addrs = match self.net.allowed(host, addrs) {
+            Ok(a) => a,
+            Err(r) => return probed(ProbeOutcome::EgressRefused, r.to_string()),
         };
-        let source = tcp::source_for(&addrs, self.source_v4, self.source_v6);
-        let connected = match tcp::connect(&addrs, source, deadline).await {
-            Ok(c) => c,
-            Err(f) => return from_failed(f),
-        };
-        let session = Session {
+        let road = Road {
             host,
-            trust: TlsTrust::new(&self.roots, true),
-            deadline,
-            implicit: implicit_tls_port(port),
-            security,
+            port,
+            mode: security,
+            transcript: Transcript::scratch(),
         };
-        let local = connected.local;
-        let conn = session.conn(Box::new(connected.stream), side);
+        // The certificate is judged, not required: a bad one is a finding about the candidate.
+        let trust = TlsTrust::new(&self.net.roots, true);
         let result = match side {
-            Side::Imap => session.imap(conn).await,
-            Side::Smtp => session.smtp(conn, local).await,
+            Side::Imap => self.imap(&road, &addrs, &trust, deadline).await,
+            Side::Smtp => self.smtp(&road, &addrs, &trust, deadline).await,
         };
-        match result {
-            Ok(p) => p,
-            Err(f) => from_failed(f),
-        }
-    }
-}
-
-struct Session<'a> {
-    host: &'a str,
-    trust: TlsTrust,
-    deadline: Instant,
-    implicit: bool,
-    security: Security,
-}
-
-impl Session<'_> {
-    /// Upgrades `io` to TLS; the certificate's verdict, or why the handshake failed.
-    async fn tls(&self, io: BoxIo) -> Result<(BoxIo, Option<String>), Failed> {
-        let hs = tls::handshake(io, self.host, self.security, &self.trust, self.deadline).await;
-        let io = hs.outcome?;
-        let problem = match hs.report.verdict {
-            CertVerdict::Trusted => None,
-            v => Some(format!(
-                "certificate: {v:?} ({})",
-                hs.report.verdict_detail.unwrap_or_default()
-            )),
-        };
-        Ok((io, problem))
-    }
-
-    fn conn(&self, io: BoxIo, side: Side) -> Conn {
-        Conn::new(
-            io,
-            side,
-            Transcript::new(std::time::Instant::now(), &[]),
-            self.deadline,
-        )
+        result.unwrap_or_else(from_failed)
     }
 
     /// The greeting (before STARTTLS, when that is the mode) and the capabilities.
-    async fn imap(&self, conn: Conn) -> Result<Probed, Failed> {
-        let (mut session, greeting, cert) = match self.security {
-            Security::Tls => {
-                let (io, cert) = self
-                    .tls(conn.into_io().map_err(|e| Failed::io(e, true))?)
-                    .await?;
-                let mut session = ImapSession::new(self.conn(io, Side::Imap), false);
-                let greeting = session.greeting().await?.line;
-                (session, greeting, cert)
-            }
-            Security::Starttls => {
-                let mut plain = ImapSession::new(conn, self.implicit);
-                let greeting = plain.greeting().await?.line;
-                let (io, cert) = self.tls(plain.starttls().await?).await?;
-                let session = ImapSession::new(self.conn(io, Side::Imap), false);
-                (session, greeting, cert)
-            }
-            _ => {
-                let mut session = ImapSession::new(conn, self.implicit);
-                let greeting = session.greeting().await?.line;
-                (session, greeting, None)
-            }
-        };
-        session.capabilities().await?;
-        session.logout().await;
-        Ok(done(greeting, cert))
+    async fn imap(
+        &self,
+        road: &Road<'_>,
+        addrs: &[SocketAddr],
+        trust: &TlsTrust,
+        deadline: Instant,
+    ) -> Result<Probed, Failed> {
+        let mut opened =
+            session::open::<ImapSession>(&self.net, road, addrs, trust, deadline).await?;
+        opened
+            .session
+            .learn_capabilities(ImapCommand::Greeting)
+            .await?;
+        let found = done(&opened);
+        opened.session.logout().await;
+        Ok(found)
     }
 
     /// The greeting (before STARTTLS, when that is the mode) and EHLO.
-    async fn smtp(&self, conn: Conn, local: SocketAddr) -> Result<Probed, Failed> {
-        let name = crate::engine::ehlo_name(local);
-        let (mut session, greeting, cert) = match self.security {
-            Security::Tls => {
-                let (io, cert) = self
-                    .tls(conn.into_io().map_err(|e| Failed::io(e, true))?)
-                    .await?;
-                let mut session = SmtpSession::new(self.conn(io, Side::Smtp), false);
-                let greeting = session.greeting().await?.text();
-                (session, greeting, cert)
-            }
-            Security::Starttls => {
-                let mut plain = SmtpSession::new(conn, self.implicit);
-                let greeting = plain.greeting().await?.text();
-                plain.ehlo(&name).await?;
-                if plain.extension("STARTTLS").is_none() {
-                    plain.quit().await;
-                    return Ok(probed(
-                        ProbeOutcome::NoStarttls,
-                        format!("{greeting} (no STARTTLS after EHLO)"),
-                    ));
-                }
-                let (io, cert) = self.tls(plain.starttls().await?).await?;
-                let session = SmtpSession::new(self.conn(io, Side::Smtp), false);
-                (session, greeting, cert)
-            }
-            _ => {
-                let mut session = SmtpSession::new(conn, self.implicit);
-                let greeting = session.greeting().await?.text();
-                (session, greeting, None)
-            }
-        };
-        session.ehlo(&name).await?;
-        session.quit().await;
-        Ok(done(greeting, cert))
+    async fn smtp(
+        &self,
+        road: &Road<'_>,
+        addrs: &[SocketAddr],
+        trust: &TlsTrust,
+        deadline: Instant,
+    ) -> Result<Probed, Failed> {
+        let opened = session::open::<Smtp>(&self.net, road, addrs, trust, deadline).await?;
+        let found = done(&opened);
+        opened.session.close().await;
+        Ok(found)
     }
 }
 
-fn done(evidence: String, cert: Option<String>) -> Probed {
+/// Confirmed, with the greeting as evidence, unless the certificate was refused.
+fn done<D>(opened: &Opened<D>) -> Probed {
+    let evidence = opened.greeting.clone().unwrap_or_default();
+    let cert = opened.tls.as_ref().and_then(|r| match r.verdict {
+        CertVerdict::Trusted => None,
+        v => Some(format!(
+            "certificate: {} ({})",
+            v.code(),
+            r.verdict_detail.as_deref().unwrap_or_default()
+        )),
+    });
     match cert {
         None => Probed {
             outcome: ProbeOutcome::Confirmed,

@@ -12,9 +12,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
 
 use super::autoconfig::valid_host;
-use super::dns::{Dns, LookupError};
-use crate::egress::{EgressPolicy, Refusal};
-use crate::probe::tcp;
+use crate::net::dns::{Dns, LookupError};
+use crate::net::egress::Refusal;
+use crate::net::Network;
 
 /// The most header bytes we read before the body.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -22,26 +22,34 @@ const MAX_REDIRECTS: usize = 3;
 
 pub struct Client {
     pub dns: Dns,
-    pub egress: Option<Arc<EgressPolicy>>,
+    /// The egress policy and source addresses.
+    pub net: Network,
     pub tls: Arc<ClientConfig>,
-    pub source_v4: Option<std::net::IpAddr>,
-    pub source_v6: Option<std::net::IpAddr>,
 }
 
 /// Why a fetch gave no document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
+    #[error("DNS: {0}")]
     Dns(LookupError),
+    #[error("refused by the egress policy: {0}")]
     Egress(String),
+    #[error("connect: {0}")]
     Connect(String),
+    #[error("TLS: {0}")]
     Tls(String),
+    #[error("no complete answer in time")]
     TimedOut,
     /// More than the limit (bytes).
+    #[error("the answer is larger than {0} bytes")]
     TooLarge(usize),
+    #[error("HTTP status {0}")]
     Status(u16),
     /// A redirect we do not follow: a loop, too many, or away from HTTPS.
+    #[error("redirect not followed: {0}")]
     Redirect(String),
     /// Not an HTTP answer we understand.
+    #[error("not a usable HTTP answer: {0}")]
     Malformed(String),
 }
 
@@ -52,22 +60,6 @@ impl FetchError {
             self,
             FetchError::TooLarge(_) | FetchError::Redirect(_) | FetchError::Malformed(_)
         )
-    }
-}
-
-impl std::fmt::Display for FetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FetchError::Dns(e) => write!(f, "DNS: {e}"),
-            FetchError::Egress(e) => write!(f, "refused by the egress policy: {e}"),
-            FetchError::Connect(e) => write!(f, "connect: {e}"),
-            FetchError::Tls(e) => write!(f, "TLS: {e}"),
-            FetchError::TimedOut => f.write_str("no complete answer in time"),
-            FetchError::TooLarge(max) => write!(f, "the answer is larger than {max} bytes"),
-            FetchError::Status(s) => write!(f, "HTTP status {s}"),
-            FetchError::Redirect(e) => write!(f, "redirect not followed: {e}"),
-            FetchError::Malformed(e) => write!(f, "not a usable HTTP answer: {e}"),
-        }
     }
 }
 
@@ -158,14 +150,15 @@ impl Client {
             .addresses(&url.host, 443, deadline)
             .await
             .map_err(FetchError::Dns)?;
-        let addrs: Vec<SocketAddr> = match &self.egress {
+        let addrs: Vec<SocketAddr> = match &self.net.egress {
             Some(policy) => policy
                 .filter_https(&url.host, &addrs)
                 .map_err(|r: Refusal| FetchError::Egress(r.to_string()))?,
             None => addrs,
         };
-        let source = tcp::source_for(&addrs, self.source_v4, self.source_v6);
-        let connected = tcp::connect(&addrs, source, deadline)
+        let connected = self
+            .net
+            .connect(&addrs, deadline)
             .await
             .map_err(|f| FetchError::Connect(f.detail.unwrap_or_default()))?;
         let name =

@@ -9,14 +9,12 @@
 
 pub mod autoconfig;
 mod confirm;
-pub mod dns;
 mod https;
 pub mod providers;
 mod rank;
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,24 +26,18 @@ use inbox_doctor_errors::{
 };
 use tokio::time::Instant;
 
-use crate::egress::EgressPolicy;
-use crate::probe::implicit_tls_port;
-use crate::probe::tls::TrustRoots;
+use crate::net::dns::{Dns, LookupError, Srv};
+use crate::net::{mode_for, Network};
 use confirm::{Probed, Prober};
-use dns::{Dns, LookupError, Srv};
 
 /// How discovery runs.
 #[derive(Clone, Debug)]
 pub struct DiscoverConfig {
-    /// A resolver for a given name server (`--resolver IP:PORT`); the system's when `None`.
-    pub dns: Option<Dns>,
+    /// How it reaches servers, as a diagnosis does; the system's resolver when `net.dns` is
+    /// `None`.
+    pub net: Network,
     /// Stored settings and the bundled table only: no network at all.
     pub offline: bool,
-    pub roots: TrustRoots,
-    pub egress: Option<Arc<EgressPolicy>>,
-    /// Local addresses to connect from (static egress addresses), as for diagnoses.
-    pub source_v4: Option<IpAddr>,
-    pub source_v6: Option<IpAddr>,
     /// How long the sources may take.
     pub lookup_timeout: Duration,
     /// How long one candidate's probe may take.
@@ -57,12 +49,8 @@ pub struct DiscoverConfig {
 impl Default for DiscoverConfig {
     fn default() -> DiscoverConfig {
         DiscoverConfig {
-            dns: None,
+            net: Network::default(),
             offline: false,
-            roots: TrustRoots::default(),
-            egress: None,
-            source_v4: None,
-            source_v6: None,
             lookup_timeout: Duration::from_secs(6),
             probe_timeout: Duration::from_secs(6),
             sequential: false,
@@ -70,49 +58,12 @@ impl Default for DiscoverConfig {
     }
 }
 
-impl DiscoverConfig {
-    /// Discovery on behalf of a diagnosis: the same resolver, trust, egress policy and source
-    /// addresses.
-    pub fn for_engine(engine: &crate::engine::EngineConfig) -> DiscoverConfig {
-        DiscoverConfig {
-            dns: engine.dns.clone(),
-            roots: engine.roots.clone(),
-            egress: engine.egress.clone(),
-            source_v4: engine.source_v4,
-            source_v6: engine.source_v6,
-            ..DiscoverConfig::default()
-        }
-    }
-}
-
 /// Why discovery could not start.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DiscoverError {
     /// Not `local@domain` with a plausible domain.
+    #[error("{0:?} is not an email address (local@domain)")]
     InvalidAddress(String),
-}
-
-impl std::fmt::Display for DiscoverError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DiscoverError::InvalidAddress(a) => {
-                write!(f, "{a:?} is not an email address (local@domain)")
-            }
-        }
-    }
-}
-
-impl std::error::Error for DiscoverError {}
-
-/// `domain` in lowercase ASCII, without a trailing dot: internationalised names (`blåbær.no`)
-/// become their punycode form (`xn--blbr-roah.no`), which is what DNS and stored settings use.
-pub fn ascii_domain(domain: &str) -> Option<String> {
-    let domain = domain.trim().trim_end_matches('.');
-    if domain.is_ascii() {
-        return Some(domain.to_ascii_lowercase());
-    }
-    let name = hickory_resolver::proto::rr::Name::from_utf8(domain).ok()?;
-    Some(name.to_ascii().trim_end_matches('.').to_ascii_lowercase())
 }
 
 /// The domain of `email`, lowercase (internationalised names in their ASCII form), when the
@@ -123,7 +74,7 @@ pub fn domain_of(email: &str) -> Result<String, DiscoverError> {
     if local.is_empty() {
         return Err(invalid());
     }
-    crate::domains::normalize_domain(domain).map_err(|_| invalid())
+    crate::net::dns::domain_name(domain).map_err(|_| invalid())
 }
 
 /// The provider of `domain`: by the domain itself, else by its MX hosts.
@@ -154,11 +105,7 @@ struct Proposed {
 
 impl Proposed {
     fn new(side: Side, host: &str, port: u16, security: Security) -> Proposed {
-        let security = match security {
-            Security::Auto if implicit_tls_port(port) => Security::Tls,
-            Security::Auto => Security::Starttls,
-            s => s,
-        };
+        let security = mode_for(security, port);
         Proposed {
             side,
             host: host.trim_end_matches('.').to_ascii_lowercase(),
@@ -255,7 +202,7 @@ pub async fn discover(
         return Ok(run.finish(email, domain, true, started));
     }
 
-    let dns = match &config.dns {
+    let dns = match &config.net.dns {
         Some(dns) => Ok(dns.clone()),
         None => Dns::system(),
     };
@@ -279,20 +226,16 @@ pub async fn discover(
         }
     };
     let lookup_deadline = started + config.lookup_timeout;
+    let net = config.net.clone();
     let prober = Prober {
         dns: dns.clone(),
-        egress: config.egress.clone(),
-        roots: config.roots.clone(),
-        source_v4: config.source_v4,
-        source_v6: config.source_v6,
+        net: net.clone(),
         timeout: config.probe_timeout,
     };
     let client = https::Client {
         dns: dns.clone(),
-        egress: config.egress.clone(),
-        tls: Arc::new(config.roots.client_config()),
-        source_v4: config.source_v4,
-        source_v6: config.source_v6,
+        tls: Arc::new(net.roots.client_config()),
+        net,
     };
 
     let mut queue: VecDeque<Task<'_>> = VecDeque::new();

@@ -272,9 +272,12 @@ async fn discover(
     };
     let stored = state.store.get(&domain).await?.map(|r| r.settings);
     let config = crate::discover::DiscoverConfig {
-        dns: state.dns.clone(),
+        net: crate::net::Network {
+            dns: state.dns.clone(),
+            ..state.engine.net.clone()
+        },
         offline: q.offline,
-        ..crate::discover::DiscoverConfig::for_engine(&state.engine)
+        ..crate::discover::DiscoverConfig::default()
     };
     let found = crate::discover::discover(&q.email, stored, &[], &config)
         .await

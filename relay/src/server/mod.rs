@@ -21,9 +21,11 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::domains::DomainStore;
-use crate::egress::EgressPolicy;
 use crate::engine::EngineConfig;
-use crate::probe::tls::{TrustError, TrustRoots};
+use crate::net::dns::Dns;
+use crate::net::egress::EgressPolicy;
+use crate::net::tls::{TrustError, TrustRoots};
+use crate::net::Network;
 use limits::Limiter;
 use metrics::Metrics;
 
@@ -53,7 +55,7 @@ pub struct AppState {
     pub engine: EngineConfig,
     /// Discovery's resolver, built once so its cache serves every lookup: the configured
     /// name server, else the system's.
-    pub dns: Option<crate::discover::dns::Dns>,
+    pub dns: Option<Dns>,
     pub policy: Arc<EgressPolicy>,
     pub store: DomainStore,
     pub limiter: Arc<Limiter>,
@@ -71,20 +73,22 @@ impl AppState {
         let engine = EngineConfig {
             step_timeout: Duration::from_secs(config.engine.step_timeout_secs),
             roundtrip_timeout: Duration::from_secs(config.engine.step_timeout_secs * 3),
-            roots: TrustRoots::load(&config.engine.ca_files).map_err(StartError::Trust)?,
-            source_v4: config.egress.source_ipv4.map(Into::into),
-            source_v6: config.egress.source_ipv6.map(Into::into),
-            egress: Some(policy.clone()),
-            dns: config
-                .engine
-                .resolver
-                .map(crate::discover::dns::Dns::at)
-                .transpose()
-                .map_err(StartError::Resolver)?,
+            net: Network {
+                roots: TrustRoots::load(&config.engine.ca_files).map_err(StartError::Trust)?,
+                source_v4: config.egress.source_ipv4.map(Into::into),
+                source_v6: config.egress.source_ipv6.map(Into::into),
+                egress: Some(policy.clone()),
+                dns: config
+                    .engine
+                    .resolver
+                    .map(Dns::at)
+                    .transpose()
+                    .map_err(StartError::Resolver)?,
+            },
         };
-        let dns = match &engine.dns {
+        let dns = match &engine.net.dns {
             Some(d) => Some(d.clone()),
-            None => crate::discover::dns::Dns::system()
+            None => Dns::system()
                 .inspect_err(|e| tracing::warn!(error = %e, "discovery will have no resolver"))
                 .ok(),
         };

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 use super::api::same_secret;
 use super::AppState;
-use crate::engine::{self, RequestError};
+use crate::{diagnose, validate, RequestError};
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/ws", get(upgrade))
@@ -223,7 +223,7 @@ async fn session(
         )
         .await;
     }
-    if let Err(e) = engine::validate(&request) {
+    if let Err(e) = validate(&request) {
         return refuse(
             &mut socket,
             &state,
@@ -261,7 +261,7 @@ async fn session(
     state.metrics.run_started();
     let (tx, mut events) = mpsc::unbounded_channel();
     let engine_config = state.engine.clone();
-    let mut run = tokio::spawn(async move { engine::diagnose(&request, &engine_config, tx).await });
+    let mut run = tokio::spawn(async move { diagnose(&request, &engine_config, tx).await });
     let (mut sink, mut stream) = socket.split();
     loop {
         tokio::select! {

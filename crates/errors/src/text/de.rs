@@ -2,7 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
-use crate::step::StepId;
+use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
 pub(super) fn category(c: Category) -> &'static str {
@@ -34,6 +34,18 @@ pub(super) fn step(s: StepId) -> &'static str {
         StepId::SmtpLogin => "Bei SMTP anmelden",
         StepId::SmtpSend => "Test-E-Mail senden",
         StepId::Roundtrip => "Auf die Test-E-Mail im Posteingang warten",
+    }
+}
+
+pub(super) fn skip(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::ImapFailed => "ein früherer IMAP-Schritt ist fehlgeschlagen",
+        SkipReason::SmtpFailed => "ein früherer SMTP-Schritt ist fehlgeschlagen",
+        SkipReason::NameNotResolved => "der Servername wurde nicht gefunden",
+        SkipReason::PlainRequested => "eine Verbindung ohne TLS wurde gewählt",
+        SkipReason::NotRequested => "nicht angefordert",
+        SkipReason::TestEmailNotSent => "die Test-E-Mail wurde nicht gesendet",
+        SkipReason::OtherRecipient => "die Test-E-Mail geht an ein anderes Postfach",
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
-use crate::step::StepId;
+use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
 pub(super) fn category(c: Category) -> &'static str {
@@ -30,6 +30,18 @@ pub(super) fn step(s: StepId) -> &'static str {
         StepId::SmtpLogin => "Log in to SMTP",
         StepId::SmtpSend => "Send a test email",
         StepId::Roundtrip => "Wait for the test email in the inbox",
+    }
+}
+
+pub(super) fn skip(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::ImapFailed => "an earlier IMAP step failed",
+        SkipReason::SmtpFailed => "an earlier SMTP step failed",
+        SkipReason::NameNotResolved => "the server name was not found",
+        SkipReason::PlainRequested => "a connection without TLS was asked for",
+        SkipReason::NotRequested => "not asked for",
+        SkipReason::TestEmailNotSent => "the test email was not sent",
+        SkipReason::OtherRecipient => "the test email goes to another mailbox",
     }
 }
 

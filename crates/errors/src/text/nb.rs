@@ -2,7 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
-use crate::step::StepId;
+use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
 pub(super) fn category(c: Category) -> &'static str {
@@ -32,6 +32,18 @@ pub(super) fn step(s: StepId) -> &'static str {
         StepId::SmtpLogin => "Logg inn på SMTP",
         StepId::SmtpSend => "Send en test-e-post",
         StepId::Roundtrip => "Vent på test-e-posten i innboksen",
+    }
+}
+
+pub(super) fn skip(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::ImapFailed => "et tidligere IMAP-steg mislyktes",
+        SkipReason::SmtpFailed => "et tidligere SMTP-steg mislyktes",
+        SkipReason::NameNotResolved => "servernavnet ble ikke funnet",
+        SkipReason::PlainRequested => "en tilkobling uten TLS ble valgt",
+        SkipReason::NotRequested => "ikke bedt om",
+        SkipReason::TestEmailNotSent => "testeposten ble ikke sendt",
+        SkipReason::OtherRecipient => "testeposten går til en annen postboks",
     }
 }
 

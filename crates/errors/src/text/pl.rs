@@ -2,7 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
-use crate::step::StepId;
+use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
 pub(super) fn category(c: Category) -> &'static str {
@@ -32,6 +32,18 @@ pub(super) fn step(s: StepId) -> &'static str {
         StepId::SmtpLogin => "Logowanie do SMTP",
         StepId::SmtpSend => "Wysyłanie testowej wiadomości e-mail",
         StepId::Roundtrip => "Oczekiwanie na testową wiadomość w skrzynce odbiorczej",
+    }
+}
+
+pub(super) fn skip(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::ImapFailed => "wcześniejszy krok IMAP się nie powiódł",
+        SkipReason::SmtpFailed => "wcześniejszy krok SMTP się nie powiódł",
+        SkipReason::NameNotResolved => "nie znaleziono nazwy serwera",
+        SkipReason::PlainRequested => "wybrano połączenie bez TLS",
+        SkipReason::NotRequested => "nie zażądano",
+        SkipReason::TestEmailNotSent => "wiadomość testowa nie została wysłana",
+        SkipReason::OtherRecipient => "wiadomość testowa trafia do innej skrzynki",
     }
 }
 

@@ -237,7 +237,7 @@ impl EgressPolicy {
         deadline: tokio::time::Instant,
     ) -> Result<Vec<SocketAddr>, Refusal> {
         self.check_port(port)?;
-        let addrs = crate::probe::tcp::resolve(host, port, deadline)
+        let addrs = super::resolve::resolve(host, port, deadline)
             .await
             .map_err(|f| Refusal::NotResolved {
                 host: host.to_owned(),

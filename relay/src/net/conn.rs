@@ -8,7 +8,7 @@ use inbox_doctor_errors::{Direction, Side};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
-use crate::transcript::Transcript;
+use super::transcript::Transcript;
 
 /// The longest line we accept from a server. RFC 5321 allows 512 octets for SMTP replies;
 /// IMAP has no limit, but a capability or LIST line longer than this is not a mail server.
@@ -23,32 +23,23 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 pub type BoxIo = Box<dyn Io>;
 
 /// Why reading or writing stopped.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum IoFailure {
     /// The peer closed the connection (or reset it).
+    #[error("the server closed the connection")]
     Closed,
     /// No bytes within the deadline.
-    TimedOut {
-        nothing_received: bool,
-    },
+    #[error("the server did not answer in time")]
+    TimedOut { nothing_received: bool },
     /// A line or literal longer than we accept.
-    TooLong {
-        limit: usize,
-    },
+    #[error("the server sent a line longer than {limit} bytes")]
+    TooLong { limit: usize },
+    /// Bytes that arrived after the server agreed to STARTTLS, before the handshake: they
+    /// would be read as if they came over TLS (the response-injection attack, CVE-2011-0411).
+    #[error("the server sent data after agreeing to STARTTLS (possible injection)")]
+    Injection,
+    #[error("{0}")]
     Other(io::Error),
-}
-
-impl std::fmt::Display for IoFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            IoFailure::Closed => f.write_str("the server closed the connection"),
-            IoFailure::TimedOut { .. } => f.write_str("the server did not answer in time"),
-            IoFailure::TooLong { limit } => {
-                write!(f, "the server sent a line longer than {limit} bytes")
-            }
-            IoFailure::Other(e) => write!(f, "{e}"),
-        }
-    }
 }
 
 fn io_failure(e: io::Error) -> IoFailure {
@@ -176,10 +167,7 @@ impl Conn {
         if self.buf.is_empty() {
             Ok(self.io)
         } else {
-            Err(IoFailure::Other(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "the server sent data after agreeing to STARTTLS (possible injection)",
-            )))
+            Err(IoFailure::Injection)
         }
     }
 

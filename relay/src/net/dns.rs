@@ -1,5 +1,6 @@
-//! DNS for discovery (SRV, MX and address records) through hickory's resolver: the system's
-//! configuration, or one name server given with `--resolver`. Every lookup has a deadline.
+//! DNS (SRV, MX and address records) through hickory's resolver: the system's configuration,
+//! or one name server given with `--resolver`. Every lookup has a deadline. Also the rules of
+//! an email domain's name, which stored settings and discovery share.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -21,28 +22,21 @@ pub struct Dns {
 }
 
 /// Why a lookup found nothing usable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
     /// The name does not exist (NXDOMAIN).
+    #[error("no such name")]
     NoSuchName,
     /// The name exists without records of this type.
+    #[error("no records")]
     NoRecords,
     /// A CNAME chain that comes back to itself.
+    #[error("CNAME loop: {0}")]
     Loop(String),
+    #[error("no answer in time")]
     TimedOut,
+    #[error("{0}")]
     Failed(String),
-}
-
-impl std::fmt::Display for LookupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LookupError::NoSuchName => f.write_str("no such name"),
-            LookupError::NoRecords => f.write_str("no records"),
-            LookupError::Loop(chain) => write!(f, "CNAME loop: {chain}"),
-            LookupError::TimedOut => f.write_str("no answer in time"),
-            LookupError::Failed(e) => f.write_str(e),
-        }
-    }
 }
 
 /// One SRV target, in the order RFC 2782 says to try them.
@@ -251,6 +245,44 @@ impl Dns {
         }
         None
     }
+}
+
+/// `domain` in lowercase ASCII, without a trailing dot: internationalised names (`blåbær.no`)
+/// become their punycode form (`xn--blbr-roah.no`), which is what DNS and stored settings use.
+fn ascii_domain(domain: &str) -> Option<String> {
+    let domain = domain.trim().trim_end_matches('.');
+    if domain.is_ascii() {
+        return Some(domain.to_ascii_lowercase());
+    }
+    let name = hickory_resolver::proto::rr::Name::from_utf8(domain).ok()?;
+    Some(name.to_ascii().trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// `domain` as an email domain: lowercase ASCII without a trailing dot, at least two labels of
+/// letters, digits and inner hyphens; or why it is not one.
+pub fn domain_name(domain: &str) -> Result<String, &'static str> {
+    let d = ascii_domain(domain).ok_or("not a valid internationalised domain name")?;
+    if d.is_empty() || d.len() > 253 {
+        return Err("it must have 1 to 253 characters");
+    }
+    if !d.contains('.') {
+        return Err("it needs at least two labels, like example.com");
+    }
+    for label in d.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Err("each label must have 1 to 63 characters");
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err("only letters, digits, '-' and '.'");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("a label cannot start or end with '-'");
+        }
+    }
+    Ok(d)
 }
 
 #[derive(Clone, Copy)]

@@ -1,0 +1,225 @@
+//! The IMAP branch: connect, secure, log in, check the mailbox, and — when the test email goes
+//! to this mailbox — wait for it to arrive.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use inbox_doctor_errors::{
+    Cause, Delivery, Observation, SessionCheck, Side, SkipReason, StepId, Validation,
+};
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::record::Run;
+use super::sessions;
+use super::smtp::Sent;
+use super::step::Stopped;
+use super::{open, step::Step};
+use crate::imap::{sent_folder, ImapSession, Mailboxes};
+use crate::net::Failed;
+
+const STEPS: [StepId; 4] = [
+    StepId::ImapConnect,
+    StepId::ImapTls,
+    StepId::ImapLogin,
+    StepId::ImapValidate,
+];
+
+/// Runs the branch; the steps it does not reach are skipped with the reason it stopped for.
+pub(super) async fn branch(
+    run: Arc<Run>,
+    addrs: Option<Vec<SocketAddr>>,
+    sent: oneshot::Receiver<Option<Sent>>,
+) {
+    let outcome = match addrs {
+        None => Err(Stopped(SkipReason::NameNotResolved)),
+        Some(addrs) => flow(&run, &addrs, sent).await,
+    };
+    let reason = outcome.err().map_or(SkipReason::NotRequested, |s| s.0);
+    run.skip_unfinished(&STEPS, reason);
+    let roundtrip = if run.req.roundtrip {
+        reason
+    } else {
+        SkipReason::NotRequested
+    };
+    run.skip_unfinished(&[StepId::Roundtrip], roundtrip);
+}
+
+async fn flow(
+    run: &Arc<Run>,
+    addrs: &[SocketAddr],
+    sent: oneshot::Receiver<Option<Sent>>,
+) -> Result<(), Stopped> {
+    // The extra sessions of the session check connect while the main one logs in, so the
+    // check stays off the critical path; they log in only once the password is known good.
+    let prepared = sessions::prepare(run, addrs);
+    let mut session = match log_in(run, addrs).await {
+        Ok(s) => s,
+        Err(stop) => {
+            prepared.abort();
+            return Err(stop);
+        }
+    };
+    let result = match validate(run, &mut session, prepared).await {
+        Ok(()) => roundtrip(run, &mut session, sent).await,
+        Err(stop) => Err(stop),
+    };
+    session.logout().await;
+    result
+}
+
+/// Connect, secure and log in the main session.
+async fn log_in(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<ImapSession, Stopped> {
+    let link = open::connect::<ImapSession>(run, addrs).await?;
+    let mut session = open::secure::<ImapSession>(run, link, addrs).await?;
+
+    let mut step = run.begin(StepId::ImapLogin);
+    session.conn_mut().set_deadline(step.deadline());
+    open::ready_in_clear(run, &mut step, &mut session).await?;
+    let username = run.req.imap_username();
+    step.fact("username", username);
+    let over_tls = run.mode(Side::Imap) != inbox_doctor_errors::Security::Plain;
+    match session.login(username, &run.req.password, over_tls).await {
+        Ok(()) => {
+            step.pass();
+            Ok(session)
+        }
+        Err(f) => {
+            let stop = step.fail(f);
+            session.logout().await;
+            Err(stop)
+        }
+    }
+}
+
+/// Lists the mailboxes and opens INBOX while the session check runs.
+async fn validate(
+    run: &Run,
+    session: &mut ImapSession,
+    prepared: sessions::Prepared,
+) -> Result<(), Stopped> {
+    let mut step = run.begin(StepId::ImapValidate);
+    let deadline = step.deadline();
+    session.conn_mut().set_deadline(deadline);
+    let (validated, sessions) =
+        tokio::join!(session.validate(), sessions::check(run, prepared, deadline));
+    let found = step.check(validated)?;
+    let check = SessionCheck {
+        target: run.req.session_target,
+        allowed: 1 + sessions.allowed,
+        refusal: sessions.refusal,
+    };
+    let capabilities = session.capabilities().unwrap_or_default().to_vec();
+    let validation = validation(&found, capabilities, check);
+    record_validation(run, &mut step, &found, &validation);
+    run.state().validation = Some(validation);
+    step.pass();
+    Ok(())
+}
+
+fn validation(found: &Mailboxes, capabilities: Vec<String>, check: SessionCheck) -> Validation {
+    let sent = sent_folder(&found.list);
+    Validation {
+        mailboxes: found.list.iter().map(|(n, _)| n.clone()).collect(),
+        inbox_selectable: true,
+        inbox_messages: found.inbox_messages,
+        sent_folder: sent.as_ref().map(|(n, _)| n.clone()),
+        sent_found_by: sent.map(|(_, how)| how.to_owned()),
+        capabilities,
+        sessions: Some(check),
+    }
+}
+
+/// The validate step's evidence, and the warnings what it found deserves.
+fn record_validation(run: &Run, step: &mut Step<'_>, found: &Mailboxes, v: &Validation) {
+    let check = v.sessions.as_ref();
+    let (allowed, target) = check.map_or((0, 0), |c| (c.allowed, c.target));
+    step.fact("mailboxes", found.list.len().to_string());
+    step.fact(
+        "inbox_messages",
+        found
+            .inbox_messages
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
+    step.fact("sessions", format!("{allowed} of {target}"));
+    match &v.sent_folder {
+        Some(name) => step.fact("sent_folder", name.clone()),
+        None => run.warn(Cause::SentFolderNotFound, StepId::ImapValidate, None),
+    }
+    let missing: Vec<&str> = ["IDLE", "UIDPLUS"]
+        .into_iter()
+        .filter(|c| !v.capabilities.iter().any(|x| x.eq_ignore_ascii_case(c)))
+        .collect();
+    if !missing.is_empty() {
+        run.warn(
+            Cause::CapabilityMissing,
+            StepId::ImapValidate,
+            Some(format!("missing: {}", missing.join(", "))),
+        );
+    }
+    if allowed < target {
+        let said = check
+            .and_then(|c| c.refusal.as_deref())
+            .map(|r| format!("; the server said: {r}"))
+            .unwrap_or_default();
+        run.warn(
+            Cause::FewerSessionsThanTarget,
+            StepId::ImapValidate,
+            Some(format!(
+                "{allowed} simultaneous sessions allowed, {target} wanted{said}"
+            )),
+        );
+    }
+}
+
+/// Waits for the test email in the INBOX, when it was sent to this mailbox.
+async fn roundtrip(
+    run: &Run,
+    session: &mut ImapSession,
+    sent: oneshot::Receiver<Option<Sent>>,
+) -> Result<(), Stopped> {
+    let req = &run.req;
+    if !req.roundtrip {
+        return Err(Stopped(SkipReason::NotRequested));
+    }
+    if !req.send {
+        return Err(Stopped(SkipReason::TestEmailNotSent));
+    }
+    if !req.test_recipient().eq_ignore_ascii_case(&req.email) {
+        return Err(Stopped(SkipReason::OtherRecipient));
+    }
+    let Ok(Some(sent)) = sent.await else {
+        return Err(Stopped(SkipReason::TestEmailNotSent));
+    };
+    let mut step = run.begin(StepId::Roundtrip);
+    step.fact("message_id", sent.message_id.clone());
+    let give_up_at = Instant::now() + run.config.roundtrip_timeout;
+    let arrived = loop {
+        // Each search has a step's deadline; the waiting has the round trip's.
+        session
+            .conn_mut()
+            .set_deadline(Instant::now() + run.config.step_timeout);
+        match session.has_message(&sent.message_id).await {
+            Err(f) => break Err(f),
+            Ok(true) => break Ok(sent.accepted_at.elapsed()),
+            Ok(false) if Instant::now() >= give_up_at => {
+                break Err(Failed::new(Observation::NotDelivered).detail(format!(
+                    "not in the INBOX after {} s",
+                    run.config.roundtrip_timeout.as_secs()
+                )))
+            }
+            Ok(false) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    run.state().delivery = Some(Delivery {
+        message_id: sent.message_id,
+        recipient: req.test_recipient().to_owned(),
+        delivered_after_ms: arrived.as_ref().ok().map(|d| d.as_millis() as u64),
+    });
+    let after = step.check(arrived)?;
+    step.fact("delivered_after_ms", after.as_millis().to_string());
+    step.pass();
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! The two steps every branch begins with, the same for IMAP and SMTP: connect (and read a
+//! plaintext greeting), then secure (STARTTLS or implicit TLS, the handshake, the greeting
+//! over TLS), each walking its stages of the [`session`] road.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use inbox_doctor_errors::{Cause, Security, SkipReason, StepId};
+
+use super::record::Run;
+use super::secure;
+use super::step::{Step, Stopped};
+use crate::session::{Dialogue, Link};
+
+fn steps(side: inbox_doctor_errors::Side) -> (StepId, StepId) {
+    match side {
+        inbox_doctor_errors::Side::Imap => (StepId::ImapConnect, StepId::ImapTls),
+        inbox_doctor_errors::Side::Smtp => (StepId::SmtpConnect, StepId::SmtpTls),
+    }
+}
+
+/// The connect step: TCP, and for plaintext greetings the greeting. A port that stays silent
+/// is asked whether it expects implicit TLS.
+pub(super) async fn connect<D: Dialogue>(
+    run: &Run,
+    addrs: &[SocketAddr],
+) -> Result<Link<D>, Stopped> {
+    let side = D::SIDE;
+    run.connecting(side);
+    let mut step = run.begin(steps(side).0);
+    let deadline = step.deadline();
+    let connected = step.check(run.config.net.connect(addrs, deadline).await)?;
+    step.facts(run.connected(side, &connected));
+    let greeted = match run.road(side).greet::<D>(connected, deadline).await {
+        Err(f) => Err(secure::explain_silence(run, side, addrs, f).await),
+        ok => ok,
+    };
+    let (link, greeting) = step.check(greeted)?;
+    if let Some(g) = greeting {
+        step.fact("greeting", g);
+    }
+    step.pass();
+    Ok(link)
+}
+
+/// The TLS step: skipped (with a warning) for a plain session; otherwise STARTTLS or implicit
+/// TLS, the handshake with its report, and the session over TLS ready for commands.
+pub(super) async fn secure<D: Dialogue + 'static>(
+    run: &Arc<Run>,
+    link: Link<D>,
+    addrs: &[SocketAddr],
+) -> Result<D, Stopped> {
+    let side = D::SIDE;
+    let tls_step = steps(side).1;
+    let link = match link {
+        Link::Greeted { session, .. } if run.mode(side) == Security::Plain => {
+            run.skip(tls_step, SkipReason::PlainRequested);
+            run.warn(Cause::PlaintextSession, tls_step, None);
+            return Ok(session);
+        }
+        link => link,
+    };
+    let mut step = run.begin(tls_step);
+    let deadline = step.deadline();
+    let road = run.road(side);
+    let link = with_deadline(link, deadline);
+    let warn_offered = |session: &D| {
+        if let Some(offered) = session.auth_offered() {
+            let detail = match offered.as_str() {
+                "" => "before STARTTLS".to_owned(),
+                o => format!("before STARTTLS: {o}"),
+            };
+            run.warn(Cause::AuthOfferedBeforeTls, tls_step, Some(detail));
+        }
+    };
+    let (io, local) = step.check(road.to_tls(link, warn_offered).await)?;
+    let io = step.check(secure::handshake::<D>(run, io, addrs, deadline).await)?;
+    step.facts(secure::evidence(run, side));
+    let (session, greeting) = step.check(road.over_tls::<D>(io, local, deadline).await)?;
+    if let Some(g) = greeting {
+        step.fact("greeting", g);
+    }
+    step.pass();
+    Ok(session)
+}
+
+fn with_deadline<D: Dialogue>(link: Link<D>, deadline: tokio::time::Instant) -> Link<D> {
+    match link {
+        Link::Raw { mut conn, local } => {
+            conn.set_deadline(deadline);
+            Link::Raw { conn, local }
+        }
+        Link::Greeted { mut session, local } => {
+            session.conn_mut().set_deadline(deadline);
+            Link::Greeted { session, local }
+        }
+    }
+}
+
+/// At the start of a login over a plain session: the session gets ready (EHLO for SMTP) and,
+/// when it offers a password login in clear, a warning says so.
+pub(super) async fn ready_in_clear<D: Dialogue>(
+    run: &Run,
+    step: &mut Step<'_>,
+    session: &mut D,
+) -> Result<(), Stopped> {
+    let side = D::SIDE;
+    if run.mode(side) != Security::Plain {
+        return Ok(());
+    }
+    step.check(session.ready().await)?;
+    if session.auth_offered().is_some() {
+        run.warn(Cause::AuthOfferedBeforeTls, steps(side).1, None);
+    }
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! One running diagnosis: the request, and the bookkeeping both branches write to — steps,
+//! failures, warnings, TLS reports, what validation and the round trip found — from which the
+//! report is assembled at the end.
+
+use std::sync::{Mutex, MutexGuard};
+
+use inbox_doctor_errors::text::{self, Lang};
+use inbox_doctor_errors::{
+    classify, Cause, Delivery, DiagnosisRequest, Direction, Endpoint, Failure, Outcome, Report,
+    Security, Side, SourceAddress, StepEvent, StepId, StepResult, TlsReport, TlsSides, Validation,
+    Warning, REPORT_SCHEMA,
+};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::EngineConfig;
+use crate::net::tcp::Connected;
+use crate::net::tls::TlsTrust;
+use crate::net::transcript::Transcript;
+use crate::net::{mode_for, Failed};
+use crate::session::Road;
+
+pub(super) struct Run {
+    pub start: Instant,
+    pub req: DiagnosisRequest,
+    pub config: EngineConfig,
+    pub trust: TlsTrust,
+    pub events: mpsc::UnboundedSender<StepEvent>,
+    pub transcript: Transcript,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+pub(super) struct State {
+    pub steps: Vec<StepResult>,
+    pub failures: Vec<Failure>,
+    pub warnings: Vec<Warning>,
+    pub tls: TlsSides,
+    pub validation: Option<Validation>,
+    pub delivery: Option<Delivery>,
+    pub sources: Vec<SourceAddress>,
+    /// The modes the branches used, once they started connecting.
+    pub modes: Vec<(Side, Security)>,
+    /// Checks that run beside the flow (legacy TLS); awaited before the report.
+    pub background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Run {
+    pub fn new(
+        req: &DiagnosisRequest,
+        config: &EngineConfig,
+        events: mpsc::UnboundedSender<StepEvent>,
+    ) -> Run {
+        let start = Instant::now();
+        let mut secrets = vec![&req.password];
+        if let Some(p) = &req.smtp_password {
+            secrets.push(p);
+        }
+        let transcript = Transcript::new(start.into_std(), &secrets);
+        for side in [Side::Imap, Side::Smtp] {
+            let password = match side {
+                Side::Imap => &req.password,
+                Side::Smtp => req.smtp_password(),
+            };
+            transcript.forbid_login(req.username(side), password);
+        }
+        Run {
+            start,
+            req: req.clone(),
+            config: config.clone(),
+            trust: TlsTrust::new(&config.net.roots, req.allow_insecure_cert),
+            events,
+            transcript,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.req.lang
+    }
+
+    pub fn ms(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.start).as_millis() as u64
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The mode a side uses (`auto` decided by port).
+    pub fn mode(&self, side: Side) -> Security {
+        let s = self.req.server(side);
+        mode_for(s.security, s.port)
+    }
+
+    /// A branch starts connecting: from now on the report names the mode it uses.
+    pub fn connecting(&self, side: Side) -> Security {
+        let mode = self.mode(side);
+        self.state().modes.push((side, mode));
+        mode
+    }
+
+    /// Where a side's sessions go, recorded in this run's transcript.
+    pub fn road(&self, side: Side) -> Road<'_> {
+        let s = self.req.server(side);
+        Road {
+            host: &s.host,
+            port: s.port,
+            mode: self.mode(side),
+            transcript: self.transcript.clone(),
+        }
+    }
+
+    /// Classifies what was observed in `step` into a failure in the user's language.
+    /// `classify_as` decides the category (a name lookup fails for one side or the other).
+    pub fn failure(&self, step: StepId, classify_as: StepId, failed: &Failed) -> Failure {
+        let diagnosis = classify(classify_as, &failed.observation);
+        let words = text::cause_text(diagnosis.cause, self.lang());
+        Failure {
+            category: diagnosis.category,
+            cause: diagnosis.cause,
+            step,
+            server_reply: failed
+                .server_reply()
+                .filter(|r| !r.is_empty())
+                .map(|r| self.transcript.redact(r)),
+            detail: failed.detail.as_deref().map(|d| self.transcript.redact(d)),
+            title: text::category_title(diagnosis.category, self.lang()).to_owned(),
+            explanation: words.explanation.to_owned(),
+            remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
+            entered: None,
+            alternative: None,
+            provider: None,
+        }
+    }
+
+    /// Records a finished step and sends its event.
+    pub fn finished(&self, result: StepResult) {
+        tracing::debug!(
+            step = result.step.code(),
+            status = result.status.code(),
+            elapsed_ms = result.elapsed_ms,
+            cause = result.failure.as_ref().map(|f| f.cause.code()),
+            "step finished"
+        );
+        let mut state = self.state();
+        if let Some(f) = &result.failure {
+            state.failures.push(f.clone());
+        }
+        state.steps.push(result.clone());
+        drop(state);
+        let _ = self.events.send(StepEvent::Finished(result));
+    }
+
+    pub fn warn(&self, cause: Cause, step: StepId, detail: Option<String>) {
+        let words = text::cause_text(cause, self.lang());
+        let warning = Warning {
+            cause,
+            side: step.side(),
+            step,
+            detail: detail.map(|d| self.transcript.redact(&d)),
+            explanation: words.explanation.to_owned(),
+            remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        self.state().warnings.push(warning.clone());
+        let _ = self.events.send(StepEvent::Warning(warning));
+    }
+
+    /// Records where a session connected from and to; returns the facts for its step.
+    pub fn connected(&self, side: Side, c: &Connected) -> [(&'static str, String); 2] {
+        self.transcript.record(
+            side,
+            Direction::Event,
+            &format!("connected to {} from {}", c.peer, c.local),
+        );
+        self.state().sources.push(SourceAddress {
+            side,
+            local: c.local,
+            remote: c.peer,
+        });
+        [
+            ("server_address", c.peer.to_string()),
+            ("source_address", c.local.to_string()),
+        ]
+    }
+
+    /// Records a side's TLS report and the warnings it implies.
+    pub fn tls_report(&self, side: Side, step: StepId, report: TlsReport) {
+        if let Some(days) = leaf_days_left(&report).filter(|d| (0..30).contains(d)) {
+            self.warn(
+                Cause::CertificateExpiringSoon,
+                step,
+                Some(format!("the certificate expires in {days} days")),
+            );
+        }
+        if report.insecure_allowed {
+            if let Some(cause) = report.verdict.cause() {
+                self.warn(cause, step, report.verdict_detail.clone());
+            }
+        }
+        *self.state().tls.side_mut(side) = Some(report);
+    }
+
+    /// Waits for the checks that ran beside the flow.
+    pub async fn finish_background(&self) {
+        let background = std::mem::take(&mut self.state().background);
+        futures_util::future::join_all(background).await;
+    }
+
+    pub fn report(&self) -> Report {
+        let state = self.state();
+        let order = |s: StepId| StepId::ALL.iter().position(|&x| x == s).unwrap_or(0);
+        let mut steps = state.steps.clone();
+        steps.sort_by_key(|s| order(s.step));
+        let mut failures = state.failures.clone();
+        failures.sort_by_key(|f| order(f.step));
+        let endpoint = |side: Side| {
+            let s = self.req.server(side);
+            Endpoint {
+                host: s.host.clone(),
+                port: s.port,
+                security: s.security,
+                security_used: state
+                    .modes
+                    .iter()
+                    .find(|(s, _)| *s == side)
+                    .map(|(_, m)| *m),
+                username: self.req.username(side).to_owned(),
+            }
+        };
+        Report {
+            schema: REPORT_SCHEMA,
+            outcome: if failures.is_empty() {
+                Outcome::Passed
+            } else {
+                Outcome::Failed
+            },
+            email: self.req.email.clone(),
+            lang: self.lang().code().to_owned(),
+            imap: endpoint(Side::Imap),
+            smtp: endpoint(Side::Smtp),
+            elapsed_ms: self.start.elapsed().as_millis() as u64,
+            steps,
+            failure: failures.first().cloned(),
+            failures,
+            warnings: state.warnings.clone(),
+            tls: state.tls.clone(),
+            validation: state.validation.clone(),
+            delivery: state.delivery.clone(),
+            source_addresses: state.sources.clone(),
+            transcript: self.transcript.lines(),
+        }
+    }
+}
+
+/// Days left on the leaf, from the decoded chain's RFC 3339 date.
+fn leaf_days_left(report: &TlsReport) -> Option<i64> {
+    let leaf = report.chain.first()?;
+    let t = time::OffsetDateTime::parse(
+        &leaf.not_after,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()?;
+    Some((t - time::OffsetDateTime::now_utc()).whole_days())
+}

@@ -1,0 +1,94 @@
+//! How many simultaneous IMAP sessions the server allows this user, compared with how many a
+//! connecting product needs. The extra sessions connect while the main one logs in; they log in
+//! one after another once the password is known good: servers check their limit at login, and
+//! logins racing each other can slip past it. The check stops at the first refusal, so it never
+//! opens more sessions than the server allows (nor more than the target).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use inbox_doctor_errors::{Direction, Side};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::record::Run;
+use crate::imap::ImapSession;
+use crate::net::transcript::Transcript;
+use crate::net::Failed;
+use crate::session::{self, Road};
+
+/// Extra sessions, opened up to the point where they would log in.
+pub(super) type Prepared = JoinHandle<Vec<Result<ImapSession, Failed>>>;
+
+/// What the check found beside the main session.
+pub(super) struct Found {
+    /// Extra sessions the server let log in.
+    pub allowed: u32,
+    /// The server's words when it refused one.
+    pub refusal: Option<String>,
+}
+
+/// Opens `session_target - 1` extra sessions in the background, without logging in. Their
+/// transcript is thrown away: the report shows one line for the whole check.
+pub(super) fn prepare(run: &Arc<Run>, addrs: &[SocketAddr]) -> Prepared {
+    let extra = run.req.session_target.saturating_sub(1);
+    let (run, addrs) = (run.clone(), addrs.to_vec());
+    tokio::spawn(async move {
+        let deadline = Instant::now() + run.config.step_timeout;
+        let road = Road {
+            transcript: Transcript::scratch(),
+            ..run.road(Side::Imap)
+        };
+        let attempts = (0..extra).map(|_| {
+            session::open::<ImapSession>(&run.config.net, &road, &addrs, &run.trust, deadline)
+        });
+        futures_util::future::join_all(attempts)
+            .await
+            .into_iter()
+            .map(|opened| opened.map(|o| o.session))
+            .collect()
+    })
+}
+
+/// Logs the prepared sessions in, one after another, until one is refused; then logs out.
+pub(super) async fn check(run: &Run, prepared: Prepared, deadline: Instant) -> Found {
+    let prepared = prepared.await.unwrap_or_default();
+    let tried = prepared.len() + 1;
+    let over_tls = run.mode(Side::Imap) != inbox_doctor_errors::Security::Plain;
+    let mut open = Vec::new();
+    let mut refusal = None;
+    for attempt in prepared {
+        let result = match attempt {
+            Ok(mut s) => {
+                s.conn_mut().set_deadline(deadline);
+                s.login(run.req.imap_username(), &run.req.password, over_tls)
+                    .await
+                    .map(|()| s)
+            }
+            Err(f) => Err(f),
+        };
+        match result {
+            Ok(s) => open.push(s),
+            Err(f) => {
+                refusal = Some(
+                    f.server_reply()
+                        .map(str::to_owned)
+                        .or(f.detail)
+                        .unwrap_or_else(|| "refused".into()),
+                );
+                break;
+            }
+        }
+    }
+    let allowed = open.len() as u32;
+    futures_util::future::join_all(open.into_iter().map(ImapSession::logout)).await;
+    run.transcript.record(
+        Side::Imap,
+        Direction::Event,
+        &format!(
+            "session check: {} of {tried} simultaneous sessions opened",
+            allowed + 1
+        ),
+    );
+    Found { allowed, refusal }
+}

@@ -1,0 +1,196 @@
+//! The IMAP dialogue: greeting, STARTTLS, login and the validation a syncing product needs,
+//! pipelined where commands do not depend on each other.
+//!
+//! [`client`] holds the protocol state without IO (tags, continuations, `BYE`, limits) and
+//! [`response`] reads single lines; [`ImapSession`] is the thin async layer that moves their
+//! bytes over a [`Conn`]. [`mailbox`] reads what validation found.
+
+pub mod client;
+pub mod mailbox;
+pub mod response;
+
+use inbox_doctor_errors::{ImapCommand, Observation, Secret};
+
+use crate::net::conn::{BoxIo, Conn, IoFailure};
+use crate::net::Failed;
+use client::{Client, Command, Finished, LoginPlan, Next};
+pub use mailbox::{sent_folder, Mailboxes};
+use response::{literal_length, quote, Greeting, Status};
+
+/// At most this many literals in one response line.
+const MAX_LITERALS_PER_LINE: usize = 64;
+
+pub struct ImapSession {
+    conn: Conn,
+    client: Client,
+}
+
+impl ImapSession {
+    /// `implicit_tls_port`: a plaintext session on a port where implicit TLS is usual.
+    pub fn new(conn: Conn, implicit_tls_port: bool) -> ImapSession {
+        ImapSession {
+            conn,
+            client: Client::new(implicit_tls_port),
+        }
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    /// Known capabilities; `None` until the server told us (and again after STARTTLS).
+    pub fn capabilities(&self) -> Option<&[String]> {
+        self.client.capabilities()
+    }
+
+    /// Whether the server, as far as we know, refuses a password on this connection.
+    pub fn login_disabled(&self) -> bool {
+        self.client.login_disabled()
+    }
+
+    /// Reads the greeting. A greeting that is not IMAP's means the port speaks something else.
+    pub async fn greeting(&mut self) -> Result<Greeting, Failed> {
+        let line = self
+            .conn
+            .read_line()
+            .await
+            .map_err(|e| self.client.interrupted(e))?;
+        self.client.greeted(line)
+    }
+
+    /// Sends the commands in one write and reads until every one has completed.
+    async fn run(&mut self, commands: Vec<Command>) -> Result<Finished, Failed> {
+        let out = self.client.send(commands);
+        self.write(out.wire.as_bytes(), &out.shown).await?;
+        loop {
+            let line = match self.read_response().await {
+                Ok(line) => line,
+                Err(e) => return Err(self.client.interrupted(e)),
+            };
+            match self.client.receive(line)? {
+                Next::Read => {}
+                Next::Send(out) => self.write(out.wire.as_bytes(), &out.shown).await?,
+                Next::Done(finished) => return Ok(finished),
+            }
+        }
+    }
+
+    async fn write(&mut self, wire: &[u8], shown: &str) -> Result<(), Failed> {
+        match self.conn.send(wire, shown).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.client.interrupted(e)),
+        }
+    }
+
+    /// Reads one response line, inlining literals (`{n}` + n bytes) as quoted strings.
+    async fn read_response(&mut self) -> Result<String, IoFailure> {
+        let mut line = self.conn.read_line().await?;
+        let mut literals = 0;
+        while let Some(n) = literal_length(&line) {
+            literals += 1;
+            if literals > MAX_LITERALS_PER_LINE {
+                return Err(IoFailure::TooLong {
+                    limit: MAX_LITERALS_PER_LINE,
+                });
+            }
+            let cut = line.rfind('{').unwrap_or(line.len());
+            line.truncate(cut);
+            let bytes = self.conn.read_exact(n).await?;
+            line.push_str(&quote(&String::from_utf8_lossy(&bytes)));
+            line.push_str(&self.conn.read_line().await?);
+        }
+        Ok(line)
+    }
+
+    /// Asks for the capabilities when the server has not said them yet.
+    pub async fn learn_capabilities(&mut self, kind: ImapCommand) -> Result<(), Failed> {
+        if self.capabilities().is_none() {
+            self.run(vec![Command::new(kind, "CAPABILITY")]).await?;
+        }
+        Ok(())
+    }
+
+    /// Asks for STARTTLS and returns the stream for the handshake.
+    pub async fn starttls(mut self) -> Result<BoxIo, Failed> {
+        if !self.client.has_capability("STARTTLS") {
+            self.run(vec![Command::new(ImapCommand::Starttls, "CAPABILITY")])
+                .await?;
+            if !self.client.has_capability("STARTTLS") {
+                return Err(Failed::new(Observation::StarttlsNotOffered).detail(format!(
+                    "capabilities: {}",
+                    self.capabilities().unwrap_or_default().join(" ")
+                )));
+            }
+        }
+        let done = self
+            .run(vec![Command::new(ImapCommand::Starttls, "STARTTLS")])
+            .await?;
+        done.first_refusal(&[ImapCommand::Starttls])?;
+        self.conn.event("TLS handshake starts");
+        self.conn.into_io().map_err(|e| Failed::io(e, false))
+    }
+
+    /// Logs in (see [`Client::login_plan`] for how).
+    pub async fn login(
+        &mut self,
+        username: &str,
+        password: &Secret,
+        over_tls: bool,
+    ) -> Result<(), Failed> {
+        let mut asked = false;
+        loop {
+            match self.client.login_plan(username, password, over_tls, asked) {
+                LoginPlan::AskCapabilities => {
+                    self.run(vec![Command::new(ImapCommand::Login, "CAPABILITY")])
+                        .await?;
+                    asked = true;
+                }
+                LoginPlan::Refuse(failed) => return Err(failed),
+                LoginPlan::Send(commands) => {
+                    let done = self.run(commands).await?;
+                    return match done.completions.last() {
+                        Some(c) if c.status == Status::Ok => Ok(()),
+                        Some(c) => Err(Failed::imap(ImapCommand::Login, c.line.clone())),
+                        None => Err(Failed::new(Observation::Closed)),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Lists the mailboxes and opens INBOX read-only, in one round trip.
+    pub async fn validate(&mut self) -> Result<Mailboxes, Failed> {
+        let mut commands = vec![
+            Command::new(ImapCommand::List, "LIST \"\" \"*\""),
+            Command::new(ImapCommand::Select, "EXAMINE INBOX"),
+        ];
+        if self.capabilities().is_none() {
+            commands.push(Command::new(ImapCommand::List, "CAPABILITY"));
+        }
+        let kinds: Vec<ImapCommand> = commands.iter().map(|c| c.kind).collect();
+        let done = self.run(commands).await?;
+        done.first_refusal(&kinds)?;
+        Ok(Mailboxes::from_untagged(&done.untagged))
+    }
+
+    /// Whether a message with this Message-ID is in the examined INBOX now.
+    pub async fn has_message(&mut self, message_id: &str) -> Result<bool, Failed> {
+        let command = format!("UID SEARCH HEADER Message-ID {}", quote(message_id));
+        let done = self
+            .run(vec![Command::new(ImapCommand::Search, command)])
+            .await?;
+        done.first_refusal(&[ImapCommand::Search])?;
+        Ok(done.untagged.iter().any(|l| response::search_found(l)))
+    }
+
+    /// Says goodbye without waiting for the answer.
+    pub async fn logout(mut self) {
+        let tag = self.client.take_tag();
+        self.conn
+            .close_with(
+                &format!("{tag} LOGOUT\r\n"),
+                std::time::Duration::from_millis(500),
+            )
+            .await;
+    }
+}

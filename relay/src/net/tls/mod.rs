@@ -1,0 +1,250 @@
+//! TLS with inspection. The real webpki verifier runs and its verdict and the chain are
+//! recorded ([`verify`]); the handshake goes on past a bad certificate only when the user
+//! allowed it. Certificates are decoded for the report ([`certificate`]), and a hand-made
+//! legacy ClientHello tells "this server only speaks TLS 1.0/1.1" from other failures
+//! ([`legacy`]; rustls cannot speak those versions, by design).
+
+mod certificate;
+mod legacy;
+mod trust;
+mod verify;
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use inbox_doctor_errors::{CertVerdict, Observation, Security, TlsReport};
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::ServerName;
+use rustls::ClientConfig;
+use tokio::time::Instant;
+
+use super::conn::BoxIo;
+use super::Failed;
+pub use certificate::describe;
+pub use legacy::legacy_version;
+pub use trust::{TlsTrust, TrustError, TrustRoots};
+use verify::{verdict_of, RecordingVerifier, Seen};
+
+/// The result of a handshake attempt: the report is filled as far as the handshake got.
+pub struct Handshake {
+    pub report: TlsReport,
+    pub outcome: Result<BoxIo, TlsFailure>,
+}
+
+/// Why a handshake did not complete.
+#[derive(Debug)]
+pub enum TlsFailure {
+    /// The server objected or hung up before a version was agreed: what a server that speaks
+    /// only TLS 1.0/1.1 does to a modern client. Worth asking again with a legacy hello.
+    Disagreed(Failed),
+    /// Anything else: a refused certificate, plaintext, a timeout, a bad server name.
+    Other(Failed),
+}
+
+impl TlsFailure {
+    pub fn into_failed(self) -> Failed {
+        match self {
+            TlsFailure::Disagreed(f) | TlsFailure::Other(f) => f,
+        }
+    }
+}
+
+impl From<TlsFailure> for Failed {
+    fn from(f: TlsFailure) -> Failed {
+        f.into_failed()
+    }
+}
+
+/// Performs the TLS handshake over `io` for `host`, before `deadline`.
+pub async fn handshake(
+    io: BoxIo,
+    host: &str,
+    mode: Security,
+    trust: &TlsTrust,
+    deadline: Instant,
+) -> Handshake {
+    let mut report = TlsReport {
+        mode,
+        version: None,
+        cipher_suite: None,
+        chain: Vec::new(),
+        verdict: CertVerdict::NotChecked,
+        verdict_detail: None,
+        insecure_allowed: false,
+        legacy_version_accepted: None,
+    };
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let prepared = client_config(trust, seen.clone()).and_then(|c| Ok((c, server_name(host)?)));
+    let (config, name) = match prepared {
+        Ok(p) => p,
+        Err(f) => {
+            return Handshake {
+                report,
+                outcome: Err(TlsFailure::Other(f)),
+            }
+        }
+    };
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let result = tokio::time::timeout_at(deadline, connector.connect(name, io)).await;
+
+    let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
+    report.chain = seen.chain.iter().map(|c| describe(c)).collect();
+    let refused = seen.verified.then_some(seen.rejection.as_ref()).flatten();
+    if seen.verified {
+        report.verdict = match refused {
+            None => CertVerdict::Trusted,
+            Some(e) => verdict_of(e, &report.chain),
+        };
+        report.verdict_detail = refused.map(|e| e.to_string());
+        report.insecure_allowed = refused.is_some() && trust.allow_insecure;
+    }
+    let outcome = match result {
+        Err(_) => Err(TlsFailure::Other(
+            Failed::new(Observation::ReplyTimedOut {
+                awaiting_greeting: false,
+                implicit_tls_port: false,
+            })
+            .detail("the TLS handshake did not finish in time"),
+        )),
+        Ok(Ok(stream)) => {
+            let (_, session) = stream.get_ref();
+            report.version = session.protocol_version().map(version_name);
+            report.cipher_suite = session
+                .negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite()));
+            Ok(Box::new(stream) as BoxIo)
+        }
+        Ok(Err(e)) => {
+            let refused_verdict =
+                (refused.is_some() && !trust.allow_insecure).then_some(report.verdict);
+            Err(failure_of(&e, refused_verdict))
+        }
+    };
+    Handshake { report, outcome }
+}
+
+/// A client configuration whose verifier records into `seen`. Built per handshake, because the
+/// record is this handshake's.
+fn client_config(trust: &TlsTrust, seen: Arc<Mutex<Seen>>) -> Result<ClientConfig, Failed> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let failed =
+        |e: &dyn std::fmt::Display| Failed::new(Observation::TlsFailed).detail(e.to_string());
+    let inner = WebPkiServerVerifier::builder_with_provider(trust.roots.clone(), provider.clone())
+        .build()
+        .map_err(|e| failed(&e))?;
+    let verifier = RecordingVerifier {
+        inner,
+        allow_insecure: trust.allow_insecure,
+        seen,
+    };
+    Ok(ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| failed(&e))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
+fn server_name(host: &str) -> Result<ServerName<'static>, Failed> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    ServerName::try_from(bare.to_owned()).map_err(|e| {
+        Failed::new(Observation::TlsFailed)
+            .detail(format!("{host} is not a valid TLS server name: {e}"))
+    })
+}
+
+/// What a failed handshake means. `refused`: the verdict, when our verifier refused the
+/// certificate (the user did not allow going on).
+fn failure_of(e: &io::Error, refused: Option<CertVerdict>) -> TlsFailure {
+    let failed = |o| Failed::new(o).detail(e.to_string());
+    if let Some(verdict) = refused {
+        return TlsFailure::Other(failed(Observation::Certificate(verdict)));
+    }
+    let tls_error = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    match tls_error {
+        Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => {
+            TlsFailure::Other(failed(Observation::TlsGotPlaintext))
+        }
+        Some(rustls::Error::AlertReceived(_) | rustls::Error::PeerIncompatible(_)) => {
+            TlsFailure::Disagreed(failed(Observation::TlsFailed))
+        }
+        None if matches!(
+            e.kind(),
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset
+        ) =>
+        {
+            TlsFailure::Disagreed(failed(Observation::TlsFailed))
+        }
+        _ => TlsFailure::Other(failed(Observation::TlsFailed)),
+    }
+}
+
+fn version_name(v: rustls::ProtocolVersion) -> String {
+    match v {
+        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".into(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Whether the server answers a TLS handshake with a certificate: used when a plaintext
+/// session got no greeting, to tell "this port expects implicit TLS".
+pub async fn speaks_tls(io: BoxIo, host: &str, trust: &TlsTrust, deadline: Instant) -> bool {
+    let hs = handshake(io, host, Security::Tls, trust, deadline).await;
+    hs.outcome.is_ok() || hs.report.verdict != CertVerdict::NotChecked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tls_error(e: rustls::Error) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, e)
+    }
+
+    #[test]
+    fn failures_are_named_from_what_rustls_saw() {
+        let disagreed = |f: &TlsFailure| matches!(f, TlsFailure::Disagreed(_));
+        let observation = |f: TlsFailure| f.into_failed().observation;
+
+        let plaintext = failure_of(
+            &tls_error(rustls::Error::InvalidMessage(
+                rustls::InvalidMessage::InvalidContentType,
+            )),
+            None,
+        );
+        assert!(!disagreed(&plaintext));
+        assert_eq!(observation(plaintext), Observation::TlsGotPlaintext);
+
+        for e in [
+            tls_error(rustls::Error::AlertReceived(
+                rustls::AlertDescription::ProtocolVersion,
+            )),
+            tls_error(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13,
+            )),
+            io::Error::from(io::ErrorKind::UnexpectedEof),
+            io::Error::from(io::ErrorKind::ConnectionReset),
+        ] {
+            let f = failure_of(&e, None);
+            assert!(disagreed(&f), "{e}");
+            assert_eq!(observation(f), Observation::TlsFailed);
+        }
+
+        let refused = failure_of(
+            &tls_error(rustls::Error::AlertReceived(
+                rustls::AlertDescription::BadCertificate,
+            )),
+            Some(CertVerdict::Expired),
+        );
+        assert!(!disagreed(&refused));
+        assert_eq!(
+            observation(refused),
+            Observation::Certificate(CertVerdict::Expired)
+        );
+        let other = failure_of(&tls_error(rustls::Error::DecryptError), None);
+        assert!(!disagreed(&other));
+    }
+}
