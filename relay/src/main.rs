@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use inbox_doctor::cli::{self, Cli, Command};
+use inbox_doctor::cli::{self, Cli, Command, UsageError};
 
 fn main() -> ExitCode {
     let matches = Cli::command()
@@ -19,19 +19,16 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("inbox-doctor: cannot start the runtime: {e}");
-            return ExitCode::from(cli::EXIT_USAGE);
-        }
+        Err(e) => return usage(UsageError(format!("cannot start the runtime: {e}"))),
     };
-    let code = runtime.block_on(async {
-        match cli.command {
-            Command::Check(args) => cli::check(args).await,
-            Command::Serve(args) => cli::serve(args).await,
-            Command::EgressCheck(args) => cli::egress_check(args).await,
-            Command::Domains(args) => cli::domains(args).await,
-            Command::Discover(args) => cli::discover::discover_command(args).await,
-        }
-    });
-    ExitCode::from(code)
+    match runtime.block_on(cli::run(cli)) {
+        Ok(exit) => exit.into(),
+        Err(e) => usage(e),
+    }
+}
+
+/// The one place a usage error is said: `inbox-doctor: …` on standard error, exit status 2.
+fn usage(e: UsageError) -> ExitCode {
+    eprintln!("inbox-doctor: {e}");
+    ExitCode::from(cli::EXIT_USAGE)
 }

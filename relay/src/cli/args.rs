@@ -1,0 +1,308 @@
+//! Every flag and subcommand of `inbox-doctor` (clap), and `HOST:PORT` parsing.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use inbox_doctor_errors::{Security, ServerSettings, DEFAULT_SESSION_TARGET};
+
+use super::UsageError;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "inbox-doctor",
+    version,
+    about = "Finds out why a mailbox cannot connect over IMAP and SMTP, and says what to do."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the connection flow against a mailbox: connect and log in to IMAP and SMTP, check
+    /// the mailbox, send a test email.
+    Check(CheckArgs),
+    /// Run the relay: the page, the diagnosis WebSocket and the HTTP API.
+    Serve(ServeArgs),
+    /// Tell whether the relay, with this configuration, would connect to HOST:PORT, and why not.
+    EgressCheck(EgressCheckArgs),
+    /// Show or change stored domain settings (in the configured database).
+    Domains(DomainsArgs),
+    /// Find the IMAP and SMTP settings of an email address: stored settings, the provider
+    /// table, DNS SRV, autoconfig and guesses, each candidate confirmed by connecting.
+    Discover(DiscoverArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Configuration file (TOML; see relay/inbox-doctor.example.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Listen here instead of the configured address.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Args, Debug)]
+pub struct EgressCheckArgs {
+    /// The server to judge, as HOST:PORT.
+    #[arg(value_name = "HOST:PORT")]
+    pub target: String,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DomainsArgs {
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub action: DomainsAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DomainsAction {
+    /// List every domain's settings.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create or replace a domain's settings (applies to every mailbox of the domain).
+    Set {
+        domain: String,
+        #[arg(long, value_name = "HOST:PORT")]
+        imap: String,
+        #[arg(long, value_enum)]
+        imap_security: SecurityArg,
+        #[arg(long, value_name = "HOST:PORT")]
+        smtp: String,
+        #[arg(long, value_enum)]
+        smtp_security: SecurityArg,
+        #[arg(long)]
+        allow_insecure_cert: bool,
+        #[arg(long)]
+        use_static_ips: bool,
+        /// Who makes the change (for the audit trail); default: cli:$USER.
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Delete a domain's settings.
+    Delete {
+        domain: String,
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Show the audit trail of a domain.
+    Changes { domain: String },
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The mailbox's email address (also the default login name and test recipient).
+    #[arg(long, value_name = "ADDR")]
+    pub email: String,
+    /// IMAP server as HOST:PORT (port defaults to 993); discovered when not given.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub imap: Option<String>,
+    /// SMTP server as HOST:PORT (port defaults to 587); discovered when not given.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub smtp: Option<String>,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub imap_security: SecurityArg,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub smtp_security: SecurityArg,
+    /// Login name, when it is not the email address.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// SMTP login name, when it differs from the IMAP one.
+    #[arg(long)]
+    pub smtp_username: Option<String>,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_stdin")]
+    pub password_env: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read a separate SMTP password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub smtp_password_env: Option<String>,
+    /// Go on past an untrusted certificate (it is still reported).
+    #[arg(long)]
+    pub allow_insecure_cert: bool,
+    /// Also trust the CA certificates in this PEM file (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Vec<String>,
+    /// Send the test email here instead of to the mailbox itself.
+    #[arg(long, value_name = "ADDR")]
+    pub test_recipient: Option<String>,
+    /// Do not send a test email.
+    #[arg(long, conflicts_with = "roundtrip")]
+    pub no_send: bool,
+    /// After sending, wait until the test email is in the INBOX and report how long it took.
+    #[arg(long)]
+    pub roundtrip: bool,
+    /// Deadline of each step, in seconds (the round trip waits three times as long).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
+    /// How many simultaneous IMAP sessions to try to open (never more).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SESSION_TARGET, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub session_target: u32,
+    /// Language of explanations: en, de, nb, pl (default: from LANG).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Print one JSON report instead of live text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub discovery: DiscoverFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct DiscoverArgs {
+    /// The email address.
+    #[arg(value_name = "ADDR")]
+    pub address: String,
+    #[command(flatten)]
+    pub how: DiscoverFlags,
+    /// Print the discovery as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also trust the CA certificates in this PEM file (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Vec<String>,
+}
+
+/// The flags `discover` and `check` share.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DiscoverFlags {
+    /// Ask this DNS server (IP:PORT) instead of the system's resolver.
+    #[arg(long, value_name = "IP:PORT")]
+    pub resolver: Option<SocketAddr>,
+    /// Only the stored domain settings and the bundled provider table: no network at all.
+    #[arg(long)]
+    pub offline: bool,
+    /// Read stored domain settings from the database of this relay configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SecurityArg {
+    Auto,
+    Tls,
+    Starttls,
+    Plain,
+}
+
+impl From<SecurityArg> for Security {
+    fn from(s: SecurityArg) -> Security {
+        match s {
+            SecurityArg::Auto => Security::Auto,
+            SecurityArg::Tls => Security::Tls,
+            SecurityArg::Starttls => Security::Starttls,
+            SecurityArg::Plain => Security::Plain,
+        }
+    }
+}
+
+/// Parses `host:port`, `[v6]:port`, or a bare host (then `default_port`).
+pub fn parse_endpoint(
+    text: &str,
+    default_port: u16,
+    flag: &str,
+) -> Result<(String, u16), UsageError> {
+    let bad = |why: &str| UsageError(format!("--{flag} {text:?}: {why}"));
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad("empty server name"));
+    }
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(|| bad("missing ']'"))?;
+        match after.strip_prefix(':') {
+            Some(p) => (host, Some(p)),
+            None if after.is_empty() => (host, None),
+            None => return Err(bad("unexpected text after ']'")),
+        }
+    } else if text.matches(':').count() > 1 {
+        // A bare IPv6 address: no port.
+        (text, None)
+    } else {
+        match text.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (text, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("empty server name"));
+    }
+    if host
+        .chars()
+        .any(|c| c.is_whitespace() || c == '/' || c == '@')
+    {
+        return Err(bad("not a server name"));
+    }
+    let port = match port {
+        None => default_port,
+        Some(p) => match p.parse::<u16>() {
+            Ok(0) | Err(_) => return Err(bad("the port must be a number from 1 to 65535")),
+            Ok(p) => p,
+        },
+    };
+    Ok((host.to_owned(), port))
+}
+
+/// The server `--{flag}` names (see [`parse_endpoint`]), reached with `security`.
+pub fn server_settings(
+    text: &str,
+    default_port: u16,
+    flag: &str,
+    security: SecurityArg,
+) -> Result<ServerSettings, UsageError> {
+    let (host, port) = parse_endpoint(text, default_port, flag)?;
+    Ok(ServerSettings {
+        host,
+        port,
+        security: security.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        assert_eq!(
+            parse_endpoint("mail.example.com:143", 993, "imap").unwrap(),
+            ("mail.example.com".into(), 143)
+        );
+        assert_eq!(
+            parse_endpoint("mail.example.com", 993, "imap").unwrap(),
+            ("mail.example.com".into(), 993)
+        );
+        assert_eq!(
+            parse_endpoint("[::1]:465", 587, "smtp").unwrap(),
+            ("::1".into(), 465)
+        );
+        assert_eq!(
+            parse_endpoint("::1", 587, "smtp").unwrap(),
+            ("::1".into(), 587)
+        );
+        for bad in [
+            "",
+            "host:0",
+            "host:70000",
+            "host:abc",
+            "[::1",
+            "a b:1",
+            ":993",
+        ] {
+            assert!(parse_endpoint(bad, 993, "imap").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! `inbox-doctor check`: the flags become a request (servers discovered when not given), the
+//! diagnosis runs with its steps printed live, and the report is summed up or printed as JSON.
+
+use std::io::BufRead;
+use std::time::Duration;
+
+use inbox_doctor_errors::text::Lang;
+use inbox_doctor_errors::{DiagnosisRequest, Outcome, Report, Secret, Security};
+use tokio::sync::mpsc;
+
+use super::args::{server_settings, CheckArgs, SecurityArg};
+use super::render::{print_event, print_json, print_summary};
+use super::{discover, Exit, UsageError};
+use crate::engine::{self, EngineConfig};
+
+/// Runs `inbox-doctor check`: passed when every step passed, failed when one failed.
+pub async fn check(mut args: CheckArgs) -> Result<Exit, UsageError> {
+    if args.imap.is_none() || args.smtp.is_none() {
+        fill_from_discovery(&mut args).await?;
+    }
+    let (req, config) = request(&args, &mut std::io::stdin().lock())?;
+    let report = diagnose(&req, &config, !args.json).await?;
+    let exit = match report.outcome {
+        Outcome::Passed => Exit::Passed,
+        Outcome::Failed => Exit::Failed,
+    };
+    if args.json {
+        return print_json(&report, exit);
+    }
+    let _ = print_summary(&mut std::io::stdout(), &report, req.lang);
+    Ok(exit)
+}
+
+/// Turns the flags into a request and the engine settings.
+pub fn request(
+    args: &CheckArgs,
+    stdin: &mut dyn BufRead,
+) -> Result<(DiagnosisRequest, EngineConfig), UsageError> {
+    let given = |s: &Option<String>, flag: &str| {
+        s.clone()
+            .ok_or_else(|| UsageError(format!("--{flag} is missing and was not discovered")))
+    };
+    let imap = server_settings(&given(&args.imap, "imap")?, 993, "imap", args.imap_security)?;
+    let smtp = server_settings(&given(&args.smtp, "smtp")?, 587, "smtp", args.smtp_security)?;
+    let password = password(args, stdin)?;
+    let smtp_password = args
+        .smtp_password_env
+        .as_deref()
+        .map(secret_from_env)
+        .transpose()?;
+    let req = DiagnosisRequest {
+        email: args.email.trim().to_owned(),
+        password,
+        username: args.username.clone(),
+        imap,
+        smtp,
+        smtp_username: args.smtp_username.clone(),
+        smtp_password,
+        allow_insecure_cert: args.allow_insecure_cert,
+        test_recipient: args.test_recipient.clone(),
+        send: !args.no_send,
+        roundtrip: args.roundtrip,
+        lang: language(args.lang.as_deref())?,
+        session_target: args.session_target,
+    };
+    let config = engine_config(args)?;
+    engine::validate(&req).map_err(UsageError::of)?;
+    Ok((req, config))
+}
+
+/// The password, from `--password-env VAR` or the first line of standard input.
+fn password(args: &CheckArgs, stdin: &mut dyn BufRead) -> Result<Secret, UsageError> {
+    if let Some(var) = &args.password_env {
+        return secret_from_env(var);
+    }
+    if !args.password_stdin {
+        return Err(UsageError(
+            "no password given: use --password-env VAR or --password-stdin".into(),
+        ));
+    }
+    let mut line = String::new();
+    stdin
+        .read_line(&mut line)
+        .map_err(|e| UsageError(format!("cannot read the password from standard input: {e}")))?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line.is_empty() {
+        return Err(UsageError("no password on standard input".into()));
+    }
+    Ok(Secret::new(line))
+}
+
+fn secret_from_env(var: &str) -> Result<Secret, UsageError> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
+        Ok(_) => Err(UsageError(format!(
+            "the environment variable {var} is empty"
+        ))),
+        Err(_) => Err(UsageError(format!(
+            "the environment variable {var} is not set"
+        ))),
+    }
+}
+
+fn language(arg: Option<&str>) -> Result<Lang, UsageError> {
+    match arg {
+        Some(tag) => Lang::from_tag(tag)
+            .ok_or_else(|| UsageError(format!("--lang {tag:?}: choose one of en, de, nb, pl"))),
+        None => Ok(["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find_map(|v| Lang::from_tag(&v))
+            .unwrap_or_default()),
+    }
+}
+
+/// The deadlines, the trusted roots and the resolver the flags ask for.
+fn engine_config(args: &CheckArgs) -> Result<EngineConfig, UsageError> {
+    Ok(EngineConfig {
+        step_timeout: Duration::from_secs(args.timeout),
+        roundtrip_timeout: Duration::from_secs(args.timeout * 3),
+        net: discover::network(&args.discovery, &args.ca_file)?,
+    })
+}
+
+/// Runs the diagnosis, printing each step as it ends when `live`.
+async fn diagnose(
+    req: &DiagnosisRequest,
+    config: &EngineConfig,
+    live: bool,
+) -> Result<Report, UsageError> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let lang = req.lang;
+    let printer = tokio::spawn(async move {
+        let mut out = std::io::stdout();
+        while let Some(event) = rx.recv().await {
+            if live {
+                let _ = print_event(&mut out, &event, lang);
+            }
+        }
+    });
+    let result = crate::diagnose(req, config, tx).await;
+    let _ = printer.await;
+    result.map_err(UsageError::of)
+}
+
+/// Discovers the servers `check` was not given, and says what it found (on standard error
+/// with `--json`, so standard output stays one JSON document).
+async fn fill_from_discovery(args: &mut CheckArgs) -> Result<(), UsageError> {
+    let config = discover::config(
+        &args.discovery,
+        &args.ca_file,
+        Duration::from_secs(args.timeout.min(6)),
+    )?;
+    let found = discover::run(&args.email, &args.discovery, &config).await?;
+    let mut said = Vec::new();
+    for (side, best, flag, security) in [
+        ("IMAP", &found.imap, &mut args.imap, &mut args.imap_security),
+        ("SMTP", &found.smtp, &mut args.smtp, &mut args.smtp_security),
+    ] {
+        if flag.is_some() {
+            continue;
+        }
+        let Some(c) = best else {
+            return Err(UsageError(format!(
+                "no {side} server given, and discovery found none for {} (see `inbox-doctor discover {}`)",
+                found.domain, args.email
+            )));
+        };
+        let host = if c.host.contains(':') {
+            format!("[{}]", c.host)
+        } else {
+            c.host.clone()
+        };
+        *flag = Some(format!("{host}:{}", c.port));
+        *security = match c.security {
+            Security::Tls => SecurityArg::Tls,
+            Security::Plain => SecurityArg::Plain,
+            _ => SecurityArg::Starttls,
+        };
+        said.push(format!("{side} discovered: {}", discover::describe(c)));
+    }
+    if args.username.is_none() {
+        args.username.clone_from(&found.username);
+    }
+    for line in said {
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+    Ok(())
+}
