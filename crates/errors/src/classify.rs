@@ -132,80 +132,99 @@ fn foreign_greeting(step: StepId) -> Cause {
     }
 }
 
-/// Case-insensitive "contains any of".
-fn has(text: &str, needles: &[&str]) -> bool {
-    let lower = text.to_ascii_lowercase();
-    needles
-        .iter()
-        .any(|n| lower.contains(&n.to_ascii_lowercase()))
-}
+/// The phrase rules of the classifier, as data: each names a cause and the phrases ("needles")
+/// that mean it when a server's reply contains any of them, ignoring ASCII case.
+///
+/// They are constants rather than literals inside `imap_reply`/`smtp_reply` so that the
+/// classification tests can enumerate them and check that every needle decides some real reply
+/// (a needle no reply needs is either dead or untested). [`IMAP`] and [`SMTP`] list them in the
+/// order the classifier tries them; the functions themselves remain the authority on precedence,
+/// because some rules share it with status codes or apply only to one command.
+pub mod phrases {
+    use crate::taxonomy::Cause;
 
-fn imap_reply(command: ImapCommand, text: &str) -> Cause {
-    // Phrases first: providers put the specific reason into the text of a generic code.
-    if has(
-        text,
-        &[
+    /// One rule: any of `needles` in a reply's text means `cause`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Phrases {
+        pub cause: Cause,
+        /// Matched case-insensitively (ASCII) anywhere in the text, so written in lower case.
+        pub needles: &'static [&'static str],
+    }
+
+    impl Phrases {
+        /// Whether `text` contains any of the needles, ignoring ASCII case.
+        pub fn matches(&self, text: &str) -> bool {
+            let lower = text.to_ascii_lowercase();
+            self.needles
+                .iter()
+                .any(|needle| lower.contains(&needle.to_ascii_lowercase()))
+        }
+    }
+
+    // ------------------------------------------------------------------------------- IMAP
+
+    pub const IMAP_APP_PASSWORD: Phrases = Phrases {
+        cause: Cause::AppPasswordRequired,
+        needles: &[
             "application-specific password",
             "app password",
             "app-specific password",
         ],
-    ) {
-        return Cause::AppPasswordRequired;
-    }
-    if has(
-        text,
-        &[
+    };
+
+    /// Gmail's RFC 5530-style `[WEBALERT …]` code and the words around it.
+    pub const IMAP_WEB_LOGIN: Phrases = Phrases {
+        cause: Cause::WebLoginRequired,
+        needles: &[
             "[webalert",
             "web login required",
             "log in via your web browser",
             "via a web browser",
         ],
-    ) {
-        return Cause::WebLoginRequired;
-    }
-    if has(
-        text,
-        &[
+    };
+
+    pub const IMAP_DISABLED: Phrases = Phrases {
+        cause: Cause::ImapDisabled,
+        needles: &[
             "imap access is disabled",
             "imap is disabled",
             "not enabled for imap",
             "imap use is disabled",
             "imap access disabled",
         ],
-    ) {
-        return Cause::ImapDisabled;
-    }
-    if has(
-        text,
-        &[
+    };
+
+    /// RFC 5530 `[PRIVACYREQUIRED]`, RFC 3501's `LOGINDISABLED` capability, and server wording.
+    pub const IMAP_PLAINTEXT: Phrases = Phrases {
+        cause: Cause::PlaintextLoginRefused,
+        needles: &[
             "[privacyrequired]",
             "plaintext authentication disallowed",
             "logindisabled",
             "starttls required",
         ],
-    ) {
-        return Cause::PlaintextLoginRefused;
-    }
-    if has(
-        text,
-        &[
+    };
+
+    /// RFC 5530 `[LIMIT]` and the connection-limit wording of Dovecot and Gmail.
+    pub const IMAP_TOO_MANY_CONNECTIONS: Phrases = Phrases {
+        cause: Cause::TooManyConnections,
+        needles: &[
             "[limit]",
             "maximum number of connections",
             "too many simultaneous connections",
             "too many connections",
         ],
-    ) {
-        return Cause::TooManyConnections;
-    }
-    if has(
-        text,
-        &["basic authentication is disabled", "basicauthblocked"],
-    ) {
-        return Cause::BasicAuthDisabled;
-    }
-    if has(
-        text,
-        &[
+    };
+
+    pub const IMAP_BASIC_AUTH_DISABLED: Phrases = Phrases {
+        cause: Cause::BasicAuthDisabled,
+        needles: &["basic authentication is disabled", "basicauthblocked"],
+    };
+
+    /// RFC 5530 `[CONTACTADMIN]` and `[EXPIRED]`, and the words for a disabled or locked account.
+    pub const IMAP_ACCOUNT_DISABLED: Phrases = Phrases {
+        cause: Cause::AccountDisabled,
+        needles: &[
             "[contactadmin]",
             "[expired]",
             "account is disabled",
@@ -214,21 +233,18 @@ fn imap_reply(command: ImapCommand, text: &str) -> Cause {
             "account locked",
             "account has been locked",
         ],
-    ) {
-        return Cause::AccountDisabled;
-    }
-    if has(text, &["authenticated but not connected"]) {
-        return Cause::MailboxUnavailable;
-    }
-    // After login, a refusal of LIST or SELECT is about the mailbox, whatever code it carries.
-    match command {
-        ImapCommand::List => return Cause::MailboxListFailed,
-        ImapCommand::Select => return Cause::InboxNotSelectable,
-        _ => {}
-    }
-    if has(
-        text,
-        &[
+    };
+
+    /// Microsoft 365 accepts the login but cannot reach the mailbox behind it.
+    pub const IMAP_MAILBOX_UNAVAILABLE: Phrases = Phrases {
+        cause: Cause::MailboxUnavailable,
+        needles: &["authenticated but not connected"],
+    };
+
+    /// RFC 5530 codes for trouble on the server's side, and the words for "not now".
+    pub const IMAP_TEMPORARY: Phrases = Phrases {
+        cause: Cause::TemporaryServerError,
+        needles: &[
             "[unavailable]",
             "[serverbug]",
             "[inuse]",
@@ -236,23 +252,202 @@ fn imap_reply(command: ImapCommand, text: &str) -> Cause {
             "server unavailable",
             "try again later",
         ],
-    ) {
-        return Cause::TemporaryServerError;
+    };
+
+    /// Only for a refused login: RFC 5530 codes and the words for a wrong password.
+    pub const IMAP_INVALID_CREDENTIALS: Phrases = Phrases {
+        cause: Cause::InvalidCredentials,
+        needles: &[
+            "[authenticationfailed]",
+            "[authorizationfailed]",
+            "invalid credentials",
+            "invalid username or password",
+            "incorrect password",
+            // QQ Mail's spelling.
+            "incrrect passowd",
+        ],
+    };
+
+    /// Every IMAP rule, in the order `imap_reply` tries them.
+    pub const IMAP: &[Phrases] = &[
+        IMAP_APP_PASSWORD,
+        IMAP_WEB_LOGIN,
+        IMAP_DISABLED,
+        IMAP_PLAINTEXT,
+        IMAP_TOO_MANY_CONNECTIONS,
+        IMAP_BASIC_AUTH_DISABLED,
+        IMAP_ACCOUNT_DISABLED,
+        IMAP_MAILBOX_UNAVAILABLE,
+        IMAP_TEMPORARY,
+        IMAP_INVALID_CREDENTIALS,
+    ];
+
+    // ------------------------------------------------------------------------------- SMTP
+
+    /// Also enhanced code 5.7.9. QQ Mail calls its app password an "authorization code".
+    pub const SMTP_APP_PASSWORD: Phrases = Phrases {
+        cause: Cause::AppPasswordRequired,
+        needles: &[
+            "application-specific password",
+            "app password",
+            "app-specific password",
+            "authorization code",
+        ],
+    };
+
+    /// Also enhanced code 5.7.14.
+    pub const SMTP_WEB_LOGIN: Phrases = Phrases {
+        cause: Cause::WebLoginRequired,
+        needles: &["log in via your web browser", "web login required"],
+    };
+
+    /// Microsoft's wrong-password text, which comes with 5.7.139 like SMTP AUTH being off.
+    pub const SMTP_WRONG_PASSWORD: Phrases = Phrases {
+        cause: Cause::InvalidCredentials,
+        needles: &["credentials were incorrect"],
+    };
+
+    /// Also enhanced code 5.7.139. The one phrase covers Microsoft's "SmtpClientAuthentication is
+    /// disabled for the Tenant" and "basic authentication is disabled" alike; longer needles that
+    /// contain it could never decide a reply on their own.
+    pub const SMTP_BASIC_AUTH_DISABLED: Phrases = Phrases {
+        cause: Cause::BasicAuthDisabled,
+        needles: &["authentication is disabled"],
+    };
+
+    pub const SMTP_TOO_MANY_CONNECTIONS: Phrases = Phrases {
+        cause: Cause::TooManyConnections,
+        needles: &[
+            "maximum number of connections",
+            "too many connections",
+            "too many concurrent",
+            "too many simultaneous",
+        ],
+    };
+
+    /// Also enhanced codes x.2.2. A full mailbox is the recipient's problem, not a sending limit.
+    pub const SMTP_MAILBOX_FULL: Phrases = Phrases {
+        cause: Cause::RecipientRejected,
+        needles: &["mailbox full", "mailbox is full", "over quota"],
+    };
+
+    /// Also enhanced code 5.4.5.
+    pub const SMTP_SENDING_LIMIT: Phrases = Phrases {
+        cause: Cause::SendingLimitReached,
+        needles: &[
+            "sending limit",
+            "sending quota",
+            "quota exceeded",
+            "quotaexceeded",
+        ],
+    };
+
+    /// Also enhanced code 5.7.11.
+    pub const SMTP_PLAINTEXT: Phrases = Phrases {
+        cause: Cause::PlaintextLoginRefused,
+        needles: &[
+            "must issue a starttls",
+            "encryption required",
+            "starttls first",
+            "starttls is required",
+            "plaintext authentication disallowed",
+            "without ssl/tls encryption",
+        ],
+    };
+
+    /// Postfix delays sender checks to RCPT time; the text says which address it means.
+    pub const SMTP_SENDER_REJECTED: Phrases = Phrases {
+        cause: Cause::SenderRejected,
+        needles: &[
+            "sender address rejected",
+            "not owned by user",
+            "send as this sender",
+            "sendasdenied",
+            "relaying disallowed as",
+        ],
+    };
+
+    pub const SMTP_RECIPIENT_REJECTED: Phrases = Phrases {
+        cause: Cause::RecipientRejected,
+        needles: &[
+            "recipient address rejected",
+            "relay access denied",
+            "relaying denied",
+        ],
+    };
+
+    /// Only for a refused AUTH; also reply code 504.
+    pub const SMTP_NO_AUTH_MECHANISM: Phrases = Phrases {
+        cause: Cause::NoSupportedAuthMechanism,
+        needles: &["invalid authentication mechanism"],
+    };
+
+    /// Only for a refused AUTH; also enhanced code 5.7.8.
+    pub const SMTP_INVALID_CREDENTIALS: Phrases = Phrases {
+        cause: Cause::InvalidCredentials,
+        needles: &[
+            "authentication failed",
+            "username and password not accepted",
+            "invalid credentials",
+            "invalid login",
+            "incorrect authentication data",
+            "bad username or password",
+            "incorrect username or password",
+            "credentials invalid",
+        ],
+    };
+
+    /// Every SMTP rule, in the order `smtp_reply` tries them. `smtp_reply` names each constant
+    /// where it belongs, next to the status code that shares its place, so a rule left out of
+    /// this list would still classify but go untested.
+    pub const SMTP: &[Phrases] = &[
+        SMTP_APP_PASSWORD,
+        SMTP_WEB_LOGIN,
+        SMTP_WRONG_PASSWORD,
+        SMTP_BASIC_AUTH_DISABLED,
+        SMTP_TOO_MANY_CONNECTIONS,
+        SMTP_MAILBOX_FULL,
+        SMTP_SENDING_LIMIT,
+        SMTP_PLAINTEXT,
+        SMTP_SENDER_REJECTED,
+        SMTP_RECIPIENT_REJECTED,
+        SMTP_NO_AUTH_MECHANISM,
+        SMTP_INVALID_CREDENTIALS,
+    ];
+}
+
+use phrases::*;
+
+/// The rules that decide an IMAP refusal whatever the command: providers put the specific
+/// reason into the text of a generic code, so these come before anything keyed on the command.
+const IMAP_ANY_COMMAND: &[Phrases] = &[
+    IMAP_APP_PASSWORD,
+    IMAP_WEB_LOGIN,
+    IMAP_DISABLED,
+    IMAP_PLAINTEXT,
+    IMAP_TOO_MANY_CONNECTIONS,
+    IMAP_BASIC_AUTH_DISABLED,
+    IMAP_ACCOUNT_DISABLED,
+    IMAP_MAILBOX_UNAVAILABLE,
+];
+
+fn imap_reply(command: ImapCommand, text: &str) -> Cause {
+    if let Some(rule) = IMAP_ANY_COMMAND.iter().find(|rule| rule.matches(text)) {
+        return rule.cause;
+    }
+    // After login, a refusal of LIST or SELECT is about the mailbox, whatever code it carries.
+    match command {
+        ImapCommand::List => return Cause::MailboxListFailed,
+        ImapCommand::Select => return Cause::InboxNotSelectable,
+        _ => {}
+    }
+    if IMAP_TEMPORARY.matches(text) {
+        return IMAP_TEMPORARY.cause;
     }
     match command {
         ImapCommand::Login => {
-            if has(
-                text,
-                &[
-                    "[authenticationfailed]",
-                    "[authorizationfailed]",
-                    "invalid credentials",
-                    "invalid username or password",
-                    "incorrect password",
-                    "incrrect passowd",
-                ],
-            ) {
-                Cause::InvalidCredentials
+            if IMAP_INVALID_CREDENTIALS.matches(text) {
+                IMAP_INVALID_CREDENTIALS.cause
             } else {
                 Cause::AuthFailedUnspecified
             }
@@ -285,104 +480,37 @@ fn smtp_reply(command: SmtpCommand, text: &str) -> Cause {
     let code = smtp_code(text).unwrap_or(0);
     let enhanced = enhanced_code(text).unwrap_or("");
 
-    if has(
-        text,
-        &[
-            "application-specific password",
-            "app password",
-            "app-specific password",
-            "authorization code",
-        ],
-    ) || enhanced == "5.7.9"
-    {
-        return Cause::AppPasswordRequired;
+    if enhanced == "5.7.9" || SMTP_APP_PASSWORD.matches(text) {
+        return SMTP_APP_PASSWORD.cause;
     }
-    if enhanced == "5.7.14" || has(text, &["log in via your web browser", "web login required"]) {
-        return Cause::WebLoginRequired;
+    if enhanced == "5.7.14" || SMTP_WEB_LOGIN.matches(text) {
+        return SMTP_WEB_LOGIN.cause;
     }
     // Microsoft answers 5.7.139 to a wrong password as well as to SMTP AUTH being off; the text
     // tells them apart.
-    if has(text, &["credentials were incorrect"]) {
-        return Cause::InvalidCredentials;
+    if SMTP_WRONG_PASSWORD.matches(text) {
+        return SMTP_WRONG_PASSWORD.cause;
     }
-    if enhanced == "5.7.139"
-        || has(
-            text,
-            &[
-                "smtpclientauthentication is disabled",
-                "basic authentication is disabled",
-                "authentication is disabled",
-            ],
-        )
-    {
-        return Cause::BasicAuthDisabled;
+    if enhanced == "5.7.139" || SMTP_BASIC_AUTH_DISABLED.matches(text) {
+        return SMTP_BASIC_AUTH_DISABLED.cause;
     }
-    if has(
-        text,
-        &[
-            "maximum number of connections",
-            "too many connections",
-            "too many concurrent",
-            "too many simultaneous",
-        ],
-    ) {
-        return Cause::TooManyConnections;
+    if SMTP_TOO_MANY_CONNECTIONS.matches(text) {
+        return SMTP_TOO_MANY_CONNECTIONS.cause;
     }
-    // A full mailbox (x.2.2) is the recipient's problem, not a sending limit.
-    if enhanced.ends_with(".2.2") || has(text, &["mailbox full", "mailbox is full", "over quota"]) {
-        return Cause::RecipientRejected;
+    if enhanced.ends_with(".2.2") || SMTP_MAILBOX_FULL.matches(text) {
+        return SMTP_MAILBOX_FULL.cause;
     }
-    if enhanced == "5.4.5"
-        || has(
-            text,
-            &[
-                "sending limit",
-                "sending quota",
-                "quota exceeded",
-                "quotaexceeded",
-            ],
-        )
-    {
-        return Cause::SendingLimitReached;
+    if enhanced == "5.4.5" || SMTP_SENDING_LIMIT.matches(text) {
+        return SMTP_SENDING_LIMIT.cause;
     }
-    if enhanced == "5.7.11"
-        || has(
-            text,
-            &[
-                "must issue a starttls",
-                "encryption required",
-                "starttls first",
-                "starttls is required",
-                "plaintext authentication disallowed",
-                "without ssl/tls encryption",
-            ],
-        )
-    {
-        return Cause::PlaintextLoginRefused;
+    if enhanced == "5.7.11" || SMTP_PLAINTEXT.matches(text) {
+        return SMTP_PLAINTEXT.cause;
     }
-
-    // Postfix delays sender checks to RCPT time; the text says which address it means.
-    if has(
-        text,
-        &[
-            "sender address rejected",
-            "not owned by user",
-            "send as this sender",
-            "sendasdenied",
-            "relaying disallowed as",
-        ],
-    ) {
-        return Cause::SenderRejected;
+    if SMTP_SENDER_REJECTED.matches(text) {
+        return SMTP_SENDER_REJECTED.cause;
     }
-    if has(
-        text,
-        &[
-            "recipient address rejected",
-            "relay access denied",
-            "relaying denied",
-        ],
-    ) {
-        return Cause::RecipientRejected;
+    if SMTP_RECIPIENT_REJECTED.matches(text) {
+        return SMTP_RECIPIENT_REJECTED.cause;
     }
 
     match command {
@@ -397,24 +525,10 @@ fn smtp_reply(command: SmtpCommand, text: &str) -> Cause {
         SmtpCommand::Auth => {
             if (400..500).contains(&code) {
                 Cause::TemporaryServerError
-            } else if code == 504 || has(text, &["invalid authentication mechanism"]) {
-                Cause::NoSupportedAuthMechanism
-            } else if enhanced == "5.7.8"
-                || has(
-                    text,
-                    &[
-                        "authentication failed",
-                        "username and password not accepted",
-                        "invalid credentials",
-                        "invalid login",
-                        "incorrect authentication data",
-                        "bad username or password",
-                        "incorrect username or password",
-                        "credentials invalid",
-                    ],
-                )
-            {
-                Cause::InvalidCredentials
+            } else if code == 504 || SMTP_NO_AUTH_MECHANISM.matches(text) {
+                SMTP_NO_AUTH_MECHANISM.cause
+            } else if enhanced == "5.7.8" || SMTP_INVALID_CREDENTIALS.matches(text) {
+                SMTP_INVALID_CREDENTIALS.cause
             } else {
                 Cause::AuthFailedUnspecified
             }
@@ -423,5 +537,18 @@ fn smtp_reply(command: SmtpCommand, text: &str) -> Cause {
         SmtpCommand::MailFrom => Cause::SenderRejected,
         SmtpCommand::RcptTo => Cause::RecipientRejected,
         SmtpCommand::Data | SmtpCommand::DataEnd => Cause::MessageRejected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `phrases::IMAP` is what the tests enumerate; it must be the rules `imap_reply` uses.
+    #[test]
+    fn the_imap_list_is_the_rules_in_their_order() {
+        let mut used = IMAP_ANY_COMMAND.to_vec();
+        used.extend([IMAP_TEMPORARY, IMAP_INVALID_CREDENTIALS]);
+        assert_eq!(IMAP, used.as_slice());
     }
 }

@@ -1,22 +1,33 @@
 //! Classification checked against replies that real mail servers sent.
 //!
-//! Every server text below was found in a public source, named in the comment above its row
+//! Every server text in `ROWS` was found in a public source, named in the comment above its row
 //! (`owner/repo#issue` for an issue or pull request, `owner/repo path` for a file, or
-//! PROVIDER-REPLIES.md). Texts are copied as the source shows them. Two kinds of reconstruction
-//! are marked in the comments:
+//! PROVIDER-REPLIES.md). A file is either a client that quotes what a provider said or the source
+//! of a server that writes the reply (Dovecot, Courier, Exim, Postfix, …); for a server the
+//! comment names the version when the text has changed since. Texts are copied as the source
+//! shows them. The kinds of reconstruction are marked in the comments:
 //! - "tag ours": the source shows the server's words without the IMAP tag the client chose, so
 //!   the row puts one in front (`a1`), as a server would echo it;
 //! - "lines joined": the source printed a multi-line SMTP reply on one line (a Postfix log, a
-//!   Python tuple); the row restores the reply code and joins the lines with "\n".
+//!   Python tuple); the row restores the reply code and joins the lines with "\n";
+//! - "stamp ours", "the limit is ours": server source fills in a timestamp or a configured number;
+//!   the row writes one.
 //!
-//! The second half checks the observations that carry no server text, on both sides: before
-//! login the category follows the side (`imap_settings_incorrect` / `smtp_settings_incorrect`).
+//! `CONSTRUCTED_ROWS` is apart and says so: replies written from a phrase the classifier matches
+//! when no public source was found for it. The second half of `ROWS` checks the observations that
+//! carry no server text, on both sides: before login the category follows the side
+//! (`imap_settings_incorrect` / `smtp_settings_incorrect`).
+//!
+//! The coverage tests at the end keep the table honest about the classifier: every cause that
+//! `classify` can return is produced by a row, and every phrase needle of `classify::phrases`
+//! decides a row.
 
 use inbox_doctor_errors::Category::*;
 use inbox_doctor_errors::Cause::*;
 use inbox_doctor_errors::StepId::*;
 use inbox_doctor_errors::{
-    classify, Category, Cause, CertVerdict, ImapCommand, Observation, SmtpCommand, StepId,
+    classify, classify::phrases, Category, Cause, CertVerdict, ImapCommand, Observation,
+    SmtpCommand, StepId,
 };
 use ImapCommand as I;
 use SmtpCommand as S;
@@ -131,6 +142,44 @@ const ROWS: &[Row] = &[
     // svarshavchik/courier-libs imap/imaplogin.c (authentication backend trouble)
     row("Courier-IMAP", ImapLogin, imap(I::Login, "* BYE Temporary problem, please try again later"),
         ImapAuthenticationError, TemporaryServerError),
+    // gaubert/gmvault src/gmv/gmv_cmd.py (imaplib's text of the refusal; tag ours)
+    row("Gmail", ImapLogin, imap(I::Login, "a1 NO [ALERT] Web login required: http://support.google.com/mail/bin/answer.py?answer=78754 (Failure)"),
+        Unauthorized, WebLoginRequired),
+    // mozilla-b2g/gaia-email-libs-and-more js/imap/client.js, also gaubert/gmvault src/gmv/gmv_cmd.py
+    // (Gmail's answer to a bad OAuth token; tag ours)
+    row("Gmail", ImapLogin, imap(I::Login, "a1 NO [ALERT] Invalid credentials (Failure)"),
+        Unauthorized, InvalidCredentials),
+    // dovecot/core 2.3.21 src/login-common/client-common-auth.c ("Login disabled for this user") and
+    // src/imap-login/client-authenticate.c (LOGIN_DISABLED → CONTACTADMIN); tag ours
+    row("Dovecot", ImapLogin, imap(I::Login, "a1 NO [CONTACTADMIN] Login disabled for this user"),
+        Unauthorized, AccountDisabled),
+    // dovecot/core 2.3.21 src/auth/auth-request.c ("Password expired") and
+    // src/imap-login/client-authenticate.c (PASS_EXPIRED → EXPIRED); tag ours
+    row("Dovecot", ImapLogin, imap(I::Login, "a1 NO [EXPIRED] Password expired"),
+        Unauthorized, AccountDisabled),
+    // dovecot/core 2.3.21 src/login-common/client-common-auth.c (AUTHZFAILED, "Authorization failed")
+    // and src/imap-login/client-authenticate.c; tag ours. By RFC 5530 the password itself was
+    // accepted; invalid_credentials is what the classifier makes of the code today.
+    row("Dovecot", ImapLogin, imap(I::Login, "a1 NO [AUTHORIZATIONFAILED] Authorization failed"),
+        Unauthorized, InvalidCredentials),
+    // dovecot/core 2.3.21 src/login-common/client-common-auth.c (ssl = required, before any password
+    // is checked) and src/imap-login/client-authenticate.c (SSL_REQUIRED → PRIVACYREQUIRED); tag ours
+    row("Dovecot", ImapLogin, imap(I::Login, "a1 NO [PRIVACYREQUIRED] Authentication not allowed until SSL/TLS is enabled."),
+        ImapSettingsIncorrect, PlaintextLoginRefused),
+    // dovecot/core 1.2.rc1 src/imap-login/client-authenticate.c (Dovecot 1.2, before PRIVACYREQUIRED;
+    // tag ours)
+    row("Dovecot 1.2", ImapLogin, imap(I::Login, "a1 NO [CLIENTBUG] Plaintext authentication disallowed on non-secure (SSL/TLS) connections."),
+        ImapSettingsIncorrect, PlaintextLoginRefused),
+    // stalwartlabs/mail-server crates/imap/src/op/authenticate.rs (LimitEvent::ConcurrentRequest),
+    // crates/trc/src/event/mod.rs (its message) and crates/imap-proto/src/protocol/mod.rs (→ [LIMIT])
+    row("Stalwart", ImapLogin, imap(I::Login, "a1 NO [LIMIT] Too many concurrent requests"),
+        ImapAuthenticationError, TooManyConnections),
+    // svarshavchik/courier-libs imap/imapd.C (chkdisabled, right after a successful login)
+    row("Courier-IMAP", ImapLogin, imap(I::Login, "* BYE IMAP access disabled for this account."),
+        Unauthorized, ImapDisabled),
+    // svarshavchik/courier-libs imap/imapd.C (home directory locked with the sticky bit)
+    row("Courier-IMAP", ImapLogin, imap(I::Login, "* BYE Your account is temporarily unavailable (+t bit set on home directory)."),
+        ImapAuthenticationError, TemporaryServerError),
     // ---------------------------------------------------------------- IMAP validation
     // jstedfast/MailKit#1496 (LIST "" "INBOX" after a successful AUTHENTICATE)
     row("Microsoft 365", ImapValidate, imap(I::List, "C00000004 BAD User is authenticated but not connected."),
@@ -141,6 +190,21 @@ const ROWS: &[Row] = &[
     // shuakami/mcp-mail#11 (163/126 want an IMAP ID command first; tag ours)
     row("NetEase 163/126", ImapValidate, imap(I::Select, "a3 NO SELECT Unsafe Login. Please contact kefu@188.com for help"),
         ImapValidationError, InboxNotSelectable),
+    // floatpane/matcha#1433 (LIST with RETURN (STATUS …) to a server without LIST-STATUS)
+    row("PM IMAP", ImapValidate, imap(I::List, "T3 BAD LIST failed. Illegal arguments."),
+        ImapValidationError, MailboxListFailed),
+    // rcarmo/imapbackup#25 (imaplib's text; tag ours)
+    row("mailbox.org (Dovecot)", ImapValidate, imap(I::List, "a1 BAD Error in IMAP command LIST: Invalid reference (0.001 + 0.000 secs)."),
+        ImapValidationError, MailboxListFailed),
+    // ---------------------------------------------------------------- IMAP round trip (SEARCH for the test message)
+    // dovecot/core src/plugins/fts/fts-indexer.c (MAIL_ERROR_INUSE) and src/imap/imap-commands-util.c
+    // (→ [INUSE]); NEWS 2.3.x names SEARCH as the command that gets it; tag ours
+    row("Dovecot", Roundtrip, imap(I::Search, "a5 NO [INUSE] Timeout while waiting for indexing to finish"),
+        TestEmailFailed, TemporaryServerError),
+    // dovecot/core src/lib-storage/mail-error.h (MAIL_ERRSTR_CRITICAL_MSG_STAMP) and
+    // src/imap/imap-commands-util.c (MAIL_ERROR_TEMP → [SERVERBUG]); tag and stamp ours
+    row("Dovecot", Roundtrip, imap(I::Search, "a5 NO [SERVERBUG] Internal error occurred. Refer to server log for more information. [2024-05-01 10:00:00]"),
+        TestEmailFailed, TemporaryServerError),
     // ---------------------------------------------------------------- SMTP greeting, EHLO, STARTTLS
     // calcom/cal.diy#5254
     row("Gmail", SmtpConnect, smtp(S::Ehlo, "421 4.7.0 Try again later, closing connection. (EHLO) v6-20020a50c406000000b00461d375b0a5sm78344edf.43 - gsmtp"),
@@ -151,6 +215,15 @@ const ROWS: &[Row] = &[
     // svarshavchik/courier courier/courier/module.esmtp/courieresmtpd.c
     row("Courier", SmtpTls, smtp(S::Starttls, "540 TLS not available."),
         SmtpSettingsIncorrect, StarttlsRefused),
+    // Exim/exim src/src/daemon.c (smtp_accept_max reached, instead of the banner)
+    row("Exim", SmtpConnect, smtp(S::Greeting, "421 Too many concurrent SMTP connections; please try again later."),
+        SmtpSettingsIncorrect, TooManyConnections),
+    // vdukhovni/postfix postfix/src/postscreen/postscreen.c (instead of the banner)
+    row("Postfix (postscreen)", SmtpConnect, smtp(S::Greeting, "421 4.7.0 Error: too many connections"),
+        SmtpSettingsIncorrect, TooManyConnections),
+    // Exim/exim src/src/smtp_in.c (an EHLO name it will not accept)
+    row("Exim", SmtpConnect, smtp(S::Ehlo, "501 Syntactically invalid EHLO argument(s)"),
+        SmtpSettingsIncorrect, UnexpectedReply),
     // ---------------------------------------------------------------- SMTP login
     // angelos3lex/react-native-smtp-mailer#40
     row("Gmail", SmtpLogin, smtp(S::Auth, "535-5.7.8 Username and Password not accepted. Learn more at\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials g67sm1422389pfb.9 - gsmtp"),
@@ -228,6 +301,26 @@ const ROWS: &[Row] = &[
     // svarshavchik/courier courier/courier/module.esmtp/courieresmtpd.c (ESMTP_TLS_REQUIRED)
     row("Courier", SmtpLogin, smtp(S::Auth, "400 STARTTLS is required first."),
         SmtpSettingsIncorrect, PlaintextLoginRefused),
+    // dovecot/core src/login-common/sasl-proxy.c (ERR_TOO_MANY_USERIP_CONNECTIONS) and
+    // src/submission-login/client-authenticate.c (LIMIT_REACHED → 454 4.7.0); the limit is ours,
+    // Dovecot's default
+    row("Dovecot submission", SmtpLogin, smtp(S::Auth, "454 4.7.0 Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)"),
+        SmtpSettingsIncorrect, TooManyConnections),
+    // hmailserver/hmailserver hmailserver/source/Server/SMTP/SMTPConnection.cpp (CheckStartTlsRequired_,
+    // also called for AUTH)
+    row("hMailServer", SmtpLogin, smtp(S::Auth, "530 Must issue STARTTLS first."),
+        SmtpSettingsIncorrect, PlaintextLoginRefused),
+    // vdukhovni/postfix postfix/src/smtpd/smtpd_sasl_proto.c (a mechanism that needs TLS, asked for
+    // without it: 504, but the phrase says why)
+    row("Postfix", SmtpLogin, smtp(S::Auth, "504 5.5.4 Encryption required for requested authentication mechanism"),
+        SmtpSettingsIncorrect, PlaintextLoginRefused),
+    // dovecot/core 2.3.21 src/submission-login/client-authenticate.c (SSL_REQUIRED → 530 5.7.0) and
+    // src/login-common/login-common.h (AUTH_PLAINTEXT_DISABLED_MSG)
+    row("Dovecot submission", SmtpLogin, smtp(S::Auth, "530 5.7.0 Plaintext authentication disallowed on non-secure (SSL/TLS) connections."),
+        SmtpSettingsIncorrect, PlaintextLoginRefused),
+    // foxcpp/maddy internal/endpoint/smtp/smtp.go (authErrorMap)
+    row("Maddy", SmtpLogin, smtp(S::Auth, "535 5.7.8 Invalid credentials"),
+        Unauthorized, InvalidCredentials),
     // ---------------------------------------------------------------- SMTP send
     // splitbrain/dokuwiki-plugin-smtp#38 (the answer to MAIL FROM:<>)
     row("Yandex", SmtpSend, smtp(S::MailFrom, "553 5.7.1 Sender address rejected: not owned by auth user."),
@@ -289,6 +382,22 @@ const ROWS: &[Row] = &[
     // mandarons/icloud-docker#163 (smtplib, code restored)
     row("Posteo", SmtpSend, smtp(S::DataEnd, "550 5.7.1 message content rejected"),
         TestEmailFailed, MessageRejected),
+    // root-io/vmail#68 (as Windows Live Mail quoted the server; the 4xx is still the recipient)
+    row("vmail.me (Postfix)", SmtpSend, smtp(S::RcptTo, "454 4.7.1 <*@cnpd.pt>: Relay access denied"),
+        TestEmailFailed, RecipientRejected),
+    // nodemailer/nodemailer#190
+    row("Sendmail", SmtpSend, smtp(S::RcptTo, "550 5.7.1 <bbb@qq.com>... Relaying denied. IP name lookup failed [222.66.4.242]"),
+        TestEmailFailed, RecipientRejected),
+    // anonaddy/anonaddy#749 (the <address> was lost in the issue's Markdown)
+    row("WEB.DE", SmtpSend, smtp(S::RcptTo, "552 5.2.2 : Recipient address rejected: User over quota"),
+        TestEmailFailed, RecipientRejected),
+    // chatmail/relay#21 (Dovecot LMTP as Postfix logged it, after the body) — a full mailbox, not a
+    // sending limit, though the text says "Quota exceeded"
+    row("Dovecot LMTP", SmtpSend, smtp(S::DataEnd, "552 5.2.2 <user1697413481.021437_1@c3.testrun.org> Quota exceeded (mailbox for user is full)"),
+        TestEmailFailed, RecipientRejected),
+    // ardifx01/presensi_pkl_wfh gmail_limit_solution.md (the first line of the reply, as quoted there)
+    row("Google Workspace", SmtpSend, smtp(S::Data, "550-5.4.5 Daily user sending limit exceeded"),
+        TestEmailFailed, SendingLimitReached),
     // ---------------------------------------------------------------- a greeting in the other protocol
     // nodemailer/nodemailer#456 (Zoho's SMTP banner), seen where an IMAP greeting belongs
     row("Zoho", ImapConnect, Observation::ForeignGreeting { text: "220 mx.zohomail.com SMTP Server ready July 7, 2015 8:18:44 AM PDT" },
@@ -363,10 +472,116 @@ const ROWS: &[Row] = &[
     row("any", SmtpSend, Observation::NotDelivered, TestEmailFailed, TestMessageNotArriving),
 ];
 
+/// NO PUBLIC SOURCE FOUND: replies constructed from the phrase (or the RFC code) a needle of
+/// `classify::phrases` matches, one per needle that no real reply above decides.
+///
+/// These are not server replies. Each was written after a search of issue trackers, server source
+/// code (Dovecot, Cyrus, Courier, Exim, Postfix, mox, Stalwart, WildDuck, Maddy, hMailServer,
+/// Zimbra) and web pages found no reply that carries the needle without another needle of its
+/// rule. They keep the needle tested until a real reply replaces them; a needle that stays here
+/// for long may be one no server sends.
+#[rustfmt::skip]
+const CONSTRUCTED_ROWS: &[Row] = &[
+    // ---------------------------------------------------------------- IMAP login
+    // no public source found: constructed from the phrase "app password"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO [AUTHENTICATIONFAILED] An app password is required"),
+        UnauthorizedAppPasswordRequired, AppPasswordRequired),
+    // no public source found: constructed from the phrase "app-specific password"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO [AUTHENTICATIONFAILED] Use an app-specific password"),
+        UnauthorizedAppPasswordRequired, AppPasswordRequired),
+    // no public source found: constructed from Gmail's WEBALERT code without its usual
+    // "Web login required" (every real WEBALERT reply found also carries that phrase)
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO [WEBALERT https://accounts.google.com/signin/continue] Sign in from a browser first"),
+        Unauthorized, WebLoginRequired),
+    // no public source found: constructed from the phrase "IMAP use is disabled"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO [ALERT] IMAP use is disabled"),
+        Unauthorized, ImapDisabled),
+    // no public source found: constructed from RFC 3501's LOGINDISABLED capability name, which real
+    // servers advertise in CAPABILITY rather than write into a refusal
+    row("constructed", ImapLogin, imap(I::Login, "a1 BAD LOGIN not permitted: LOGINDISABLED"),
+        ImapSettingsIncorrect, PlaintextLoginRefused),
+    // no public source found: constructed from the phrase "too many connections"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Too many connections from your IP address"),
+        ImapAuthenticationError, TooManyConnections),
+    // no public source found: constructed from Microsoft's BasicAuthBlocked, which clients report
+    // but no public transcript shows
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO LOGIN failed. BasicAuthBlocked"),
+        Unauthorized, BasicAuthDisabled),
+    // no public source found: constructed from the phrase "account is disabled"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Account is disabled"),
+        Unauthorized, AccountDisabled),
+    // no public source found: constructed from the phrase "account disabled"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Account disabled"),
+        Unauthorized, AccountDisabled),
+    // no public source found: constructed from the phrase "account is locked"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Account is locked"),
+        Unauthorized, AccountDisabled),
+    // no public source found: constructed from the phrase "account locked"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Account locked"),
+        Unauthorized, AccountDisabled),
+    // no public source found: constructed from the phrase "account has been locked" (lavabit/magma
+    // src/servers/imap/imap.c sends "[CONTACTADMIN] This account has been locked.", which carries
+    // two needles of the rule and so decides neither)
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Your account has been locked"),
+        Unauthorized, AccountDisabled),
+    // no public source found: constructed from the phrase "server unavailable"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Server unavailable"),
+        ImapAuthenticationError, TemporaryServerError),
+    // no public source found: constructed from the phrase "invalid username or password" (Outlook's
+    // reported "[AUTHENTICATIONFAILED] Invalid username or password." carries two needles)
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Invalid username or password"),
+        Unauthorized, InvalidCredentials),
+    // no public source found: constructed from the phrase "incorrect password"
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO Incorrect password"),
+        Unauthorized, InvalidCredentials),
+    // no public source found: constructed from QQ Mail's reply (mscdex/node-imap#432) without its
+    // "not enabled for IMAP" clause; the real reply always has it and is classified imap_disabled
+    row("constructed", ImapLogin, imap(I::Login, "a1 NO [ALERT] Login failure. Incrrect passowd."),
+        Unauthorized, InvalidCredentials),
+    // ---------------------------------------------------------------- SMTP
+    // no public source found: constructed from the phrase "app password"
+    row("constructed", SmtpLogin, smtp(S::Auth, "535 5.7.0 Please use an app password"),
+        UnauthorizedAppPasswordRequired, AppPasswordRequired),
+    // no public source found: constructed from the phrase "app-specific password"
+    row("constructed", SmtpLogin, smtp(S::Auth, "535 5.7.0 An app-specific password is required"),
+        UnauthorizedAppPasswordRequired, AppPasswordRequired),
+    // no public source found: constructed from the phrase "web login required" (Gmail's SMTP says
+    // "log in with your web browser" and links "?p=WebLoginRequired", in one word)
+    row("constructed", SmtpLogin, smtp(S::Auth, "534 5.7.0 Web login required"),
+        Unauthorized, WebLoginRequired),
+    // no public source found: constructed from the phrase "too many simultaneous"
+    row("constructed", SmtpConnect, smtp(S::Greeting, "421 4.7.0 Too many simultaneous sessions"),
+        SmtpSettingsIncorrect, TooManyConnections),
+    // no public source found: constructed from the phrase "mailbox full" (after the body, where
+    // without the phrase the reply would be a rejected message)
+    row("constructed", SmtpSend, smtp(S::DataEnd, "552 Mailbox full"),
+        TestEmailFailed, RecipientRejected),
+    // no public source found: constructed from the phrase "mailbox is full" (Exim writes it into
+    // bounces, src/src/transports/appendfile.c, not into an SMTP reply)
+    row("constructed", SmtpSend, smtp(S::DataEnd, "552 Requested mail action aborted: mailbox is full"),
+        TestEmailFailed, RecipientRejected),
+    // no public source found: constructed from the phrase "sending quota" (Gmail's "Daily user
+    // sending quota exceeded" carries "quota exceeded" too)
+    row("constructed", SmtpSend, smtp(S::MailFrom, "550 Daily sending quota reached"),
+        TestEmailFailed, SendingLimitReached),
+    // no public source found: constructed from the phrase "not owned by user" (Postfix's
+    // "Sender address rejected: not owned by user …", vdukhovni/postfix
+    // postfix/src/smtpd/smtpd_check.c, always carries "sender address rejected" too)
+    row("constructed", SmtpSend, smtp(S::DataEnd, "553 5.7.1 From address not owned by user"),
+        TestEmailFailed, SenderRejected),
+    // no public source found: constructed from the phrase "bad username or password"
+    row("constructed", SmtpLogin, smtp(S::Auth, "535 Bad username or password"),
+        Unauthorized, InvalidCredentials),
+];
+
+/// Every row, real and constructed.
+fn all_rows() -> impl Iterator<Item = &'static Row> {
+    ROWS.iter().chain(CONSTRUCTED_ROWS)
+}
+
 #[test]
 fn real_replies_are_classified_as_documented() {
-    let mismatches: Vec<String> = ROWS
-        .iter()
+    let mismatches: Vec<String> = all_rows()
         .enumerate()
         .filter_map(|(index, row)| {
             let got = classify(row.step, &row.observation);
@@ -388,7 +603,166 @@ fn real_replies_are_classified_as_documented() {
         mismatches.is_empty(),
         "{} of {} rows classified differently:\n{}",
         mismatches.len(),
-        ROWS.len(),
+        ROWS.len() + CONSTRUCTED_ROWS.len(),
         mismatches.join("\n"),
+    );
+}
+
+// ------------------------------------------------------------------------------------ coverage
+
+/// Every cause `classify` can return, read off `cause_of`, `imap_reply` and `smtp_reply` (and
+/// `CertVerdict::cause`). A table that produces each of them shows that no branch of the
+/// classifier is dead or untested. Listed by hand rather than derived, so that a cause the
+/// classifier starts or stops returning is a decision someone writes down here;
+/// `every_cause_is_listed_as_classified_or_not` makes sure no cause of the taxonomy is forgotten.
+const CLASSIFIED: &[Cause] = &[
+    // cause_of, observations without server text
+    DnsNameNotFound,
+    DnsLookupFailed,
+    ConnectionRefused,
+    NoAnswer,
+    NetworkUnreachable,
+    ConnectionClosed,
+    ServerTimeout,
+    TlsModeMismatch,
+    NotImapServer,
+    NotSmtpServer,
+    OutdatedTlsOnly,
+    TlsHandshakeFailed,
+    StarttlsNotOffered,
+    CertificateSelfSigned,
+    CertificateUnknownIssuer,
+    CertificateExpired,
+    CertificateNotYetValid,
+    CertificateNameMismatch,
+    CertificateInvalid,
+    NoSupportedAuthMechanism,
+    TestMessageNotArriving,
+    // imap_reply and smtp_reply
+    AppPasswordRequired,
+    WebLoginRequired,
+    ImapDisabled,
+    PlaintextLoginRefused,
+    TooManyConnections,
+    BasicAuthDisabled,
+    AccountDisabled,
+    MailboxUnavailable,
+    MailboxListFailed,
+    InboxNotSelectable,
+    TemporaryServerError,
+    InvalidCredentials,
+    AuthFailedUnspecified,
+    UnexpectedReply,
+    StarttlsRefused,
+    SendingLimitReached,
+    SenderRejected,
+    RecipientRejected,
+    MessageRejected,
+];
+
+/// The taxonomy's warnings: the engine raises them about a session that works; `classify` never
+/// returns them.
+const NOT_CLASSIFIED: &[Cause] = &[
+    CertificateExpiringSoon,
+    FewerSessionsThanTarget,
+    AuthOfferedBeforeTls,
+    WeakTlsAccepted,
+    PlaintextSession,
+    SentFolderNotFound,
+    CapabilityMissing,
+];
+
+#[test]
+fn every_cause_is_listed_as_classified_or_not() {
+    let unlisted: Vec<String> = Cause::ALL
+        .iter()
+        .filter(|cause| !CLASSIFIED.contains(cause) && !NOT_CLASSIFIED.contains(cause))
+        .map(|cause| cause.to_string())
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "causes in neither CLASSIFIED nor NOT_CLASSIFIED (does classify return them?): {}",
+        unlisted.join(", "),
+    );
+}
+
+#[test]
+fn every_classified_cause_is_produced_by_a_row() {
+    let missing: Vec<String> = CLASSIFIED
+        .iter()
+        .filter(|&&cause| {
+            !all_rows().any(|row| classify(row.step, &row.observation).cause == cause)
+        })
+        .map(|cause| cause.to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no row is classified as: {}",
+        missing.join(", "),
+    );
+}
+
+/// The server text of a row, if it is a reply on the given side.
+fn reply_text(row: &Row, smtp_side: bool) -> Option<&'static str> {
+    match row.observation {
+        Observation::ImapReply { text, .. } if !smtp_side => Some(text),
+        Observation::SmtpReply { text, .. } if smtp_side => Some(text),
+        _ => None,
+    }
+}
+
+/// A needle *decides* a row when the row's text contains it and no other needle of its rule, and
+/// the row is classified as the rule's cause: without that needle the rule would not have fired
+/// on the strength of its words. A needle that decides no row is untested or dead.
+#[test]
+fn every_phrase_needle_decides_a_row() {
+    let sides = [
+        ("IMAP", false, phrases::IMAP),
+        ("SMTP", true, phrases::SMTP),
+    ];
+    let mut undecided = Vec::new();
+    for (side, smtp_side, rules) in sides {
+        for rule in rules {
+            // Matching ignores ASCII case, as `Phrases::matches` does.
+            let lower: Vec<String> = rule
+                .needles
+                .iter()
+                .map(|n| n.to_ascii_lowercase())
+                .collect();
+            for (index, needle) in lower.iter().enumerate() {
+                let others = lower
+                    .iter()
+                    .enumerate()
+                    .filter(move |&(other, _)| other != index)
+                    .map(|(_, other)| other);
+                let decided = all_rows().any(|row| {
+                    let Some(text) = reply_text(row, smtp_side) else {
+                        return false;
+                    };
+                    let text = text.to_ascii_lowercase();
+                    text.contains(needle.as_str())
+                        && !others.clone().any(|other| text.contains(other.as_str()))
+                        && classify(row.step, &row.observation).cause == rule.cause
+                });
+                if !decided {
+                    let within: Vec<&String> = others
+                        .clone()
+                        .filter(|other| needle.contains(other.as_str()))
+                        .collect();
+                    let why = if within.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it contains {within:?} of the same rule, so it never can)")
+                    };
+                    undecided.push(format!("{side} {} needle {needle:?}{why}", rule.cause));
+                }
+            }
+        }
+    }
+    assert!(
+        undecided.is_empty(),
+        "{} phrase needles decide no row:\n{}",
+        undecided.len(),
+        undecided.join("\n"),
     );
 }
