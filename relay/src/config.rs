@@ -123,37 +123,20 @@ impl Default for Config {
 }
 
 /// Why a configuration could not be loaded.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("cannot read {}: {error}", path.display())]
     Read {
         path: PathBuf,
         error: std::io::Error,
     },
-    Parse {
-        path: PathBuf,
-        error: String,
-    },
-    Env {
-        var: &'static str,
-        error: String,
-    },
+    #[error("{}: {error}", path.display())]
+    Parse { path: PathBuf, error: String },
+    #[error("environment variable {var}: {error}")]
+    Env { var: &'static str, error: String },
+    #[error("{0}")]
     Invalid(String),
 }
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConfigError::Read { path, error } => {
-                write!(f, "cannot read {}: {error}", path.display())
-            }
-            ConfigError::Parse { path, error } => write!(f, "{}: {error}", path.display()),
-            ConfigError::Env { var, error } => write!(f, "environment variable {var}: {error}"),
-            ConfigError::Invalid(why) => f.write_str(why),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Environment variables that override the file, and what they set.
 pub const ENV_VARS: &[(&str, &str)] = &[

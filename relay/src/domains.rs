@@ -9,73 +9,33 @@ use sqlx::{AnyPool, Row};
 /// The migrations, in order; each runs once per database.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/001_domains.sql"))];
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    Database(sqlx::Error),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
     /// A stored row that no longer parses (edited by hand?).
-    Corrupt {
-        domain: String,
-        error: String,
-    },
-}
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::Database(e) => write!(f, "database: {e}"),
-            StoreError::Corrupt { domain, error } => {
-                write!(f, "stored settings of {domain} are unreadable: {error}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> StoreError {
-        StoreError::Database(e)
-    }
+    #[error("stored settings of {domain} are unreadable: {error}")]
+    Corrupt { domain: String, error: String },
 }
 
 /// Input that is not a valid domain or settings.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidDomain {
+    #[error("{domain:?} is not a valid email domain: {reason}")]
     Name {
         domain: String,
         reason: &'static str,
     },
+    #[error("{side} host: {reason}")]
     Host {
         side: &'static str,
         reason: &'static str,
     },
-    Port {
-        side: &'static str,
-    },
-    Security {
-        side: &'static str,
-    },
+    #[error("{side} port must be 1–65535")]
+    Port { side: &'static str },
+    #[error("{side} security must be tls, starttls or plain (not auto) for stored settings")]
+    Security { side: &'static str },
 }
-
-impl std::fmt::Display for InvalidDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InvalidDomain::Name { domain, reason } => {
-                write!(f, "{domain:?} is not a valid email domain: {reason}")
-            }
-            InvalidDomain::Host { side, reason } => write!(f, "{side} host: {reason}"),
-            InvalidDomain::Port { side } => write!(f, "{side} port must be 1–65535"),
-            InvalidDomain::Security { side } => {
-                write!(
-                    f,
-                    "{side} security must be tls, starttls or plain (not auto) for stored settings"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for InvalidDomain {}
 
 /// Lower-cases and checks an email domain (`Example.COM.` → `example.com`).
 pub fn normalize_domain(domain: &str) -> Result<String, InvalidDomain> {

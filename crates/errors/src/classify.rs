@@ -34,6 +34,8 @@ pub enum Observation<T = String> {
     ForeignGreeting {
         text: T,
     },
+    /// More than we read of one answer: a line, a literal, a reply's lines, untagged data.
+    ReplyTooLarge,
     /// The server answered a TLS ClientHello with plaintext (it expects STARTTLS or plain).
     TlsGotPlaintext,
     /// The server only completes a handshake with a legacy version (from our legacy probe).
@@ -111,6 +113,7 @@ fn cause_of<T: AsRef<str>>(step: StepId, observation: &Observation<T>) -> Cause 
         } => Cause::TlsModeMismatch,
         Observation::ReplyTimedOut { .. } => Cause::ServerTimeout,
         Observation::ForeignGreeting { .. } => foreign_greeting(step),
+        Observation::ReplyTooLarge => too_large(step),
         Observation::TlsGotPlaintext => Cause::TlsModeMismatch,
         Observation::TlsLegacyOnly => Cause::OutdatedTlsOnly,
         Observation::Certificate(verdict) => verdict.cause().unwrap_or(Cause::CertificateInvalid),
@@ -120,6 +123,18 @@ fn cause_of<T: AsRef<str>>(step: StepId, observation: &Observation<T>) -> Cause 
         Observation::SmtpReply { command, text } => smtp_reply(*command, text.as_ref()),
         Observation::NoAuthMechanism => Cause::NoSupportedAuthMechanism,
         Observation::NotDelivered => Cause::TestMessageNotArriving,
+    }
+}
+
+/// An answer over our limits. Before the session is set up (greeting, STARTTLS, EHLO), the
+/// port speaks something else; once the server has taken our commands it speaks the protocol,
+/// and the answer is one no client could use.
+fn too_large(step: StepId) -> Cause {
+    match step {
+        StepId::ImapConnect | StepId::ImapTls | StepId::SmtpConnect | StepId::SmtpTls => {
+            foreign_greeting(step)
+        }
+        _ => Cause::UnexpectedReply,
     }
 }
 

@@ -417,6 +417,12 @@ const ROWS: &[Row] = &[
     row("any", ImapConnect, Observation::Unreachable, ImapSettingsIncorrect, NetworkUnreachable),
     row("any", SmtpConnect, Observation::Unreachable, SmtpSettingsIncorrect, NetworkUnreachable),
     row("any", ImapLogin, Observation::Closed, ImapSettingsIncorrect, ConnectionClosed),
+    // An answer over our limits: another protocol before the session is set up, a reply no
+    // client could use after.
+    row("any", ImapConnect, Observation::ReplyTooLarge, ImapSettingsIncorrect, NotImapServer),
+    row("any", SmtpTls, Observation::ReplyTooLarge, SmtpSettingsIncorrect, NotSmtpServer),
+    row("any", ImapValidate, Observation::ReplyTooLarge, ImapValidationError, UnexpectedReply),
+    row("any", SmtpSend, Observation::ReplyTooLarge, TestEmailFailed, UnexpectedReply),
     row("any", SmtpLogin, Observation::Closed, SmtpSettingsIncorrect, ConnectionClosed),
     // Plain spoken to 993/465: no greeting arrives (postalsys/emailengine#247).
     row("any", ImapConnect, Observation::ReplyTimedOut { awaiting_greeting: true, implicit_tls_port: true },

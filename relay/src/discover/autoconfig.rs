@@ -26,29 +26,17 @@ pub struct Config {
 }
 
 /// Why a document was not usable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
     /// Not well-formed XML (or it carries a DTD, which we refuse).
+    #[error("not well-formed XML: {0}")]
     Malformed(String),
     /// Well-formed, but not a `clientConfig`.
+    #[error("the document is <{0}>, not an autoconfig <clientConfig>")]
     NotClientConfig(String),
     /// A `clientConfig` without a usable IMAP or SMTP server.
+    #[error("the document names no IMAP or SMTP server")]
     NoServers,
-}
-
-impl std::fmt::Display for Invalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Invalid::Malformed(e) => write!(f, "not well-formed XML: {e}"),
-            Invalid::NotClientConfig(root) => {
-                write!(
-                    f,
-                    "the document is <{root}>, not an autoconfig <clientConfig>"
-                )
-            }
-            Invalid::NoServers => f.write_str("the document names no IMAP or SMTP server"),
-        }
-    }
 }
 
 /// Reads `xml` for `email`, filling in the `%EMAILADDRESS%`-style placeholders.

@@ -147,19 +147,48 @@ pub async fn discover(
     let started = Instant::now();
     let domain = domain_of(email)?;
     let email = email.trim();
-    let mut run = Collected::default();
+    let mut run = known(email, &domain, stored, extra, started);
+    if config.offline {
+        run.networkless(SourceStatus::Skipped, "offline", started);
+        for c in &mut run.candidates {
+            c.outcome = ProbeOutcome::NotProbed;
+        }
+        return Ok(run.finish(email, domain, true, started));
+    }
+    let dns = match &config.net.dns {
+        Some(dns) => Ok(dns.clone()),
+        None => Dns::system(),
+    };
+    match dns {
+        Ok(dns) => search(&mut run, &dns, email, &domain, config, started).await,
+        Err(e) => {
+            // No resolver: only what needs none can be probed.
+            run.networkless(SourceStatus::Failed, &e, started);
+            for c in &mut run.candidates {
+                c.outcome = ProbeOutcome::NotFound;
+                c.detail = Some(e.clone());
+            }
+        }
+    }
+    Ok(run.finish(email, domain, false, started))
+}
 
+/// What is known without the network: stored settings, the provider table, what was entered.
+fn known(
+    email: &str,
+    domain: &str,
+    stored: Option<DomainSettings>,
+    extra: &[(Side, ServerSettings)],
+    started: Instant,
+) -> Collected {
+    let mut run = Collected::default();
+    let status = if stored.is_some() {
+        SourceStatus::Found
+    } else {
+        SourceStatus::Empty
+    };
     run.add(Found {
-        result: source_result(
-            Source::Stored,
-            if stored.is_some() {
-                SourceStatus::Found
-            } else {
-                SourceStatus::Empty
-            },
-            started,
-            Vec::new(),
-        ),
+        result: source_result(Source::Stored, status, started, Vec::new()),
         proposed: stored
             .iter()
             .flat_map(|s| {
@@ -172,7 +201,7 @@ pub async fn discover(
         username: None,
         provider: None,
     });
-    let by_domain = providers::by_domain(&domain);
+    let by_domain = providers::by_domain(domain);
     run.add(provider_found(by_domain, email, started, Source::Provider));
     run.provider = by_domain.map(|p| (p, "domain"));
     if !extra.is_empty() {
@@ -186,74 +215,45 @@ pub async fn discover(
             provider: None,
         });
     }
+    run
+}
 
-    if config.offline {
-        for source in [Source::Srv, Source::Autoconfig, Source::Mx, Source::Guess] {
-            run.sources.push(source_result(
-                source,
-                SourceStatus::Skipped,
-                started,
-                vec!["offline".into()],
-            ));
-        }
-        for c in &mut run.candidates {
-            c.outcome = ProbeOutcome::NotProbed;
-        }
-        return Ok(run.finish(email, domain, true, started));
-    }
-
-    let dns = match &config.net.dns {
-        Some(dns) => Ok(dns.clone()),
-        None => Dns::system(),
-    };
-    let dns = match dns {
-        Ok(d) => d,
-        Err(e) => {
-            // No resolver: only what needs none can be probed.
-            for source in [Source::Srv, Source::Autoconfig, Source::Mx, Source::Guess] {
-                run.sources.push(source_result(
-                    source,
-                    SourceStatus::Failed,
-                    started,
-                    vec![e.clone()],
-                ));
-            }
-            for c in &mut run.candidates {
-                c.outcome = ProbeOutcome::NotFound;
-                c.detail = Some(e.clone());
-            }
-            return Ok(run.finish(email, domain, false, started));
-        }
-    };
+/// Every network source at once; each candidate is probed as soon as a source names it (one
+/// task at a time when `config.sequential`, as a mail client does).
+async fn search(
+    run: &mut Collected,
+    dns: &Dns,
+    email: &str,
+    domain: &str,
+    config: &DiscoverConfig,
+    started: Instant,
+) {
     let lookup_deadline = started + config.lookup_timeout;
-    let net = config.net.clone();
     let prober = Prober {
         dns: dns.clone(),
-        net: net.clone(),
+        net: config.net.clone(),
         timeout: config.probe_timeout,
     };
     let client = https::Client {
         dns: dns.clone(),
-        tls: Arc::new(net.roots.client_config()),
-        net,
+        tls: Arc::new(config.net.roots.client_config()),
+        net: config.net.clone(),
     };
-
     let mut queue: VecDeque<Task<'_>> = VecDeque::new();
     queue.push_back(Box::pin(async {
-        Event::Source(srv(&dns, &domain, lookup_deadline).await)
+        Event::Source(srv(dns, domain, lookup_deadline).await)
     }));
     queue.push_back(Box::pin(async {
-        Event::Source(autoconfig(&client, email, &domain, lookup_deadline).await)
+        Event::Source(autoconfig(&client, email, domain, lookup_deadline).await)
     }));
     queue.push_back(Box::pin(async {
-        Event::Source(mx(&dns, email, &domain, lookup_deadline).await)
+        Event::Source(mx(dns, email, domain, lookup_deadline).await)
     }));
-    queue.push_back(Box::pin(async { Event::Source(guesses(&domain)) }));
+    queue.push_back(Box::pin(async { Event::Source(guesses(domain)) }));
     // Candidates known before any lookup are probed at once.
     for (i, c) in run.candidates.iter().enumerate() {
         queue.push_back(probe_task(&prober, i, c));
     }
-
     let limit = if config.sequential { 1 } else { usize::MAX };
     let mut running = FuturesUnordered::new();
     loop {
@@ -283,7 +283,6 @@ pub async fn discover(
             }
         }
     }
-    Ok(run.finish(email, domain.clone(), false, started))
 }
 
 fn probe_task<'a>(prober: &'a Prober, i: usize, c: &Candidate) -> Task<'a> {
@@ -301,6 +300,14 @@ struct Collected {
 }
 
 impl Collected {
+    /// The network sources, none of which ran (`status`, and why).
+    fn networkless(&mut self, status: SourceStatus, why: &str, started: Instant) {
+        for source in [Source::Srv, Source::Autoconfig, Source::Mx, Source::Guess] {
+            self.sources
+                .push(source_result(source, status, started, vec![why.to_owned()]));
+        }
+    }
+
     fn add(&mut self, found: Found) {
         let source = found.result.source;
         for p in found.proposed {

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use inbox_doctor_errors::{ImapCommand, Secret};
 
 use super::response::{self, capability_code, quote, Completion, Greeting, Response};
-use crate::net::conn::IoFailure;
+use crate::net::conn::{Bound, IoFailure};
 use crate::net::transcript::REDACTED;
 use crate::net::Failed;
 
@@ -223,9 +223,7 @@ impl Client {
     fn keep_untagged(&mut self, line: String) -> Result<(), Failed> {
         self.untagged_bytes += line.len();
         if self.untagged_bytes > MAX_UNTAGGED_BYTES {
-            return Err(self.interrupted(IoFailure::TooLong {
-                limit: MAX_UNTAGGED_BYTES,
-            }));
+            return Err(self.interrupted(IoFailure::TooLong(Bound::Untagged(MAX_UNTAGGED_BYTES))));
         }
         self.untagged.push(line);
         Ok(())

@@ -11,7 +11,7 @@ pub mod response;
 
 use inbox_doctor_errors::{ImapCommand, Observation, Secret};
 
-use crate::net::conn::{BoxIo, Conn, IoFailure};
+use crate::net::conn::{Bound, BoxIo, Conn, IoFailure};
 use crate::net::Failed;
 use client::{Client, Command, Finished, LoginPlan, Next};
 pub use mailbox::{sent_folder, Mailboxes};
@@ -89,9 +89,7 @@ impl ImapSession {
         while let Some(n) = literal_length(&line) {
             literals += 1;
             if literals > MAX_LITERALS_PER_LINE {
-                return Err(IoFailure::TooLong {
-                    limit: MAX_LITERALS_PER_LINE,
-                });
+                return Err(IoFailure::TooLong(Bound::Literals(MAX_LITERALS_PER_LINE)));
             }
             let cut = line.rfind('{').unwrap_or(line.len());
             line.truncate(cut);

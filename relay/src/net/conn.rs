@@ -31,15 +31,30 @@ pub enum IoFailure {
     /// No bytes within the deadline.
     #[error("the server did not answer in time")]
     TimedOut { nothing_received: bool },
-    /// A line or literal longer than we accept.
-    #[error("the server sent a line longer than {limit} bytes")]
-    TooLong { limit: usize },
+    /// More than we accept of one thing.
+    #[error("the server sent {0}")]
+    TooLong(Bound),
     /// Bytes that arrived after the server agreed to STARTTLS, before the handshake: they
     /// would be read as if they came over TLS (the response-injection attack, CVE-2011-0411).
     #[error("the server sent data after agreeing to STARTTLS (possible injection)")]
     Injection,
     #[error("{0}")]
     Other(io::Error),
+}
+
+/// Which limit an answer went over, and the limit: the evidence of [`IoFailure::TooLong`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Bound {
+    #[error("a line longer than {0} bytes")]
+    Line(usize),
+    #[error("a literal larger than {0} bytes")]
+    Literal(usize),
+    #[error("more than {0} literals in one response")]
+    Literals(usize),
+    #[error("more than {0} bytes of untagged data for one command")]
+    Untagged(usize),
+    #[error("a reply of more than {0} lines")]
+    ReplyLines(usize),
 }
 
 fn io_failure(e: io::Error) -> IoFailure {
@@ -113,7 +128,7 @@ impl Conn {
             }
             scanned = self.buf.len();
             if scanned > MAX_LINE {
-                return Err(IoFailure::TooLong { limit: MAX_LINE });
+                return Err(IoFailure::TooLong(Bound::Line(MAX_LINE)));
             }
             self.fill().await?;
         }
@@ -122,7 +137,7 @@ impl Conn {
     /// Reads exactly `n` bytes (an IMAP literal), recorded as one line.
     pub async fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, IoFailure> {
         if n > MAX_LITERAL {
-            return Err(IoFailure::TooLong { limit: MAX_LITERAL });
+            return Err(IoFailure::TooLong(Bound::Literal(MAX_LITERAL)));
         }
         while self.buf.len() < n {
             self.fill().await?;

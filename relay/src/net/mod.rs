@@ -75,15 +75,18 @@ impl Failed {
     pub fn io(failure: IoFailure, implicit_tls_port: bool) -> Failed {
         let detail = failure.to_string();
         let observation = match failure {
+            // Over TLS, bytes that do not decrypt or an alert mid-session surface as
+            // InvalidData: the TLS layer broke, not the connection.
+            IoFailure::Other(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Observation::TlsFailed
+            }
+            // A broken connection (unreachable mid-session, a kernel timeout): gone like a close.
             IoFailure::Closed | IoFailure::Other(_) => Observation::Closed,
             IoFailure::TimedOut { nothing_received } => Observation::ReplyTimedOut {
                 awaiting_greeting: nothing_received,
                 implicit_tls_port,
             },
-            // What the server sent does not fit the protocol: too long to be a reply.
-            IoFailure::TooLong { .. } => Observation::ForeignGreeting {
-                text: String::new(),
-            },
+            IoFailure::TooLong(_) => Observation::ReplyTooLarge,
             IoFailure::Injection => Observation::TlsFailed,
         };
         Failed::new(observation).detail(detail)
@@ -178,6 +181,13 @@ mod tests {
             Observation::Closed
         );
         assert_eq!(o(IoFailure::Injection), Observation::TlsFailed);
+        assert_eq!(
+            o(IoFailure::Other(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "received fatal alert: BadRecordMac"
+            ))),
+            Observation::TlsFailed
+        );
         assert_eq!(
             o(IoFailure::TimedOut {
                 nothing_received: true

@@ -30,24 +30,15 @@ use limits::Limiter;
 use metrics::Metrics;
 
 /// Why the relay could not start.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
     Store(crate::domains::StoreError),
+    #[error("{0}")]
     Trust(TrustError),
+    #[error("resolver: {0}")]
     Resolver(String),
 }
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StartError::Store(e) => write!(f, "{e}"),
-            StartError::Trust(e) => write!(f, "{e}"),
-            StartError::Resolver(e) => write!(f, "resolver: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for StartError {}
 
 /// Everything the handlers share.
 pub struct AppState {

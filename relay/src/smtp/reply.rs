@@ -2,6 +2,7 @@
 
 use inbox_doctor_errors::Observation;
 
+use crate::net::conn::{Bound, IoFailure};
 use crate::net::Failed;
 
 /// A multi-line reply is bounded too.
@@ -49,10 +50,8 @@ impl ReplyReader {
             return Ok(Some(Reply { code, lines }));
         }
         if self.lines.len() >= MAX_REPLY_LINES {
-            return Err(Failed::new(Observation::ForeignGreeting {
-                text: self.lines.join("\n"),
-            })
-            .detail(format!("reply longer than {MAX_REPLY_LINES} lines")));
+            let bound = IoFailure::TooLong(Bound::ReplyLines(MAX_REPLY_LINES));
+            return Err(Failed::io(bound, false));
         }
         Ok(None)
     }
@@ -145,7 +144,11 @@ mod tests {
             .collect();
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
         let f = read(&lines).unwrap_err();
-        assert_eq!(f.detail.as_deref(), Some("reply longer than 200 lines"));
+        assert_eq!(f.observation, Observation::ReplyTooLarge);
+        assert_eq!(
+            f.detail.as_deref(),
+            Some("the server sent a reply of more than 200 lines")
+        );
     }
 
     #[test]
