@@ -35,6 +35,10 @@ pub trait Dialogue: Sized + Send {
     /// travel in clear.
     fn auth_offered(&self) -> Option<String>;
 
+    /// Makes sure the server's capabilities are known: CAPABILITY for IMAP when the server has
+    /// not said them; SMTP has them from EHLO.
+    fn capabilities(&mut self) -> impl Future<Output = Result<(), Failed>> + Send;
+
     /// STARTTLS: the stream, ready for the handshake.
     fn upgrade(self) -> impl Future<Output = Result<BoxIo, Failed>> + Send;
 
@@ -57,6 +61,11 @@ impl Dialogue for ImapSession {
 
     async fn ready(&mut self) -> Result<(), Failed> {
         Ok(())
+    }
+
+    async fn capabilities(&mut self) -> Result<(), Failed> {
+        self.learn_capabilities(inbox_doctor_errors::ImapCommand::Greeting)
+            .await
     }
 
     fn auth_offered(&self) -> Option<String> {
@@ -99,6 +108,10 @@ impl Dialogue for Smtp {
 
     async fn ready(&mut self) -> Result<(), Failed> {
         self.session.ehlo(&self.ehlo_name).await
+    }
+
+    async fn capabilities(&mut self) -> Result<(), Failed> {
+        Ok(())
     }
 
     fn auth_offered(&self) -> Option<String> {

@@ -1,7 +1,7 @@
 //! The page's own words (labels, buttons, messages) in every language. Failure explanations
 //! come from `inbox_doctor_errors::text`, shared with the relay and the CLI.
 
-use inbox_doctor_errors::{hints, Category, Cause, Failure, Lang, StepId, TextBundle};
+use inbox_doctor_errors::{hints, Category, Cause, Failure, Lang, SkipReason, StepId, TextBundle};
 use leptos::prelude::*;
 
 /// Every interface string of the page.
@@ -116,6 +116,11 @@ pub fn category_name(category: Category) -> String {
 
 pub fn step_name(step: StepId) -> String {
     texts().with(|t| t.step(step))
+}
+
+/// Why a step was skipped, in the current language (empty until the words arrive).
+pub fn skip_reason(reason: SkipReason) -> String {
+    texts().with(|t| t.skip(reason))
 }
 
 /// A reactive view of `key` in the current language. Every call returns the same closure type,

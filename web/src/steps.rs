@@ -6,7 +6,7 @@ use inbox_doctor_errors::{StepId, StepResult, StepStatus};
 use leptos::prelude::*;
 
 use crate::app::use_lang;
-use crate::i18n::{cause_title, step_name, t, tr, T};
+use crate::i18n::{cause_title, skip_reason, step_name, t, tr, T};
 use crate::socket::{Phase, Run};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,9 +55,8 @@ fn summary(r: &StepResult) -> String {
     if let Some(f) = &r.failure {
         return cause_title(f.cause);
     }
-    if r.skipped_because.is_some() {
-        // The reason is English evidence for the report; the state word already says it.
-        return String::new();
+    if let Some(reason) = r.skipped_because {
+        return skip_reason(reason);
     }
     let fact = |name: &str| {
         r.evidence

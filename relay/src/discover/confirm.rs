@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use inbox_doctor_errors::{CertVerdict, ImapCommand, Observation, ProbeOutcome, Security, Side};
+use inbox_doctor_errors::{CertVerdict, Observation, ProbeOutcome, Security, Side};
 use tokio::time::Instant;
 
 use crate::imap::ImapSession;
@@ -57,47 +57,31 @@ impl Prober {
         // The certificate is judged, not required: a bad one is a finding about the candidate.
         let trust = TlsTrust::new(&self.net.roots, true);
         let result = match side {
-            Side::Imap => self.imap(&road, &addrs, &trust, deadline).await,
-            Side::Smtp => self.smtp(&road, &addrs, &trust, deadline).await,
+            Side::Imap => {
+                self.confirm::<ImapSession>(&road, &addrs, &trust, deadline)
+                    .await
+            }
+            Side::Smtp => self.confirm::<Smtp>(&road, &addrs, &trust, deadline).await,
         };
         result.unwrap_or_else(from_failed)
     }
 
-    /// The greeting (before STARTTLS, when that is the mode) and the capabilities.
-    async fn imap(
+    /// The session road without login, then the capabilities (CAPABILITY or EHLO).
+    async fn confirm<D: Dialogue>(
         &self,
         road: &Road<'_>,
         addrs: &[SocketAddr],
         trust: &TlsTrust,
         deadline: Instant,
     ) -> Result<Probed, Failed> {
-        let mut opened =
-            session::open::<ImapSession>(&self.net, road, addrs, trust, deadline).await?;
-        opened
-            .session
-            .learn_capabilities(ImapCommand::Greeting)
-            .await?;
-        let found = done(&opened);
-        opened.session.logout().await;
-        Ok(found)
-    }
-
-    /// The greeting (before STARTTLS, when that is the mode) and EHLO.
-    async fn smtp(
-        &self,
-        road: &Road<'_>,
-        addrs: &[SocketAddr],
-        trust: &TlsTrust,
-        deadline: Instant,
-    ) -> Result<Probed, Failed> {
-        let opened = session::open::<Smtp>(&self.net, road, addrs, trust, deadline).await?;
+        let mut opened = session::open::<D>(&self.net, road, addrs, trust, deadline).await?;
+        opened.session.capabilities().await?;
         let found = done(&opened);
         opened.session.close().await;
         Ok(found)
     }
 }
 
-/// Confirmed, with the greeting as evidence, unless the certificate was refused.
 fn done<D>(opened: &Opened<D>) -> Probed {
     let evidence = opened.greeting.clone().unwrap_or_default();
     let cert = opened.tls.as_ref().and_then(|r| match r.verdict {

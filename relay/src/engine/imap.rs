@@ -71,15 +71,9 @@ async fn flow(
 
 /// Connect, secure and log in the main session.
 async fn log_in(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<ImapSession, Stopped> {
-    let link = open::connect::<ImapSession>(run, addrs).await?;
-    let mut session = open::secure::<ImapSession>(run, link, addrs).await?;
-
-    let mut step = run.begin(StepId::ImapLogin);
-    session.conn_mut().set_deadline(step.deadline());
-    open::ready_in_clear(run, &mut step, &mut session).await?;
-    let username = run.req.imap_username();
-    step.fact("username", username);
+    let (mut session, step) = open::to_login::<ImapSession>(run, addrs).await?;
     let over_tls = run.mode(Side::Imap) != inbox_doctor_errors::Security::Plain;
+    let username = run.req.imap_username();
     match session.login(username, &run.req.password, over_tls).await {
         Ok(()) => {
             step.pass();

@@ -5,18 +5,34 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use inbox_doctor_errors::{Cause, Security, SkipReason, StepId};
+use inbox_doctor_errors::{Cause, Security, Side, SkipReason, StepId};
 
 use super::record::Run;
 use super::secure;
 use super::step::{Step, Stopped};
 use crate::session::{Dialogue, Link};
 
-fn steps(side: inbox_doctor_errors::Side) -> (StepId, StepId) {
+/// A side's connect, TLS and login steps.
+fn steps(side: Side) -> [StepId; 3] {
     match side {
-        inbox_doctor_errors::Side::Imap => (StepId::ImapConnect, StepId::ImapTls),
-        inbox_doctor_errors::Side::Smtp => (StepId::SmtpConnect, StepId::SmtpTls),
+        Side::Imap => [StepId::ImapConnect, StepId::ImapTls, StepId::ImapLogin],
+        Side::Smtp => [StepId::SmtpConnect, StepId::SmtpTls, StepId::SmtpLogin],
     }
+}
+
+/// Connects and secures a session, and begins its login step: the session ready to log in
+/// (EHLO done for a plain SMTP session), the step begun with the login name as evidence.
+pub(super) async fn to_login<'r, D: Dialogue + 'static>(
+    run: &'r Arc<Run>,
+    addrs: &[SocketAddr],
+) -> Result<(D, Step<'r>), Stopped> {
+    let link = connect::<D>(run, addrs).await?;
+    let mut session = secure::<D>(run, link, addrs).await?;
+    let mut step = run.begin(steps(D::SIDE)[2]);
+    session.conn_mut().set_deadline(step.deadline());
+    ready_in_clear(run, &mut step, &mut session).await?;
+    step.fact("username", run.req.username(D::SIDE));
+    Ok((session, step))
 }
 
 /// The connect step: TCP, and for plaintext greetings the greeting. A port that stays silent
@@ -27,7 +43,7 @@ pub(super) async fn connect<D: Dialogue>(
 ) -> Result<Link<D>, Stopped> {
     let side = D::SIDE;
     run.connecting(side);
-    let mut step = run.begin(steps(side).0);
+    let mut step = run.begin(steps(side)[0]);
     let deadline = step.deadline();
     let connected = step.check(run.config.net.connect(addrs, deadline).await)?;
     step.facts(run.connected(side, &connected));
@@ -51,7 +67,7 @@ pub(super) async fn secure<D: Dialogue + 'static>(
     addrs: &[SocketAddr],
 ) -> Result<D, Stopped> {
     let side = D::SIDE;
-    let tls_step = steps(side).1;
+    let tls_step = steps(side)[1];
     let link = match link {
         Link::Greeted { session, .. } if run.mode(side) == Security::Plain => {
             run.skip(tls_step, SkipReason::PlainRequested);
@@ -99,7 +115,7 @@ fn with_deadline<D: Dialogue>(link: Link<D>, deadline: tokio::time::Instant) -> 
 
 /// At the start of a login over a plain session: the session gets ready (EHLO for SMTP) and,
 /// when it offers a password login in clear, a warning says so.
-pub(super) async fn ready_in_clear<D: Dialogue>(
+async fn ready_in_clear<D: Dialogue>(
     run: &Run,
     step: &mut Step<'_>,
     session: &mut D,
@@ -110,7 +126,7 @@ pub(super) async fn ready_in_clear<D: Dialogue>(
     }
     step.check(session.ready().await)?;
     if session.auth_offered().is_some() {
-        run.warn(Cause::AuthOfferedBeforeTls, steps(side).1, None);
+        run.warn(Cause::AuthOfferedBeforeTls, steps(side)[1], None);
     }
     Ok(())
 }

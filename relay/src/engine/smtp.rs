@@ -47,15 +47,9 @@ pub(super) async fn branch(
 }
 
 async fn flow(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<Option<Sent>, Stopped> {
-    let link = open::connect::<Smtp>(run, addrs).await?;
-    let mut smtp = open::secure::<Smtp>(run, link, addrs).await?;
-
-    let mut step = run.begin(StepId::SmtpLogin);
-    smtp.conn_mut().set_deadline(step.deadline());
-    open::ready_in_clear(run, &mut step, &mut smtp).await?;
-    let username = run.req.smtp_username();
-    step.fact("username", username);
+    let (mut smtp, mut step) = open::to_login::<Smtp>(run, addrs).await?;
     step.fact("mechanisms", smtp.session.auth_mechanisms().join(" "));
+    let username = run.req.smtp_username();
     if let Err(f) = smtp.session.auth(username, run.req.smtp_password()).await {
         let stop = step.fail(f);
         smtp.close().await;

@@ -192,3 +192,70 @@ impl ImapSession {
             .await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::script::peer;
+    use inbox_doctor_errors::Side;
+
+    #[tokio::test]
+    async fn a_session_logs_in_and_reads_literals_over_a_stream() {
+        let (conn, server) = peer(
+            Side::Imap,
+            "* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n",
+            &[
+                "a1 OK [CAPABILITY IMAP4rev1 IDLE UIDPLUS] logged in\r\n",
+                // LIST and EXAMINE arrive in one write; the server answers after the second.
+                "",
+                "* LIST (\\Sent) \"/\" {9}\r\nSent Mail\r\n* 2 EXISTS\r\na2 OK listed\r\na3 OK [READ-ONLY] examined\r\n",
+            ],
+        );
+        let mut s = ImapSession::new(conn, false);
+        assert!(s.greeting().await.unwrap().capabilities.is_some());
+        s.login("jo", &Secret::new("pw"), true).await.unwrap();
+        let found = s.validate().await.unwrap();
+        assert_eq!(
+            found.list,
+            [("Sent Mail".to_owned(), vec!["\\Sent".to_owned()])]
+        );
+        assert_eq!(found.inbox_messages, Some(2));
+        assert!(s.capabilities().unwrap().iter().any(|c| c == "UIDPLUS"));
+        s.logout().await;
+        let got = server.await.unwrap();
+        assert_eq!(got[0], "a1 LOGIN \"jo\" \"pw\"");
+        assert_eq!(got[1..3], ["a2 LIST \"\" \"*\"", "a3 EXAMINE INBOX"]);
+    }
+
+    #[tokio::test]
+    async fn bye_ends_a_command_without_waiting_for_the_close() {
+        let (conn, _server) = peer(
+            Side::Imap,
+            "* OK ready\r\n",
+            &["", "* BYE server shutting down\r\n"],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let started = std::time::Instant::now();
+        let failed = s.validate().await.unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(failed.server_reply(), Some("* BYE server shutting down"));
+    }
+
+    #[tokio::test]
+    async fn an_oversized_literal_is_refused_with_its_limit() {
+        let (conn, _server) = peer(
+            Side::Imap,
+            "* OK ready\r\n",
+            &["", "* LIST () \"/\" {99999999}\r\n"],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let failed = s.validate().await.unwrap_err();
+        assert_eq!(failed.observation, Observation::ReplyTooLarge);
+        assert_eq!(
+            failed.detail.as_deref(),
+            Some("the server sent a literal larger than 65536 bytes")
+        );
+    }
+}

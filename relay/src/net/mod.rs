@@ -10,6 +10,8 @@ pub mod conn;
 pub mod dns;
 pub mod egress;
 pub mod resolve;
+#[cfg(test)]
+pub(crate) mod script;
 pub mod tcp;
 pub mod tls;
 pub mod transcript;

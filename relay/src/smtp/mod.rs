@@ -163,3 +163,89 @@ impl SmtpSession {
             .await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::script::peer;
+    use inbox_doctor_errors::Side;
+
+    #[tokio::test]
+    async fn a_pipelined_send_over_a_stream() {
+        let (conn, server) = peer(
+            Side::Smtp,
+            "220 mail ESMTP\r\n",
+            &[
+                "250-mail\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n",
+                "235 2.7.0 ok\r\n",
+                // MAIL, RCPT and DATA in one write: answered after the last.
+                "",
+                "",
+                "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go ahead\r\n",
+                // The body's lines, then the end marker.
+                "",
+                "",
+                "",
+                "250 2.0.0 Ok: queued as 4F2\r\n",
+            ],
+        );
+        let mut s = SmtpSession::new(conn, false);
+        s.greeting().await.unwrap();
+        s.ehlo("[127.0.0.1]").await.unwrap();
+        s.auth("jo", &Secret::new("pw")).await.unwrap();
+        let accepted = s
+            .send(
+                "jo@example.com",
+                "jo@example.com",
+                b"Subject: x\r\n\r\n.hi\r\n",
+            )
+            .await
+            .unwrap();
+        assert_eq!(accepted, "250 2.0.0 Ok: queued as 4F2");
+        drop(s);
+        let got = server.await.unwrap();
+        assert_eq!(got[0], "EHLO [127.0.0.1]");
+        assert!(got[1].starts_with("AUTH PLAIN "));
+        assert_eq!(
+            got[2..5],
+            [
+                "MAIL FROM:<jo@example.com>",
+                "RCPT TO:<jo@example.com>",
+                "DATA"
+            ]
+        );
+        assert_eq!(
+            got[5..],
+            ["Subject: x", "", "..hi", "."],
+            "dots are stuffed"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_recipient_names_rcpt_even_when_the_server_hangs_up() {
+        let (conn, _server) = peer(
+            Side::Smtp,
+            "220 mail ESMTP\r\n",
+            &[
+                "250-mail\r\n250 PIPELINING\r\n",
+                "",
+                "",
+                "250 2.1.0 ok\r\n554 5.7.1 Relay access denied\r\n",
+            ],
+        );
+        let mut s = SmtpSession::new(conn, false);
+        s.greeting().await.unwrap();
+        s.ehlo("[127.0.0.1]").await.unwrap();
+        let failed = s
+            .send("jo@example.com", "x@else.example", b"x\r\n")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            failed.observation,
+            Observation::SmtpReply {
+                command: SmtpCommand::RcptTo,
+                text: "554 5.7.1 Relay access denied".into()
+            }
+        );
+    }
+}
