@@ -196,7 +196,7 @@ impl Road<'_> {
     }
 
     /// Stage 3, after the handshake: the session over TLS, greeted when the greeting comes
-    /// only now (implicit TLS), and ready for commands.
+    /// only now (implicit TLS). Stage 4 is [`Dialogue::ready`].
     pub async fn over_tls<D: Dialogue>(
         &self,
         io: BoxIo,
@@ -209,7 +209,6 @@ impl Road<'_> {
             Security::Tls => Some(session.greet().await?),
             _ => None,
         };
-        session.ready().await?;
         Ok((session, greeting))
     }
 }
@@ -247,7 +246,8 @@ pub async fn open<D: Dialogue>(
     let (io, local) = road.to_tls(link, |_: &D| {}).await?;
     let Handshake { report, outcome } =
         tls::handshake(io, road.host, road.mode, trust, deadline).await;
-    let (session, after) = road.over_tls::<D>(outcome?, local, deadline).await?;
+    let (mut session, after) = road.over_tls::<D>(outcome?, local, deadline).await?;
+    session.ready().await?;
     Ok(Opened {
         session,
         greeting: greeting.or(after),

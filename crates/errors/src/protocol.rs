@@ -1,4 +1,5 @@
-//! The WebSocket protocol between a page (or any client) and the relay, version 2.
+//! The WebSocket protocol between a page (or any client) and the relay, version 3 (version 3:
+//! a skipped step's reason is a code, see [`crate::SkipReason`]).
 //!
 //! One socket, one diagnosis: the client sends `start` with a request; the server streams every
 //! step event as it happens and ends with the `report` event; the client may send `cancel`.
@@ -16,7 +17,7 @@ use crate::step::StepEvent;
 use crate::taxonomy::coded_enum;
 
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// What a client sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

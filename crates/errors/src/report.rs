@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::step::{Security, Side, StepId, StepResult};
 use crate::taxonomy::{coded_enum, Category, Cause};
 
-/// The version of this schema; bumped when a field changes meaning.
-pub const REPORT_SCHEMA: u32 = 1;
+/// The version of this schema; bumped when a field changes meaning (2: `skipped_because` is
+/// a [`crate::SkipReason`] code instead of English text).
+pub const REPORT_SCHEMA: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

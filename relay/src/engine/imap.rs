@@ -19,13 +19,6 @@ use super::{open, step::Step};
 use crate::imap::{sent_folder, ImapSession, Mailboxes};
 use crate::net::Failed;
 
-const STEPS: [StepId; 4] = [
-    StepId::ImapConnect,
-    StepId::ImapTls,
-    StepId::ImapLogin,
-    StepId::ImapValidate,
-];
-
 /// Runs the branch; the steps it does not reach are skipped with the reason it stopped for.
 pub(super) async fn branch(
     run: Arc<Run>,
@@ -37,13 +30,7 @@ pub(super) async fn branch(
         Some(addrs) => flow(&run, &addrs, sent).await,
     };
     let reason = outcome.err().map_or(SkipReason::NotRequested, |s| s.0);
-    run.skip_unfinished(&STEPS, reason);
-    let roundtrip = if run.req.roundtrip {
-        reason
-    } else {
-        SkipReason::NotRequested
-    };
-    run.skip_unfinished(&[StepId::Roundtrip], roundtrip);
+    run.skip_rest_of(Side::Imap, reason);
 }
 
 async fn flow(

@@ -10,6 +10,7 @@ use inbox_doctor_errors::{Cause, Security, Side, SkipReason, StepId};
 use super::record::Run;
 use super::secure;
 use super::step::{Step, Stopped};
+use crate::net::Failed;
 use crate::session::{Dialogue, Link};
 
 /// A side's connect, TLS and login steps.
@@ -28,9 +29,10 @@ pub(super) async fn to_login<'r, D: Dialogue + 'static>(
 ) -> Result<(D, Step<'r>), Stopped> {
     let link = connect::<D>(run, addrs).await?;
     let mut session = secure::<D>(run, link, addrs).await?;
+    let ready = ready_in_clear(run, &mut session).await;
     let mut step = run.begin(steps(D::SIDE)[2]);
+    step.check(ready)?;
     session.conn_mut().set_deadline(step.deadline());
-    ready_in_clear(run, &mut step, &mut session).await?;
     step.fact("username", run.req.username(D::SIDE));
     Ok((session, step))
 }
@@ -92,10 +94,11 @@ pub(super) async fn secure<D: Dialogue + 'static>(
     let (io, local) = step.check(road.to_tls(link, warn_offered).await)?;
     let io = step.check(secure::handshake::<D>(run, io, addrs, deadline).await)?;
     step.facts(secure::evidence(run, side));
-    let (session, greeting) = step.check(road.over_tls::<D>(io, local, deadline).await)?;
+    let (mut session, greeting) = step.check(road.over_tls::<D>(io, local, deadline).await)?;
     if let Some(g) = greeting {
         step.fact("greeting", g);
     }
+    step.check(session.ready().await)?;
     step.pass();
     Ok(session)
 }
@@ -113,18 +116,17 @@ fn with_deadline<D: Dialogue>(link: Link<D>, deadline: tokio::time::Instant) -> 
     }
 }
 
-/// At the start of a login over a plain session: the session gets ready (EHLO for SMTP) and,
-/// when it offers a password login in clear, a warning says so.
-async fn ready_in_clear<D: Dialogue>(
-    run: &Run,
-    step: &mut Step<'_>,
-    session: &mut D,
-) -> Result<(), Stopped> {
+/// Before the login of a plain session: the session gets ready (EHLO for SMTP; a failure
+/// belongs to the login step) and, when it offers a password login in clear, a warning says so.
+async fn ready_in_clear<D: Dialogue>(run: &Run, session: &mut D) -> Result<(), Failed> {
     let side = D::SIDE;
     if run.mode(side) != Security::Plain {
         return Ok(());
     }
-    step.check(session.ready().await)?;
+    session
+        .conn_mut()
+        .set_deadline(tokio::time::Instant::now() + run.config.step_timeout);
+    session.ready().await?;
     if session.auth_offered().is_some() {
         run.warn(Cause::AuthOfferedBeforeTls, steps(side)[1], None);
     }

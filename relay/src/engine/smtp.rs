@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use inbox_doctor_errors::{Observation, SkipReason, StepId};
+use inbox_doctor_errors::{Observation, Side, SkipReason, StepId};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
@@ -14,13 +14,6 @@ use super::step::Stopped;
 use crate::message;
 use crate::net::Failed;
 use crate::session::{Dialogue, Smtp};
-
-const STEPS: [StepId; 4] = [
-    StepId::SmtpConnect,
-    StepId::SmtpTls,
-    StepId::SmtpLogin,
-    StepId::SmtpSend,
-];
 
 /// What the SMTP branch tells the IMAP branch for the round trip.
 pub(super) struct Sent {
@@ -43,7 +36,7 @@ pub(super) async fn branch(
         Err(stop) => (None, stop.0),
     };
     let _ = sent.send(handed_over);
-    run.skip_unfinished(&STEPS, reason);
+    run.skip_rest_of(Side::Smtp, reason);
 }
 
 async fn flow(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<Option<Sent>, Stopped> {

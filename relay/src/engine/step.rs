@@ -1,16 +1,30 @@
 //! The step guard. [`Run::begin`] starts a step and returns a [`Step`]; the step collects its
 //! evidence and ends exactly once: [`Step::pass`], or a failure through [`Step::check`] /
-//! [`Step::fail`], which records it and returns [`Stopped`]. A branch is then a sequence of
-//! `?`, and the steps it did not reach are skipped in one place ([`Run::skip_unfinished`]),
-//! with the reason the stop carries.
+//! [`Step::fail`], which records it, skips the rest of its branch at once and returns
+//! [`Stopped`]. A branch is then a sequence of `?`; when it ends, the steps it did not reach
+//! are skipped in the same one place ([`Run::skip_rest_of`]) with the reason it stopped for.
 
 use inbox_doctor_errors::{
-    Fact, Observation, Security, SkipReason, StepEvent, StepId, StepResult, StepStatus,
+    Fact, Observation, Security, Side, SkipReason, StepEvent, StepId, StepResult, StepStatus,
 };
 use tokio::time::Instant;
 
 use super::record::Run;
 use crate::net::Failed;
+
+const IMAP_STEPS: [StepId; 4] = [
+    StepId::ImapConnect,
+    StepId::ImapTls,
+    StepId::ImapLogin,
+    StepId::ImapValidate,
+];
+
+const SMTP_STEPS: [StepId; 4] = [
+    StepId::SmtpConnect,
+    StepId::SmtpTls,
+    StepId::SmtpLogin,
+    StepId::SmtpSend,
+];
 
 /// A branch ended early; its remaining steps are skipped for this reason.
 #[derive(Debug)]
@@ -64,8 +78,25 @@ impl Run {
         });
     }
 
+    /// Skips every step of a side's branch that has no result yet; the round trip, on the
+    /// IMAP side, as not requested when the user did not ask for it.
+    pub fn skip_rest_of(&self, side: Side, because: SkipReason) {
+        match side {
+            Side::Imap => {
+                self.skip_unfinished(&IMAP_STEPS, because);
+                let roundtrip = if self.req.roundtrip {
+                    because
+                } else {
+                    SkipReason::NotRequested
+                };
+                self.skip_unfinished(&[StepId::Roundtrip], roundtrip);
+            }
+            Side::Smtp => self.skip_unfinished(&SMTP_STEPS, because),
+        }
+    }
+
     /// Skips every step of `steps` that has no result yet.
-    pub fn skip_unfinished(&self, steps: &[StepId], because: SkipReason) {
+    fn skip_unfinished(&self, steps: &[StepId], because: SkipReason) {
         let unfinished: Vec<StepId> = {
             let state = self.state();
             steps
@@ -123,7 +154,10 @@ impl Step<'_> {
         let failed = mode_hint(failed, server.security, self.run.mode(side), server.port);
         let failure = self.run.failure(self.id, self.id, &failed);
         self.end(StepStatus::Failed, Some(failure));
-        Stopped(reason_after(self.id))
+        // At once, not after the session has said goodbye.
+        let reason = reason_after(self.id);
+        self.run.skip_rest_of(side, reason);
+        Stopped(reason)
     }
 
     /// The value, or the failure recorded (the step ends with it) and the branch stopped.

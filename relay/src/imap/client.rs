@@ -14,8 +14,8 @@ use crate::net::Failed;
 /// How much untagged data one pipeline may bring (a LIST of a huge account still fits).
 pub const MAX_UNTAGGED_BYTES: usize = 4 << 20;
 
-/// One command to send.
-#[derive(Clone, Debug)]
+/// One command to send. Its `Debug` shows the transcript's rendering, never the credentials.
+#[derive(Clone)]
 pub struct Command {
     /// What the command is for, to classify a refusal.
     pub kind: ImapCommand,
@@ -25,6 +25,15 @@ pub struct Command {
     shown: String,
     /// The answer to the server's first continuation request (`+`), sent at most once.
     continuation: Option<String>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Command")
+            .field("kind", &self.kind)
+            .field("shown", &self.shown)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Command {
@@ -40,11 +49,19 @@ impl Command {
     }
 }
 
-/// Bytes to write, and how the transcript shows them.
-#[derive(Debug, PartialEq, Eq)]
+/// Bytes to write, and how the transcript shows them (its `Debug` shows only that).
+#[derive(PartialEq, Eq)]
 pub struct Outgoing {
     pub wire: String,
     pub shown: String,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("shown", &self.shown)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Every command of a pipeline completed.
@@ -264,10 +281,6 @@ impl Client {
                 ),
             );
         }
-        let mut commands = Vec::new();
-        if self.capabilities.is_none() {
-            commands.push(Command::new(ImapCommand::Login, "CAPABILITY"));
-        }
         let login = if !use_plain {
             Command {
                 kind: ImapCommand::Login,
@@ -292,6 +305,11 @@ impl Client {
                 }
             }
         };
+        // Capabilities ride along, except with an exchange of continuations.
+        let mut commands = Vec::new();
+        if self.capabilities.is_none() && login.continuation.is_none() {
+            commands.push(Command::new(ImapCommand::Login, "CAPABILITY"));
+        }
         commands.push(login);
         LoginPlan::Send(commands)
     }

@@ -79,12 +79,14 @@ pub fn response(line: &str) -> Response<'_> {
     Response::Tagged { tag, status }
 }
 
-/// Whether `text` starts with the word `word` (case-insensitive): followed by its end, a space
-/// or a response code.
+/// Whether `text` starts with the word `word` (case-insensitive), not a longer one.
 fn word_is(text: &str, word: &str) -> bool {
     text.get(..word.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(word))
-        && matches!(text.as_bytes().get(word.len()), None | Some(b' ' | b'['))
+        && !text
+            .as_bytes()
+            .get(word.len())
+            .is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// The greeting: `* OK` or `* PREAUTH` (with capabilities when it lists them); `* BYE` is a
