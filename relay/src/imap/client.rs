@@ -7,7 +7,7 @@ use base64::Engine as _;
 use inbox_doctor_errors::{ImapCommand, Secret};
 
 use super::response::{self, capability_code, quote, Completion, Greeting, Response};
-use crate::net::conn::{Bound, IoFailure};
+use crate::net::conn::{Bound, IoFailure, Outgoing};
 use crate::net::transcript::REDACTED;
 use crate::net::Failed;
 
@@ -46,21 +46,6 @@ impl Command {
             text,
             continuation: None,
         }
-    }
-}
-
-/// Bytes to write, and how the transcript shows them (its `Debug` shows only that).
-#[derive(PartialEq, Eq)]
-pub struct Outgoing {
-    pub wire: String,
-    pub shown: String,
-}
-
-impl std::fmt::Debug for Outgoing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Outgoing")
-            .field("shown", &self.shown)
-            .finish_non_exhaustive()
     }
 }
 

@@ -22,6 +22,21 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 /// A plain TCP stream or a TLS stream over it.
 pub type BoxIo = Box<dyn Io>;
 
+/// Bytes to write (credentials among them, perhaps), and how the transcript shows them (its `Debug` shows only that).
+#[derive(PartialEq, Eq)]
+pub struct Outgoing {
+    pub wire: String,
+    pub shown: String,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("shown", &self.shown)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why reading or writing stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum IoFailure {

@@ -6,23 +6,9 @@ use base64::Engine as _;
 use inbox_doctor_errors::{Observation, Secret, SmtpCommand};
 
 use super::reply::Reply;
+use crate::net::conn::Outgoing;
 use crate::net::transcript::REDACTED;
 use crate::net::Failed;
-
-/// Bytes to write, and how the transcript shows them (its `Debug` shows only that).
-#[derive(PartialEq, Eq)]
-pub struct Outgoing {
-    pub wire: String,
-    pub shown: String,
-}
-
-impl std::fmt::Debug for Outgoing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Outgoing")
-            .field("shown", &self.shown)
-            .finish_non_exhaustive()
-    }
-}
 
 /// What the driver does after a reply.
 #[derive(Debug)]
