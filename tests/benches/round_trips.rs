@@ -6,9 +6,11 @@
 //! AUTH 1, pipelined MAIL/RCPT/DATA 1, message 1 — 8.5 R, while IMAPS login and validation
 //! (connect 1, TLS 1, greeting 1, LOGIN 1, LIST+EXAMINE 1, the session check beside it) runs
 //! next to it. The goal is at most 1.15 × the floor; a client that does the five steps one
-//! after another needs about 20 R.
+//! after another needs about 20 R. The median run's steps are printed in round trips, to show
+//! what sits on the critical path.
 //!
-//! Run: `cargo bench -p inbox-doctor-tests --bench round_trips`
+//! Run: `cargo bench -p inbox-doctor-tests --bench round_trips` (`IDR_BENCH_RTT_MS`,
+//! `IDR_BENCH_RUNS`, `IDR_BENCH_SESSIONS` for the session target).
 
 use std::time::Duration;
 
@@ -32,6 +34,7 @@ fn main() {
         let smtp = DelayProxy::start(at(h.dovecot.submission), rtt).await;
         let mut req = inbox_doctor_tests::mail::request(imap.addr.port(), smtp.addr.port(), PASSWORD);
         req.roundtrip = false;
+        req.session_target = std::env::var("IDR_BENCH_SESSIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(req.session_target);
         let config = EngineConfig {
             net: inbox_doctor::net::Network {
                 roots: inbox_doctor::net::tls::TrustRoots::load(&[h.ca().to_owned()]).expect("CA"),
@@ -40,6 +43,7 @@ fn main() {
             ..EngineConfig::default()
         };
         let mut times = Vec::new();
+        let mut reports = Vec::new();
         for _ in 0..runs {
             let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
             let start = std::time::Instant::now();
@@ -47,6 +51,20 @@ fn main() {
             let elapsed = start.elapsed();
             assert_eq!(report.outcome, Outcome::Passed, "{:?}", report.failure);
             times.push(elapsed.as_secs_f64() * 1000.0);
+            reports.push((elapsed, report));
+        }
+        // Where the time went, in round trips: every step of the median run.
+        reports.sort_by_key(|(elapsed, _)| *elapsed);
+        let (_, median_run) = &reports[reports.len() / 2];
+        for s in &median_run.steps {
+            let r = |ms: u64| ms as f64 / rtt_ms as f64;
+            println!(
+                "  {:<14} {:>5.2} R → {:>5.2} R ({:>4} ms)",
+                s.step.code(),
+                r(s.started_ms),
+                r(s.started_ms + s.elapsed_ms),
+                s.elapsed_ms
+            );
         }
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let median = times[times.len() / 2];
