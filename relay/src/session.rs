@@ -89,7 +89,7 @@ impl Dialogue for ImapSession {
 /// SMTP remembers the name it greets with, for the EHLO after TLS.
 pub struct Smtp {
     pub session: SmtpSession,
-    pub ehlo_name: String,
+    ehlo_name: String,
 }
 
 impl Dialogue for Smtp {
@@ -162,12 +162,11 @@ impl Road<'_> {
         connected: Connected,
         deadline: Instant,
     ) -> Result<(Link<D>, Option<String>), Failed> {
+        let local = connected.local;
         let conn = self.conn(Box::new(connected.stream), D::SIDE, deadline);
         if self.mode == Security::Tls {
-            let local = connected.local;
             return Ok((Link::Raw { conn, local }, None));
         }
-        let local = connected.local;
         let mut session = D::start(conn, local, implicit_tls_port(self.port));
         let greeting = session.greet().await?;
         Ok((Link::Greeted { session, local }, Some(greeting)))
