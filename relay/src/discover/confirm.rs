@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use crate::imap::ImapSession;
 use crate::net::dns::{Dns, LookupError};
 use crate::net::tls::TlsTrust;
-use crate::net::transcript::Transcript;
+use crate::net::transcript::{cut_evidence, Transcript};
 use crate::net::{Failed, Network};
 use crate::session::{self, Dialogue, Opened, Road, Smtp};
 
@@ -93,21 +93,19 @@ fn done<D>(opened: &Opened<D>) -> Probed {
         )),
     });
     match cert {
-        None => Probed {
-            outcome: ProbeOutcome::Confirmed,
-            detail: Some(evidence),
-        },
-        Some(problem) => Probed {
-            outcome: ProbeOutcome::CertificateInvalid,
-            detail: Some(format!("{evidence}; {problem}")),
-        },
+        None => probed(ProbeOutcome::Confirmed, evidence),
+        Some(problem) => probed(
+            ProbeOutcome::CertificateInvalid,
+            format!("{evidence}; {problem}"),
+        ),
     }
 }
 
+/// An outcome with its evidence, cut to the bound on server text.
 fn probed(outcome: ProbeOutcome, detail: String) -> Probed {
     Probed {
         outcome,
-        detail: Some(detail),
+        detail: Some(cut_evidence(&detail)),
     }
 }
 
@@ -130,8 +128,5 @@ fn from_failed(f: Failed) -> Probed {
         (None, Some(d)) => d.to_owned(),
         (None, None) => format!("{:?}", f.observation),
     };
-    Probed {
-        outcome,
-        detail: Some(detail),
-    }
+    probed(outcome, detail)
 }

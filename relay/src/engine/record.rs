@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use super::EngineConfig;
 use crate::net::tcp::Connected;
 use crate::net::tls::TlsTrust;
-use crate::net::transcript::Transcript;
+use crate::net::transcript::{cut_evidence, Transcript};
 use crate::net::{mode_for, Failed};
 use crate::session::Road;
 
@@ -123,8 +123,8 @@ impl Run {
             server_reply: failed
                 .server_reply()
                 .filter(|r| !r.is_empty())
-                .map(|r| self.transcript.redact(r)),
-            detail: failed.detail.as_deref().map(|d| self.transcript.redact(d)),
+                .map(|r| self.evidence(r)),
+            detail: failed.detail.as_deref().map(|d| self.evidence(d)),
             title: text::category_title(diagnosis.category, self.lang()).to_owned(),
             explanation: words.explanation.to_owned(),
             remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
@@ -132,6 +132,11 @@ impl Run {
             alternative: None,
             provider: None,
         }
+    }
+
+    /// Server text (or text that holds some) for an event or the report: redacted, then cut.
+    pub fn evidence(&self, text: &str) -> String {
+        cut_evidence(&self.transcript.redact(text))
     }
 
     /// Records a finished step and sends its event.
@@ -158,7 +163,7 @@ impl Run {
             cause,
             side: step.side(),
             step,
-            detail: detail.map(|d| self.transcript.redact(&d)),
+            detail: detail.map(|d| self.evidence(&d)),
             explanation: words.explanation.to_owned(),
             remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
         };
@@ -262,4 +267,41 @@ fn leaf_days_left(report: &TlsReport) -> Option<i64> {
     )
     .ok()?;
     Some((t - time::OffsetDateTime::now_utc()).whole_days())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inbox_doctor_errors::ImapCommand;
+
+    fn run() -> Run {
+        let req: DiagnosisRequest = serde_json::from_value(serde_json::json!({
+            "email": "jo@example.com",
+            "password": "pw",
+            "imap": {"host": "imap.example.com", "port": 993, "security": "tls"},
+            "smtp": {"host": "smtp.example.com", "port": 587, "security": "starttls"},
+        }))
+        .expect("a request");
+        let (events, _) = mpsc::unbounded_channel();
+        Run::new(&req, &EngineConfig::default(), events)
+    }
+
+    #[test]
+    fn a_huge_reply_reaches_the_failure_cut_and_redacted() {
+        let run = run();
+        let reply = format!("a1 NO pw {}", "x".repeat(60_000));
+        let failed = Failed::imap(ImapCommand::Login, reply).detail("d".repeat(50_000));
+        let f = run.failure(StepId::ImapLogin, StepId::ImapLogin, &failed);
+        let said = f.server_reply.expect("the server's words");
+        assert!(said.len() < 4200, "{}", said.len());
+        assert!(said.starts_with("a1 NO [redacted] xxx"), "{}", &said[..30]);
+        assert!(said.ends_with("more bytes]"));
+        assert!(f.detail.expect("detail").len() < 4200);
+        run.warn(
+            Cause::CapabilityMissing,
+            StepId::ImapValidate,
+            Some("y".repeat(9000)),
+        );
+        assert!(run.state().warnings[0].detail.as_ref().unwrap().len() < 4200);
+    }
 }

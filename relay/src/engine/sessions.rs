@@ -70,12 +70,8 @@ pub(super) async fn check(run: &Run, prepared: Prepared, deadline: Instant) -> F
         match result {
             Ok(s) => open.push(s),
             Err(f) => {
-                refusal = Some(
-                    f.server_reply()
-                        .map(str::to_owned)
-                        .or(f.detail)
-                        .unwrap_or_else(|| "refused".into()),
-                );
+                let said = f.server_reply().map(str::to_owned).or(f.detail);
+                refusal = Some(run.evidence(said.as_deref().unwrap_or("refused")));
                 break;
             }
         }

@@ -10,6 +10,7 @@ use inbox_doctor_errors::{
 use tokio::time::Instant;
 
 use super::record::Run;
+use crate::net::transcript::cut_evidence;
 use crate::net::Failed;
 
 const IMAP_STEPS: [StepId; 4] = [
@@ -117,7 +118,9 @@ impl Step<'_> {
         self.deadline
     }
 
+    /// Adds a fact; its value, which may be server text, is cut to the evidence bound.
     pub fn fact(&mut self, name: &str, value: impl Into<String>) {
+        let value = cut_evidence(&value.into());
         self.evidence.push(Fact::new(name, value));
     }
 

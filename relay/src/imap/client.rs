@@ -92,6 +92,8 @@ struct Pending {
     tag: String,
     kind: ImapCommand,
     continuation: Option<String>,
+    /// A continuation request was answered with the cancel `*`.
+    cancelled: bool,
     done: Option<Completion>,
 }
 
@@ -155,6 +157,7 @@ impl Client {
                 tag,
                 kind: c.kind,
                 continuation: c.continuation,
+                cancelled: false,
                 done: None,
             });
         }
@@ -184,20 +187,7 @@ impl Client {
                 self.keep_untagged(line)?;
             }
             Response::Untagged => self.keep_untagged(line)?,
-            Response::Continuation => {
-                let answer = self.current().and_then(|p| p.continuation.take());
-                return Ok(Next::Send(match answer {
-                    Some(data) => Outgoing {
-                        wire: format!("{data}\r\n"),
-                        shown: REDACTED.to_owned(),
-                    },
-                    // Not asked for, or asked again: cancel rather than wait or repeat.
-                    None => Outgoing {
-                        wire: "*\r\n".into(),
-                        shown: "*".into(),
-                    },
-                }));
-            }
+            Response::Continuation => return self.continuation(kind, line),
             Response::Tagged { tag, status } => {
                 let caps = capability_code(&line);
                 if let Some(p) = self
@@ -220,6 +210,31 @@ impl Client {
             }));
         }
         Ok(Next::Read)
+    }
+
+    /// A continuation request: the command's payload the first time (the credentials of
+    /// AUTHENTICATE: sent once, never again), else the cancel `*`; a request after the cancel
+    /// ends the command in the server's words: it will not answer otherwise.
+    fn continuation(&mut self, kind: ImapCommand, line: String) -> Result<Next, Failed> {
+        let cancel = Outgoing {
+            wire: "*\r\n".into(),
+            shown: "*".into(),
+        };
+        let Some(p) = self.current() else {
+            return Ok(Next::Send(cancel));
+        };
+        if let Some(data) = p.continuation.take() {
+            return Ok(Next::Send(Outgoing {
+                wire: format!("{data}\r\n"),
+                shown: REDACTED.to_owned(),
+            }));
+        }
+        if p.cancelled {
+            return Err(Failed::imap(kind, line)
+                .detail("the server asked for more after the command was cancelled"));
+        }
+        p.cancelled = true;
+        Ok(Next::Send(cancel))
     }
 
     fn keep_untagged(&mut self, line: String) -> Result<(), Failed> {
@@ -397,12 +412,19 @@ mod tests {
     }
 
     #[test]
-    fn an_unasked_continuation_is_cancelled() {
+    fn an_unasked_continuation_is_cancelled_and_a_second_ends_the_command() {
         let mut c = Client::new(false);
         c.send(vec![Command::new(ImapCommand::List, "LIST \"\" \"*\"")]);
-        let (sent, done) = script(&mut c, &["+ more?", "+ more?", "a1 BAD cancelled"]);
-        assert_eq!(sent, ["*\r\n", "*\r\n"]);
+        let (sent, done) = script(&mut c, &["+ more?", "a1 BAD cancelled"]);
+        assert_eq!(sent, ["*\r\n"]);
         assert_eq!(done.unwrap().completions[0].status, Status::Bad);
+
+        let mut c = Client::new(false);
+        c.send(vec![Command::new(ImapCommand::List, "LIST \"\" \"*\"")]);
+        let (sent, done) = script(&mut c, &["+ more?", "+ more!", "+ more!!"]);
+        assert_eq!(sent, ["*\r\n"]);
+        let failed = done.unwrap_err();
+        assert_eq!(failed.server_reply(), Some("+ more!"));
     }
 
     #[test]
@@ -490,14 +512,19 @@ mod tests {
         let out = c.send(cmds);
         assert_eq!(out.wire, "a1 AUTHENTICATE PLAIN\r\n");
         let blob = base64::engine::general_purpose::STANDARD.encode("\0jo\0pø");
-        let (sent, done) = script(
-            &mut c,
-            &["+ ", "+ ", "+ ", "a1 NO [AUTHENTICATIONFAILED] no"],
-        );
-        assert_eq!(
-            sent,
-            [format!("{blob}\r\n"), "*\r\n".into(), "*\r\n".into()]
-        );
+        let (sent, done) = script(&mut c, &["+ ", "+ ", "a1 NO [AUTHENTICATIONFAILED] no"]);
+        assert_eq!(sent, [format!("{blob}\r\n"), "*\r\n".into()]);
         assert_eq!(done.unwrap().completions[0].status, Status::No);
+        // A server that keeps asking gets the credentials once, one cancel, and the end.
+        let mut c = Client::new(false);
+        c.greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi".into())
+            .unwrap();
+        let LoginPlan::Send(cmds) = login(&c, "jo", "pø", true) else {
+            panic!("no plan");
+        };
+        c.send(cmds);
+        let (sent, done) = script(&mut c, &["+ "; 1000]);
+        assert_eq!(sent, [format!("{blob}\r\n"), "*\r\n".into()]);
+        assert!(done.is_err());
     }
 }

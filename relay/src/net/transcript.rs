@@ -15,6 +15,24 @@ pub const REDACTED: &str = "[redacted]";
 const MAX_LINES: usize = 4000;
 const MAX_LINE_CHARS: usize = 2000;
 
+/// The most bytes of server text an event or a report carries outside the transcript (a
+/// failure's reply and detail, a warning's detail, a step's evidence): a server can send
+/// megabytes, and these strings are cloned into every event that shows them.
+pub const MAX_EVIDENCE_BYTES: usize = 4096;
+
+/// `text` cut to [`MAX_EVIDENCE_BYTES`] on a character boundary, with a marker saying how much
+/// was cut.
+pub fn cut_evidence(text: &str) -> String {
+    if text.len() <= MAX_EVIDENCE_BYTES {
+        return text.to_owned();
+    }
+    let mut end = MAX_EVIDENCE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} more bytes]", &text[..end], text.len() - end)
+}
+
 #[derive(Clone)]
 pub struct Transcript {
     inner: Arc<Mutex<Inner>>,
@@ -130,6 +148,17 @@ fn redact(forbidden: &[String], text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_is_cut_on_a_character_boundary_with_a_marker() {
+        assert_eq!(cut_evidence("short"), "short");
+        let long = "ø".repeat(MAX_EVIDENCE_BYTES); // two bytes each
+        let cut = cut_evidence(&long);
+        assert!(cut.len() < MAX_EVIDENCE_BYTES + 40, "{}", cut.len());
+        assert!(cut.ends_with(&format!("… [{} more bytes]", MAX_EVIDENCE_BYTES)));
+        let odd = format!("x{}", "ø".repeat(MAX_EVIDENCE_BYTES));
+        assert!(cut_evidence(&odd).starts_with('x'));
+    }
 
     #[test]
     fn secrets_are_replaced_in_every_spelling() {
