@@ -6,6 +6,7 @@
 
 mod certificate;
 mod legacy;
+mod peek;
 mod trust;
 mod verify;
 
@@ -85,6 +86,7 @@ pub async fn handshake(
         }
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let (io, first_bytes) = peek::Peek::new(io);
     let result = tokio::time::timeout_at(deadline, connector.connect(name, io)).await;
 
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
@@ -117,7 +119,11 @@ pub async fn handshake(
         Ok(Err(e)) => {
             let refused_verdict =
                 (refused.is_some() && !trust.allow_insecure).then_some(report.verdict);
-            Err(failure_of(&e, refused_verdict))
+            let first = first_bytes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            Err(failure_of(&e, refused_verdict, mode, &first))
         }
     };
     Handshake { report, outcome }
@@ -154,8 +160,13 @@ fn server_name(host: &str) -> Result<ServerName<'static>, Failed> {
 }
 
 /// What a failed handshake means. `refused`: the verdict, when our verifier refused the
-/// certificate (the user did not allow going on).
-fn failure_of(e: &io::Error, refused: Option<CertVerdict>) -> TlsFailure {
+/// certificate (the user did not allow going on); `first`: the first bytes the server sent.
+fn failure_of(
+    e: &io::Error,
+    refused: Option<CertVerdict>,
+    mode: Security,
+    first: &[u8],
+) -> TlsFailure {
     let failed = |o| Failed::new(o).detail(e.to_string());
     if let Some(verdict) = refused {
         return TlsFailure::Other(failed(Observation::Certificate(verdict)));
@@ -164,6 +175,15 @@ fn failure_of(e: &io::Error, refused: Option<CertVerdict>) -> TlsFailure {
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>());
     match tls_error {
+        // The server agreed to STARTTLS and then did not speak TLS: another mode cannot help.
+        Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType))
+            if mode == Security::Starttls =>
+        {
+            TlsFailure::Other(Failed::new(Observation::TlsFailed).detail(format!(
+                "the server agreed to STARTTLS, then sent no TLS but: {}",
+                peek::shown(first)
+            )))
+        }
         Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => {
             TlsFailure::Other(failed(Observation::TlsGotPlaintext))
         }
@@ -204,12 +224,30 @@ mod tests {
         io::Error::new(io::ErrorKind::InvalidData, e)
     }
 
+    /// A failure of an implicit-TLS handshake.
+    fn fail(e: &io::Error, refused: Option<CertVerdict>) -> TlsFailure {
+        failure_of(e, refused, Security::Tls, &[])
+    }
+
+    #[test]
+    fn plaintext_after_an_agreed_starttls_is_a_tls_failure_with_the_bytes() {
+        let e = tls_error(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType,
+        ));
+        let f = failure_of(&e, None, Security::Starttls, b"a2 BAD bogus\r\n").into_failed();
+        assert_eq!(f.observation, Observation::TlsFailed);
+        assert_eq!(
+            f.detail.as_deref(),
+            Some("the server agreed to STARTTLS, then sent no TLS but: a2 BAD bogus\\r\\n")
+        );
+    }
+
     #[test]
     fn failures_are_named_from_what_rustls_saw() {
         let disagreed = |f: &TlsFailure| matches!(f, TlsFailure::Disagreed(_));
         let observation = |f: TlsFailure| f.into_failed().observation;
 
-        let plaintext = failure_of(
+        let plaintext = fail(
             &tls_error(rustls::Error::InvalidMessage(
                 rustls::InvalidMessage::InvalidContentType,
             )),
@@ -228,12 +266,12 @@ mod tests {
             io::Error::from(io::ErrorKind::UnexpectedEof),
             io::Error::from(io::ErrorKind::ConnectionReset),
         ] {
-            let f = failure_of(&e, None);
+            let f = fail(&e, None);
             assert!(disagreed(&f), "{e}");
             assert_eq!(observation(f), Observation::TlsFailed);
         }
 
-        let refused = failure_of(
+        let refused = fail(
             &tls_error(rustls::Error::AlertReceived(
                 rustls::AlertDescription::BadCertificate,
             )),
@@ -244,7 +282,7 @@ mod tests {
             observation(refused),
             Observation::Certificate(CertVerdict::Expired)
         );
-        let other = failure_of(&tls_error(rustls::Error::DecryptError), None);
+        let other = fail(&tls_error(rustls::Error::DecryptError), None);
         assert!(!disagreed(&other));
     }
 }
