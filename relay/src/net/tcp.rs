@@ -50,6 +50,20 @@ pub async fn connect(
     Err(last)
 }
 
+/// What a failed connect means. A reset or an abort comes after the server answered the SYN:
+/// the connection was accepted, then closed — not a network without a route.
+fn connect_failure(kind: io::ErrorKind) -> Observation<String> {
+    match kind {
+        io::ErrorKind::ConnectionRefused => Observation::ConnectRefused,
+        io::ErrorKind::TimedOut => Observation::ConnectTimedOut,
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe
+        | io::ErrorKind::UnexpectedEof => Observation::Closed,
+        _ => Observation::Unreachable,
+    }
+}
+
 fn rank(o: &Observation<String>) -> u8 {
     match o {
         Observation::ConnectRefused => 3,
@@ -80,15 +94,7 @@ async fn connect_one(
             )
         }
         Ok(Err(e)) => {
-            let observation = match e.kind() {
-                io::ErrorKind::ConnectionRefused => Observation::ConnectRefused,
-                io::ErrorKind::TimedOut => Observation::ConnectTimedOut,
-                io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
-                    Observation::Unreachable
-                }
-                _ => Observation::Unreachable,
-            };
-            return Err(Failed::new(observation).detail(format!("{addr}: {e}")));
+            return Err(Failed::new(connect_failure(e.kind())).detail(format!("{addr}: {e}")));
         }
         Ok(Ok(s)) => s,
     };
@@ -101,4 +107,60 @@ async fn connect_one(
         local,
         peer: addr,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_reset_after_the_syn_was_answered_is_a_closed_connection() {
+        use io::ErrorKind::*;
+        assert_eq!(
+            connect_failure(ConnectionRefused),
+            Observation::ConnectRefused
+        );
+        assert_eq!(connect_failure(TimedOut), Observation::ConnectTimedOut);
+        for kind in [ConnectionReset, ConnectionAborted, BrokenPipe] {
+            assert_eq!(connect_failure(kind), Observation::Closed, "{kind:?}");
+        }
+        assert_eq!(
+            connect_failure(NetworkUnreachable),
+            Observation::Unreachable
+        );
+        assert_eq!(connect_failure(HostUnreachable), Observation::Unreachable);
+    }
+
+    /// A server that accepts and resets at once: whether the reset reaches the connect or the
+    /// first read, the session sees a closed connection.
+    #[tokio::test]
+    async fn accept_then_reset_reads_as_closed() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                #[allow(deprecated)] // SO_LINGER 0: the close sends a reset.
+                let _ = stream.set_linger(Some(Duration::ZERO));
+                drop(stream);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for _ in 0..20 {
+            let observed = match connect(&[addr], None, deadline).await {
+                Err(f) => f.observation,
+                Ok(c) => {
+                    let mut conn = super::super::conn::Conn::new(
+                        Box::new(c.stream),
+                        inbox_doctor_errors::Side::Imap,
+                        super::super::transcript::Transcript::scratch(),
+                        deadline,
+                    );
+                    let e = conn.read_line().await.unwrap_err();
+                    Failed::io(e, false).observation
+                }
+            };
+            assert_eq!(observed, Observation::Closed);
+        }
+    }
 }
