@@ -166,13 +166,19 @@ pub mod phrases {
         pub needles: &'static [&'static str],
     }
 
+    /// A reply's text in ASCII lower case, made once per classification: the rules only read it.
+    pub struct Lower(String);
+
+    impl Lower {
+        pub fn of(text: &str) -> Lower {
+            Lower(text.to_ascii_lowercase())
+        }
+    }
+
     impl Phrases {
-        /// Whether `text` contains any of the needles, ignoring ASCII case.
-        pub fn matches(&self, text: &str) -> bool {
-            let lower = text.to_ascii_lowercase();
-            self.needles
-                .iter()
-                .any(|needle| lower.contains(&needle.to_ascii_lowercase()))
+        /// Whether the text contains any of the needles (which are written in lower case).
+        pub fn matches(&self, text: &Lower) -> bool {
+            self.needles.iter().any(|needle| text.0.contains(needle))
         }
     }
 
@@ -447,6 +453,7 @@ const IMAP_ANY_COMMAND: &[Phrases] = &[
 ];
 
 fn imap_reply(command: ImapCommand, text: &str) -> Cause {
+    let text = &Lower::of(text);
     if let Some(rule) = IMAP_ANY_COMMAND.iter().find(|rule| rule.matches(text)) {
         return rule.cause;
     }
@@ -494,6 +501,7 @@ fn enhanced_code(text: &str) -> Option<&str> {
 fn smtp_reply(command: SmtpCommand, text: &str) -> Cause {
     let code = smtp_code(text).unwrap_or(0);
     let enhanced = enhanced_code(text).unwrap_or("");
+    let text = &Lower::of(text);
 
     if enhanced == "5.7.9" || SMTP_APP_PASSWORD.matches(text) {
         return SMTP_APP_PASSWORD.cause;
@@ -565,5 +573,15 @@ mod tests {
         let mut used = IMAP_ANY_COMMAND.to_vec();
         used.extend([IMAP_TEMPORARY, IMAP_INVALID_CREDENTIALS]);
         assert_eq!(IMAP, used.as_slice());
+    }
+
+    /// The text is lowered once; the needles must be written lowered to match it.
+    #[test]
+    fn every_needle_is_written_in_lower_case() {
+        for rule in IMAP.iter().chain(SMTP) {
+            for needle in rule.needles {
+                assert_eq!(*needle, needle.to_ascii_lowercase(), "{needle}");
+            }
+        }
     }
 }

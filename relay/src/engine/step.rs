@@ -10,7 +10,6 @@ use inbox_doctor_errors::{
 use tokio::time::Instant;
 
 use super::record::Run;
-use crate::net::transcript::cut_evidence;
 use crate::net::Failed;
 
 const IMAP_STEPS: [StepId; 4] = [
@@ -118,9 +117,9 @@ impl Step<'_> {
         self.deadline
     }
 
-    /// Adds a fact; its value, which may be server text, is cut to the evidence bound.
+    /// Adds a fact; its value may be server text, so it is redacted and cut like a failure's.
     pub fn fact(&mut self, name: &str, value: impl Into<String>) {
-        let value = cut_evidence(&value.into());
+        let value = self.run.evidence(&value.into());
         self.evidence.push(Fact::new(name, value));
     }
 

@@ -229,10 +229,12 @@ mod tests {
 
     #[tokio::test]
     async fn bye_ends_a_command_without_waiting_for_the_close() {
+        // LIST, EXAMINE and CAPABILITY arrive; BYE answers the second, and the peer keeps the
+        // connection open (a fourth answer is still due), so only BYE can end the command.
         let (conn, _server) = peer(
             Side::Imap,
             "* OK ready\r\n",
-            &["", "* BYE server shutting down\r\n"],
+            &["", "* BYE server shutting down\r\n", "", ""],
         );
         let mut s = ImapSession::new(conn, false);
         s.greeting().await.unwrap();

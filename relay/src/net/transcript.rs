@@ -13,20 +13,24 @@ pub const REDACTED: &str = "[redacted]";
 
 /// Bounds memory when a hostile server talks forever.
 const MAX_LINES: usize = 4000;
-const MAX_LINE_CHARS: usize = 2000;
+const MAX_LINE_BYTES: usize = 2000;
 
 /// The most bytes of server text an event or a report carries outside the transcript (a
 /// failure's reply and detail, a warning's detail, a step's evidence): a server can send
 /// megabytes, and these strings are cloned into every event that shows them.
 pub const MAX_EVIDENCE_BYTES: usize = 4096;
 
-/// `text` cut to [`MAX_EVIDENCE_BYTES`] on a character boundary, with a marker saying how much
-/// was cut.
+/// `text` cut to [`MAX_EVIDENCE_BYTES`] (see [`cut`]).
 pub fn cut_evidence(text: &str) -> String {
-    if text.len() <= MAX_EVIDENCE_BYTES {
+    cut(text, MAX_EVIDENCE_BYTES)
+}
+
+/// `text` cut to `max` bytes on a character boundary, with a marker saying how much was cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
         return text.to_owned();
     }
-    let mut end = MAX_EVIDENCE_BYTES;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -84,15 +88,7 @@ impl Transcript {
         }
         // Redact before cutting, so no secret survives half-cut.
         let text = redact(&inner.forbidden, text);
-        let text = if text.chars().count() > MAX_LINE_CHARS {
-            let cut: String = text.chars().take(MAX_LINE_CHARS).collect();
-            format!(
-                "{cut}… [{} more characters]",
-                text.chars().count() - MAX_LINE_CHARS
-            )
-        } else {
-            text
-        };
+        let text = cut(&text, MAX_LINE_BYTES);
         let at_ms = inner.start.elapsed().as_millis() as u64;
         inner.lines.push(TranscriptLine {
             side,

@@ -6,7 +6,6 @@
 
 mod certificate;
 mod legacy;
-mod peek;
 mod trust;
 mod verify;
 
@@ -86,7 +85,7 @@ pub async fn handshake(
         }
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let (io, first_bytes) = peek::Peek::new(io);
+    let (io, first_bytes) = keep_first_bytes(io);
     let result = tokio::time::timeout_at(deadline, connector.connect(name, io)).await;
 
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
@@ -127,6 +126,27 @@ pub async fn handshake(
         }
     };
     Handshake { report, outcome }
+}
+
+/// How many of the first bytes a server sends during a handshake are kept: when it does not
+/// speak TLS, what it said instead is the evidence.
+const FIRST_BYTES: usize = 64;
+
+/// `io`, keeping a copy of the first [`FIRST_BYTES`] read through it (and touching the copy no
+/// more once it is full: the stream carries the whole session).
+fn keep_first_bytes(io: BoxIo) -> (BoxIo, Arc<Mutex<Vec<u8>>>) {
+    let first = Arc::new(Mutex::new(Vec::new()));
+    let (copy, mut kept) = (first.clone(), 0);
+    let reader = tokio_util::io::InspectReader::new(io, move |bytes: &[u8]| {
+        if kept < FIRST_BYTES {
+            let new = &bytes[..bytes.len().min(FIRST_BYTES - kept)];
+            kept += new.len();
+            copy.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(new);
+        }
+    });
+    (Box::new(reader), first)
 }
 
 /// A client configuration whose verifier records into `seen`. Built per handshake, because the
@@ -181,7 +201,7 @@ fn failure_of(
         {
             TlsFailure::Other(Failed::new(Observation::TlsFailed).detail(format!(
                 "the server agreed to STARTTLS, then sent no TLS but: {}",
-                peek::shown(first)
+                first.escape_ascii()
             )))
         }
         Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => {
@@ -227,6 +247,20 @@ mod tests {
     /// A failure of an implicit-TLS handshake.
     fn fail(e: &io::Error, refused: Option<CertVerdict>) -> TlsFailure {
         failure_of(e, refused, Security::Tls, &[])
+    }
+
+    #[tokio::test]
+    async fn the_first_bytes_are_kept_and_no_more() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (client, mut server) = tokio::io::duplex(1024);
+        let (mut io, first) = keep_first_bytes(Box::new(client));
+        server.write_all(b"* OK not TLS\r\n").await.unwrap();
+        server.write_all(&[0u8; 200]).await.unwrap();
+        let mut all = vec![0u8; 214];
+        io.read_exact(&mut all).await.unwrap();
+        let kept = first.lock().unwrap().clone();
+        assert_eq!(kept.len(), FIRST_BYTES);
+        assert!(kept.starts_with(b"* OK not TLS\r\n\0"));
     }
 
     #[test]
