@@ -8,6 +8,7 @@ pub mod browser;
 pub mod certs;
 pub mod cli;
 pub mod delay;
+pub mod hostile;
 pub mod discovery;
 pub mod mail;
 pub mod net;

@@ -453,6 +453,11 @@ const IMAP_ANY_COMMAND: &[Phrases] = &[
 ];
 
 fn imap_reply(command: ImapCommand, text: &str) -> Cause {
+    // A continuation request where a completion was due: the server asked for more than the
+    // command had (again after the credentials, or after the cancel). Not a refusal.
+    if text.starts_with('+') {
+        return Cause::UnexpectedReply;
+    }
     let text = &Lower::of(text);
     if let Some(rule) = IMAP_ANY_COMMAND.iter().find(|rule| rule.matches(text)) {
         return rule.cause;
@@ -500,6 +505,11 @@ fn enhanced_code(text: &str) -> Option<&str> {
 
 fn smtp_reply(command: SmtpCommand, text: &str) -> Cause {
     let code = smtp_code(text).unwrap_or(0);
+    // An intermediate reply where a final one was due (a challenge after the credentials, say):
+    // the server wants more than the exchange has. Not a refusal.
+    if (300..400).contains(&code) {
+        return Cause::UnexpectedReply;
+    }
     let enhanced = enhanced_code(text).unwrap_or("");
     let text = &Lower::of(text);
 

@@ -424,6 +424,10 @@ const ROWS: &[Row] = &[
     row("any", ImapValidate, Observation::ReplyTooLarge, ImapValidationError, UnexpectedReply),
     row("any", SmtpSend, Observation::ReplyTooLarge, TestEmailFailed, UnexpectedReply),
     row("any", SmtpLogin, Observation::Closed, SmtpSettingsIncorrect, ConnectionClosed),
+    // A challenge where a completion was due (the hostile-server suite plays these): the
+    // server asks again after the credentials went out once, or after our cancel.
+    row("hostile", ImapLogin, imap(I::Login, "+ go on"), ImapSettingsIncorrect, UnexpectedReply),
+    row("hostile", SmtpLogin, smtp(S::Auth, "334 "), SmtpSettingsIncorrect, UnexpectedReply),
     // Plain spoken to 993/465: no greeting arrives (postalsys/emailengine#247).
     row("any", ImapConnect, Observation::ReplyTimedOut { awaiting_greeting: true, implicit_tls_port: true },
         ImapSettingsIncorrect, TlsModeMismatch),

@@ -41,14 +41,14 @@ async fn flow(
     // The extra sessions of the session check connect while the main one logs in, so the
     // check stays off the critical path; they log in only once the password is known good.
     let prepared = sessions::prepare(run, addrs);
-    let mut session = match log_in(run, addrs).await {
-        Ok(s) => s,
+    let (mut session, known) = match log_in(run, addrs).await {
+        Ok(logged_in) => logged_in,
         Err(stop) => {
             prepared.abort();
             return Err(stop);
         }
     };
-    let result = match validate(run, &mut session, prepared).await {
+    let result = match validate(run, &mut session, prepared, &known).await {
         Ok(()) => roundtrip(run, &mut session, sent).await,
         Err(stop) => Err(stop),
     };
@@ -56,15 +56,18 @@ async fn flow(
     result
 }
 
-/// Connect, secure and log in the main session.
-async fn log_in(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<ImapSession, Stopped> {
+/// Connect, secure and log in the main session; also returns the capabilities it logged in
+/// under.
+async fn log_in(
+    run: &Arc<Run>,
+    addrs: &[SocketAddr],
+) -> Result<(ImapSession, Vec<String>), Stopped> {
     let (mut session, step) = open::to_login::<ImapSession>(run, addrs).await?;
-    let over_tls = run.mode(Side::Imap) != inbox_doctor_errors::Security::Plain;
     let username = run.req.imap_username();
-    match session.login(username, &run.req.password, over_tls).await {
-        Ok(()) => {
+    match session.login(username, &run.req.password).await {
+        Ok(known) => {
             step.pass();
-            Ok(session)
+            Ok((session, known))
         }
         Err(f) => {
             let stop = step.fail(f);
@@ -74,17 +77,19 @@ async fn log_in(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<ImapSession, Sto
     }
 }
 
-/// Lists the mailboxes and opens INBOX while the session check runs.
+/// Lists the mailboxes and opens INBOX while the session check runs (its sessions assume the
+/// capabilities `known` before login).
 async fn validate(
     run: &Run,
     session: &mut ImapSession,
     prepared: sessions::Prepared,
+    known: &[String],
 ) -> Result<(), Stopped> {
     let mut step = run.begin(StepId::ImapValidate);
     let deadline = step.deadline();
     session.conn_mut().set_deadline(deadline);
     let (validated, sessions) =
-        tokio::join!(session.validate(), sessions::check(run, prepared, deadline));
+        tokio::join!(session.validate(), sessions::check(run, prepared, known, deadline));
     let found = step.check(validated)?;
     let check = SessionCheck {
         target: run.req.session_target,

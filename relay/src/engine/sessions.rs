@@ -51,19 +51,26 @@ pub(super) fn prepare(run: &Arc<Run>, addrs: &[SocketAddr]) -> Prepared {
 }
 
 /// Logs the prepared sessions in, one after another, until one is refused; then logs out.
-pub(super) async fn check(run: &Run, prepared: Prepared, deadline: Instant) -> Found {
+/// A session whose greeting carried no capabilities assumes those the main session logged in
+/// under (`known`): asking each one again would cost a round trip per login.
+pub(super) async fn check(
+    run: &Run,
+    prepared: Prepared,
+    known: &[String],
+    deadline: Instant,
+) -> Found {
     let prepared = prepared.await.unwrap_or_default();
     let tried = prepared.len() + 1;
-    let over_tls = run.mode(Side::Imap) != inbox_doctor_errors::Security::Plain;
     let mut open = Vec::new();
     let mut refusal = None;
     for attempt in prepared {
         let result = match attempt {
             Ok(mut s) => {
                 s.conn_mut().set_deadline(deadline);
-                s.login(run.req.imap_username(), &run.req.password, over_tls)
+                s.assume_capabilities(known);
+                s.login(run.req.imap_username(), &run.req.password)
                     .await
-                    .map(|()| s)
+                    .map(|_| s)
             }
             Err(f) => Err(f),
         };

@@ -81,9 +81,9 @@ pub enum Next {
 /// How to log in, given what is known of the server.
 #[derive(Debug)]
 pub enum LoginPlan {
-    /// On a plaintext connection, `LOGINDISABLED` must be known before a password goes out.
+    /// `LOGINDISABLED` must be known before a password goes out.
     AskCapabilities,
-    Send(Vec<Command>),
+    Send(Command),
     /// No way to log in that the server accepts; the server's advertisement is the evidence.
     Refuse(Failed),
 }
@@ -122,6 +122,13 @@ impl Client {
     /// Known capabilities; `None` until the server told us.
     pub fn capabilities(&self) -> Option<&[String]> {
         self.capabilities.as_deref()
+    }
+
+    /// Capabilities learned elsewhere, used only while the server has said none here.
+    pub fn assume_capabilities(&mut self, known: &[String]) {
+        if self.capabilities.is_none() && !known.is_empty() {
+            self.capabilities = Some(known.to_vec());
+        }
     }
 
     pub fn has_capability(&self, cap: &str) -> bool {
@@ -258,16 +265,10 @@ impl Client {
 
     /// Decides how to log in: LOGIN, or AUTHENTICATE PLAIN when LOGIN is disabled or the
     /// credentials cannot travel as quoted strings (in one round trip with SASL-IR). Asks for
-    /// capabilities in the same write when they are unknown; on a plaintext connection asks
-    /// first, unless `asked` already.
-    pub fn login_plan(
-        &self,
-        username: &str,
-        password: &Secret,
-        over_tls: bool,
-        asked: bool,
-    ) -> LoginPlan {
-        if self.capabilities.is_none() && !over_tls && !asked {
+    /// the capabilities first when they are unknown, unless `asked` already: `LOGINDISABLED`
+    /// must be known before a password goes out, over TLS too.
+    pub fn login_plan(&self, username: &str, password: &Secret, asked: bool) -> LoginPlan {
+        if self.capabilities.is_none() && !asked {
             return LoginPlan::AskCapabilities;
         }
         let quotable = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b));
@@ -305,13 +306,7 @@ impl Client {
                 }
             }
         };
-        // Capabilities ride along, except with an exchange of continuations.
-        let mut commands = Vec::new();
-        if self.capabilities.is_none() && login.continuation.is_none() {
-            commands.push(Command::new(ImapCommand::Login, "CAPABILITY"));
-        }
-        commands.push(login);
-        LoginPlan::Send(commands)
+        LoginPlan::Send(login)
     }
 }
 
@@ -335,8 +330,8 @@ mod tests {
         panic!("the script ended before the commands completed");
     }
 
-    fn login(client: &Client, user: &str, pw: &str, over_tls: bool) -> LoginPlan {
-        client.login_plan(user, &Secret::new(pw), over_tls, false)
+    fn login(client: &Client, user: &str, pw: &str) -> LoginPlan {
+        client.login_plan(user, &Secret::new(pw), false)
     }
 
     #[test]
@@ -451,25 +446,40 @@ mod tests {
     }
 
     #[test]
-    fn login_asks_for_capabilities_before_a_password_goes_out_in_clear() {
+    fn login_asks_for_capabilities_before_a_password_goes_out() {
         let c = Client::new(false);
+        assert!(matches!(login(&c, "jo", "pw"), LoginPlan::AskCapabilities));
+        // Once asked, a server that never says goes on with LOGIN.
+        let LoginPlan::Send(cmd) = c.login_plan("jo", &Secret::new("p\"w"), true) else {
+            panic!("no plan");
+        };
+        assert_eq!(cmd.text, "LOGIN \"jo\" \"p\\\"w\"");
+        assert_eq!(cmd.shown, format!("LOGIN \"jo\" {REDACTED}"));
+        // Capabilities in the greeting: no question, LOGIN at once.
+        let mut c = Client::new(false);
+        c.greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi".into())
+            .unwrap();
+        let LoginPlan::Send(cmd) = login(&c, "jo", "pw") else {
+            panic!("no plan");
+        };
+        assert_eq!(cmd.text, "LOGIN \"jo\" \"pw\"");
+    }
+
+    #[test]
+    fn logindisabled_learned_by_asking_keeps_the_password_back() {
+        let mut c = Client::new(false);
+        assert!(matches!(login(&c, "jo", "pw"), LoginPlan::AskCapabilities));
+        c.send(vec![Command::new(ImapCommand::Login, "CAPABILITY")]);
+        let (sent, done) = script(
+            &mut c,
+            &["* CAPABILITY IMAP4rev1 LOGINDISABLED", "a1 OK done"],
+        );
+        assert!(sent.is_empty());
+        done.unwrap();
         assert!(matches!(
-            login(&c, "jo", "pw", false),
-            LoginPlan::AskCapabilities
+            c.login_plan("jo", &Secret::new("pw"), true),
+            LoginPlan::Refuse(_)
         ));
-        // Once asked, a server that never says goes on with LOGIN (and asks along).
-        let LoginPlan::Send(cmds) = c.login_plan("jo", &Secret::new("pw"), false, true) else {
-            panic!("no plan");
-        };
-        assert_eq!(cmds.len(), 2);
-        assert_eq!(cmds[0].text, "CAPABILITY");
-        // Over TLS, CAPABILITY rides along with LOGIN in one write.
-        let LoginPlan::Send(cmds) = login(&c, "jo", "p\"w", true) else {
-            panic!("no plan");
-        };
-        assert_eq!(cmds[0].text, "CAPABILITY");
-        assert_eq!(cmds[1].text, "LOGIN \"jo\" \"p\\\"w\"");
-        assert_eq!(cmds[1].shown, format!("LOGIN \"jo\" {REDACTED}"));
     }
 
     #[test]
@@ -477,21 +487,16 @@ mod tests {
         let mut c = Client::new(false);
         c.greeted("* OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN SASL-IR] hi".into())
             .unwrap();
-        let LoginPlan::Send(cmds) = login(&c, "jo", "pw", false) else {
+        let LoginPlan::Send(cmd) = login(&c, "jo", "pw") else {
             panic!("no plan");
         };
-        assert_eq!(cmds.len(), 1);
-        assert!(
-            cmds[0].text.starts_with("AUTHENTICATE PLAIN "),
-            "{}",
-            cmds[0].text
-        );
-        assert_eq!(cmds[0].shown, format!("AUTHENTICATE PLAIN {REDACTED}"));
+        assert!(cmd.text.starts_with("AUTHENTICATE PLAIN "), "{}", cmd.text);
+        assert_eq!(cmd.shown, format!("AUTHENTICATE PLAIN {REDACTED}"));
 
         let mut c = Client::new(false);
         c.greeted("* OK [CAPABILITY IMAP4rev1 LOGINDISABLED] hi".into())
             .unwrap();
-        let LoginPlan::Refuse(f) = login(&c, "jo", "pw", false) else {
+        let LoginPlan::Refuse(f) = login(&c, "jo", "pw") else {
             panic!("should refuse");
         };
         assert_eq!(
@@ -506,10 +511,10 @@ mod tests {
         c.greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi".into())
             .unwrap();
         // A non-ASCII password cannot travel in LOGIN's quoted string.
-        let LoginPlan::Send(cmds) = login(&c, "jo", "pø", true) else {
+        let LoginPlan::Send(cmd) = login(&c, "jo", "pø") else {
             panic!("no plan");
         };
-        let out = c.send(cmds);
+        let out = c.send(vec![cmd]);
         assert_eq!(out.wire, "a1 AUTHENTICATE PLAIN\r\n");
         let blob = base64::engine::general_purpose::STANDARD.encode("\0jo\0pø");
         let (sent, done) = script(&mut c, &["+ ", "+ ", "a1 NO [AUTHENTICATIONFAILED] no"]);
@@ -519,10 +524,10 @@ mod tests {
         let mut c = Client::new(false);
         c.greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi".into())
             .unwrap();
-        let LoginPlan::Send(cmds) = login(&c, "jo", "pø", true) else {
+        let LoginPlan::Send(cmd) = login(&c, "jo", "pø") else {
             panic!("no plan");
         };
-        c.send(cmds);
+        c.send(vec![cmd]);
         let (sent, done) = script(&mut c, &["+ "; 1000]);
         assert_eq!(sent, [format!("{blob}\r\n"), "*\r\n".into()]);
         assert!(done.is_err());

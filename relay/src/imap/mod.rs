@@ -128,26 +128,33 @@ impl ImapSession {
         self.conn.into_io().map_err(|e| Failed::io(e, false))
     }
 
-    /// Logs in (see [`Client::login_plan`] for how).
+    /// Takes capabilities learned on another connection to the same server, when this one
+    /// knows none: the extra sessions of the session check skip asking again.
+    pub fn assume_capabilities(&mut self, known: &[String]) {
+        self.client.assume_capabilities(known);
+    }
+
+    /// Logs in (see [`Client::login_plan`] for how); returns the capabilities it logged in
+    /// under, for other sessions to the same server to assume.
     pub async fn login(
         &mut self,
         username: &str,
         password: &Secret,
-        over_tls: bool,
-    ) -> Result<(), Failed> {
+    ) -> Result<Vec<String>, Failed> {
         let mut asked = false;
         loop {
-            match self.client.login_plan(username, password, over_tls, asked) {
+            match self.client.login_plan(username, password, asked) {
                 LoginPlan::AskCapabilities => {
                     self.run(vec![Command::new(ImapCommand::Login, "CAPABILITY")])
                         .await?;
                     asked = true;
                 }
                 LoginPlan::Refuse(failed) => return Err(failed),
-                LoginPlan::Send(commands) => {
-                    let done = self.run(commands).await?;
+                LoginPlan::Send(command) => {
+                    let before = self.capabilities().unwrap_or_default().to_vec();
+                    let done = self.run(vec![command]).await?;
                     return match done.completions.last() {
-                        Some(c) if c.status == Status::Ok => Ok(()),
+                        Some(c) if c.status == Status::Ok => Ok(before),
                         Some(c) => Err(Failed::imap(ImapCommand::Login, c.line.clone())),
                         None => Err(Failed::new(Observation::Closed)),
                     };
@@ -213,7 +220,7 @@ mod tests {
         );
         let mut s = ImapSession::new(conn, false);
         assert!(s.greeting().await.unwrap().capabilities.is_some());
-        s.login("jo", &Secret::new("pw"), true).await.unwrap();
+        s.login("jo", &Secret::new("pw")).await.unwrap();
         let found = s.validate().await.unwrap();
         assert_eq!(
             found.list,
@@ -225,6 +232,37 @@ mod tests {
         let got = server.await.unwrap();
         assert_eq!(got[0], "a1 LOGIN \"jo\" \"pw\"");
         assert_eq!(got[1..3], ["a2 LIST \"\" \"*\"", "a3 EXAMINE INBOX"]);
+    }
+
+    #[tokio::test]
+    async fn a_greeting_without_capabilities_is_asked_before_the_password_goes_out() {
+        let (conn, server) = peer(
+            Side::Imap,
+            "* OK ready\r\n",
+            &["* CAPABILITY IMAP4rev1 LOGINDISABLED\r\na1 OK done\r\n", ""],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let failed = s.login("jo", &Secret::new("pw")).await.unwrap_err();
+        assert_eq!(
+            failed.server_reply(),
+            Some("* CAPABILITY IMAP4rev1 LOGINDISABLED")
+        );
+        drop(s);
+        let got = server.await.unwrap();
+        assert_eq!(got, ["a1 CAPABILITY"]);
+    }
+
+    #[tokio::test]
+    async fn capabilities_known_from_the_main_session_save_the_question() {
+        let (conn, server) = peer(Side::Imap, "* OK ready\r\n", &["a1 OK in\r\n"]);
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        s.assume_capabilities(&["IMAP4rev1".to_owned(), "IDLE".to_owned()]);
+        let before = s.login("jo", &Secret::new("pw")).await.unwrap();
+        assert_eq!(before, ["IMAP4rev1", "IDLE"]);
+        drop(s);
+        assert_eq!(server.await.unwrap(), ["a1 LOGIN \"jo\" \"pw\""]);
     }
 
     #[tokio::test]

@@ -37,6 +37,9 @@ impl std::fmt::Debug for Outgoing {
     }
 }
 
+/// How many injected bytes the evidence shows.
+const INJECTION_SHOWN: usize = 64;
+
 /// Why reading or writing stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum IoFailure {
@@ -51,8 +54,12 @@ pub enum IoFailure {
     TooLong(Bound),
     /// Bytes that arrived after the server agreed to STARTTLS, before the handshake: they
     /// would be read as if they came over TLS (the response-injection attack, CVE-2011-0411).
-    #[error("the server sent data after agreeing to STARTTLS (possible injection)")]
-    Injection,
+    /// Carries the first of them, escaped.
+    #[error(
+        "the server sent plaintext after agreeing to STARTTLS, before the TLS handshake \
+         (the STARTTLS response injection of CVE-2011-0411): {0}"
+    )]
+    Injection(String),
     #[error("{0}")]
     Other(io::Error),
 }
@@ -197,7 +204,10 @@ impl Conn {
         if self.buf.is_empty() {
             Ok(self.io)
         } else {
-            Err(IoFailure::Injection)
+            let shown = self.buf.len().min(INJECTION_SHOWN);
+            Err(IoFailure::Injection(
+                self.buf[..shown].escape_ascii().to_string(),
+            ))
         }
     }
 

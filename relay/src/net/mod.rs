@@ -89,7 +89,7 @@ impl Failed {
                 implicit_tls_port,
             },
             IoFailure::TooLong(_) => Observation::ReplyTooLarge,
-            IoFailure::Injection => Observation::TlsFailed,
+            IoFailure::Injection(_) => Observation::TlsFailed,
         };
         Failed::new(observation).detail(detail)
     }
@@ -182,7 +182,7 @@ mod tests {
             o(IoFailure::Other(std::io::Error::other("x"))),
             Observation::Closed
         );
-        assert_eq!(o(IoFailure::Injection), Observation::TlsFailed);
+        assert_eq!(o(IoFailure::Injection("* OK".into())), Observation::TlsFailed);
         assert_eq!(
             o(IoFailure::Other(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,

@@ -105,6 +105,11 @@ impl Auth {
                 None => self.cancel(),
             },
             Expect::PlainResult | Expect::LoginResult if challenged => self.cancel(),
+            Expect::Cancelled if challenged => {
+                Next::Done(Err(Failed::smtp(SmtpCommand::Auth, reply.text()).detail(
+                    "the server asked for more after the exchange was cancelled",
+                )))
+            }
             _ => Next::Done(result(reply)),
         }
     }

@@ -6,6 +6,8 @@
 
 mod certificate;
 mod legacy;
+#[cfg(test)]
+mod properties;
 mod trust;
 mod verify;
 
@@ -204,8 +206,16 @@ fn failure_of(
                 first.escape_ascii()
             )))
         }
+        // Plaintext where TLS was due: a mail greeting means the port wants another mode;
+        // anything else (a web server's error page, say) is another protocol.
         Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => {
-            TlsFailure::Other(failed(Observation::TlsGotPlaintext))
+            if looks_like_mail(first) {
+                TlsFailure::Other(failed(Observation::TlsGotPlaintext))
+            } else {
+                TlsFailure::Other(Failed::new(Observation::ForeignGreeting {
+                    text: String::from_utf8_lossy(first).into_owned(),
+                }))
+            }
         }
         Some(rustls::Error::AlertReceived(_) | rustls::Error::PeerIncompatible(_)) => {
             TlsFailure::Disagreed(failed(Observation::TlsFailed))
@@ -219,6 +229,14 @@ fn failure_of(
         }
         _ => TlsFailure::Other(failed(Observation::TlsFailed)),
     }
+}
+
+/// Whether plaintext bytes start like an IMAP untagged response or an SMTP reply.
+fn looks_like_mail(first: &[u8]) -> bool {
+    let smtp = first.len() >= 4
+        && first[..3].iter().all(u8::is_ascii_digit)
+        && matches!(first[3], b' ' | b'-');
+    first.starts_with(b"* ") || smtp
 }
 
 fn version_name(v: rustls::ProtocolVersion) -> String {
@@ -246,7 +264,7 @@ mod tests {
 
     /// A failure of an implicit-TLS handshake.
     fn fail(e: &io::Error, refused: Option<CertVerdict>) -> TlsFailure {
-        failure_of(e, refused, Security::Tls, &[])
+        failure_of(e, refused, Security::Tls, b"* OK ready\r\n")
     }
 
     #[tokio::test]
@@ -273,6 +291,29 @@ mod tests {
         assert_eq!(
             f.detail.as_deref(),
             Some("the server agreed to STARTTLS, then sent no TLS but: a2 BAD bogus\\r\\n")
+        );
+    }
+
+    #[test]
+    fn plaintext_where_tls_was_due_is_a_mode_mismatch_only_when_it_is_mail() {
+        let e = tls_error(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType,
+        ));
+        for greeting in [
+            &b"* OK IMAP4rev1 ready\r\n"[..],
+            b"220 mx ESMTP\r\n",
+            b"220-mx\r\n",
+        ] {
+            let f = failure_of(&e, None, Security::Tls, greeting).into_failed();
+            assert_eq!(f.observation, Observation::TlsGotPlaintext);
+        }
+        let http = b"HTTP/1.1 400 Bad Request\r\n";
+        let f = failure_of(&e, None, Security::Tls, http).into_failed();
+        assert_eq!(
+            f.observation,
+            Observation::ForeignGreeting {
+                text: "HTTP/1.1 400 Bad Request\r\n".into()
+            }
         );
     }
 
