@@ -17,6 +17,7 @@ use super::smtp::Sent;
 use super::step::Stopped;
 use super::{open, step::Step};
 use crate::imap::{sent_folder, ImapSession, Mailboxes};
+use crate::net::transcript::cut;
 use crate::net::Failed;
 
 /// Runs the branch; the steps it does not reach are skipped with the reason it stopped for.
@@ -104,15 +105,26 @@ async fn validate(
     Ok(())
 }
 
+/// At most this many mailbox names or capabilities go into the report, each cut to
+/// [`MAX_NAME_BYTES`]: they are the server's words, and a LIST may carry megabytes of them.
+const MAX_LISTED: usize = 1000;
+const MAX_NAME_BYTES: usize = 256;
+
 fn validation(found: &Mailboxes, capabilities: Vec<String>, check: SessionCheck) -> Validation {
     let sent = sent_folder(&found.list);
+    let bounded = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        names
+            .take(MAX_LISTED)
+            .map(|n| cut(n, MAX_NAME_BYTES))
+            .collect()
+    };
     Validation {
-        mailboxes: found.list.iter().map(|(n, _)| n.clone()).collect(),
+        mailboxes: bounded(&mut found.list.iter().map(|(n, _)| n)),
         inbox_selectable: true,
         inbox_messages: found.inbox_messages,
-        sent_folder: sent.as_ref().map(|(n, _)| n.clone()),
+        sent_folder: sent.as_ref().map(|(n, _)| cut(n, MAX_NAME_BYTES)),
         sent_found_by: sent.map(|(_, how)| how.to_owned()),
-        capabilities,
+        capabilities: bounded(&mut capabilities.iter()),
         sessions: Some(check),
     }
 }
@@ -208,4 +220,30 @@ async fn roundtrip(
     step.fact("delivered_after_ms", after.as_millis().to_string());
     step.pass();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_carries_a_bounded_share_of_a_huge_list() {
+        let found = Mailboxes {
+            list: (0..5000)
+                .map(|i| (format!("{i}{}", "x".repeat(2000)), Vec::new()))
+                .collect(),
+            inbox_messages: Some(1),
+        };
+        let caps = vec!["y".repeat(5000); 3000];
+        let check = SessionCheck {
+            target: 1,
+            allowed: 1,
+            refusal: None,
+        };
+        let v = validation(&found, caps, check);
+        assert_eq!(v.mailboxes.len(), MAX_LISTED);
+        assert_eq!(v.capabilities.len(), MAX_LISTED);
+        let longest = v.mailboxes.iter().chain(&v.capabilities).map(String::len);
+        assert!(longest.max().unwrap() < MAX_NAME_BYTES + 40);
+    }
 }

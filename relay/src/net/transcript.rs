@@ -26,7 +26,7 @@ pub fn cut_evidence(text: &str) -> String {
 }
 
 /// `text` cut to `max` bytes on a character boundary, with a marker saying how much was cut.
-fn cut(text: &str, max: usize) -> String {
+pub fn cut(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }
