@@ -298,4 +298,54 @@ mod tests {
             Some("the server sent a literal larger than 65536 bytes")
         );
     }
+
+    #[tokio::test]
+    async fn an_answer_under_a_foreign_tag_completes_nothing() {
+        let (conn, server) = peer(
+            Side::Imap,
+            "* OK [CAPABILITY IMAP4rev1] ready\r\n",
+            &["zz1 OK not yours\r\na1 NO [AUTHENTICATIONFAILED] no\r\n"],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let failed = s.login("jo", &Secret::new("pw")).await.unwrap_err();
+        assert_eq!(
+            failed.server_reply(),
+            Some("a1 NO [AUTHENTICATIONFAILED] no")
+        );
+        drop(s);
+        server.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn authenticate_over_a_stream_sends_the_credentials_once() {
+        let (conn, server) = peer(
+            Side::Imap,
+            "* OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN] ready\r\n",
+            &["+ \r\n", "+ \r\n", "+ \r\n", "+ \r\n"],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let failed = s.login("jo", &Secret::new("pw")).await.unwrap_err();
+        assert_eq!(failed.server_reply(), Some("+ "));
+        drop(s);
+        let got = server.await.unwrap();
+        use base64::Engine as _;
+        let blob = base64::engine::general_purpose::STANDARD.encode("\0jo\0pw");
+        assert_eq!(got, ["a1 AUTHENTICATE PLAIN".to_owned(), blob, "*".into()]);
+    }
+
+    #[tokio::test]
+    async fn untagged_data_beyond_its_bound_ends_the_command() {
+        let flood = "* 1 EXISTS\r\n".repeat(client::MAX_UNTAGGED_BYTES / 10 + 10);
+        let (conn, _server) = peer(Side::Imap, "* OK ready\r\n", &["", "", &flood]);
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let failed = s.validate().await.unwrap_err();
+        assert_eq!(failed.observation, Observation::ReplyTooLarge);
+        assert!(
+            failed.detail.as_deref().unwrap_or("").contains("untagged"),
+            "{failed:?}"
+        );
+    }
 }

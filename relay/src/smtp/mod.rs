@@ -248,4 +248,62 @@ mod tests {
             }
         );
     }
+
+    #[tokio::test]
+    async fn endless_challenges_get_the_password_once_then_a_cancel() {
+        let (conn, server) = peer(
+            Side::Smtp,
+            "220 mail ESMTP\r\n",
+            &[
+                "250-mail\r\n250 AUTH LOGIN\r\n",
+                "334 VXNlcm5hbWU6\r\n",
+                "334 UGFzc3dvcmQ6\r\n",
+                "334 \r\n",
+                "334 \r\n",
+                "334 \r\n",
+            ],
+        );
+        let mut s = SmtpSession::new(conn, false);
+        s.greeting().await.unwrap();
+        s.ehlo("[127.0.0.1]").await.unwrap();
+        let failed = s.auth("jo", &Secret::new("pw")).await.unwrap_err();
+        assert_eq!(failed.server_reply(), Some("334 "));
+        drop(s);
+        let got = server.await.unwrap();
+        // AUTH LOGIN, the user, the password once, the cancel; nothing more.
+        assert_eq!(got, ["EHLO [127.0.0.1]", "AUTH LOGIN", "am8=", "cHc=", "*"]);
+    }
+
+    #[tokio::test]
+    async fn a_reply_of_too_many_lines_names_its_bound() {
+        let endless = "250-more\r\n".repeat(1000);
+        let (conn, _server) = peer(Side::Smtp, "220 mail ESMTP\r\n", &[&endless]);
+        let mut s = SmtpSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let failed = s.ehlo("[127.0.0.1]").await.unwrap_err();
+        assert_eq!(failed.observation, Observation::ReplyTooLarge);
+        assert!(
+            failed.detail.as_deref().unwrap_or("").contains("lines"),
+            "{failed:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn bytes_after_the_starttls_go_ahead_are_an_injection() {
+        let (conn, _server) = peer(
+            Side::Smtp,
+            "220 mail ESMTP\r\n",
+            &["250-mail\r\n250 STARTTLS\r\n", "220 go\r\n250 injected\r\n"],
+        );
+        let mut s = SmtpSession::new(conn, false);
+        s.greeting().await.unwrap();
+        s.ehlo("[127.0.0.1]").await.unwrap();
+        let Err(failed) = s.starttls().await else {
+            panic!("the injection went unnoticed");
+        };
+        assert_eq!(failed.observation, Observation::TlsFailed);
+        let detail = failed.detail.unwrap_or_default();
+        assert!(detail.contains("CVE-2011-0411"), "{detail}");
+        assert!(detail.contains("250 injected"), "{detail}");
+    }
 }
