@@ -46,6 +46,9 @@ pub struct Limits {
     pub max_runs_per_client: usize,
     /// Diagnoses a client address may start per minute.
     pub runs_per_minute: u32,
+    /// The most simultaneous IMAP sessions a run may try to open (its session check): each is
+    /// a connection to someone's server on a stranger's request.
+    pub max_session_target: u32,
     /// The largest WebSocket frame or message accepted.
     pub max_frame_bytes: usize,
     /// How long a socket may wait before sending `start`.
@@ -62,6 +65,7 @@ impl Default for Limits {
             max_runs: 32,
             max_runs_per_client: 2,
             runs_per_minute: 10,
+            max_session_target: 10,
             max_frame_bytes: 64 * 1024,
             start_timeout_secs: 30,
             shutdown_grace_secs: 30,
@@ -247,6 +251,22 @@ impl Config {
         if self.limits.max_frame_bytes < 1024 {
             return bad("limits.max_frame_bytes must be at least 1024".into());
         }
+        let ranges: [(&str, u64, std::ops::RangeInclusive<u64>); 5] = [
+            ("engine.step_timeout_secs", self.engine.step_timeout_secs, 1..=300),
+            ("limits.start_timeout_secs", self.limits.start_timeout_secs, 1..=600),
+            ("limits.shutdown_grace_secs", self.limits.shutdown_grace_secs, 0..=3600),
+            ("limits.runs_per_minute", self.limits.runs_per_minute.into(), 1..=10_000),
+            ("limits.max_session_target", self.limits.max_session_target.into(), 1..=50),
+        ];
+        for (name, value, range) in ranges {
+            if !range.contains(&value) {
+                return bad(format!(
+                    "{name} is {value}; it must be from {} to {}",
+                    range.start(),
+                    range.end()
+                ));
+            }
+        }
         for t in [&self.limits.token, &self.domains.admin_token]
             .into_iter()
             .flatten()
@@ -282,6 +302,21 @@ mod tests {
             let key = line.split(" = ").next().unwrap();
             assert!(text.contains(key), "the example does not mention {key}");
         }
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_refused_with_their_name() {
+        let mut c = Config::default();
+        c.engine.step_timeout_secs = 0;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("engine.step_timeout_secs is 0"), "{e}");
+        let mut c = Config::default();
+        c.limits.start_timeout_secs = 1 << 40;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("limits.start_timeout_secs"), "{e}");
+        let mut c = Config::default();
+        c.limits.max_session_target = 51;
+        assert!(c.validate().is_err());
     }
 
     #[test]

@@ -134,8 +134,8 @@ pub struct Hostile {
     pub addr: SocketAddr,
     /// The CA that signed the server's certificate (for `--ca-file`).
     pub ca_file: PathBuf,
-    /// Per accepted connection, how many lines carried the password.
-    passwords: Arc<Mutex<Vec<usize>>>,
+    /// Per accepted connection, what the client sent.
+    connections: Arc<Mutex<Vec<Seen>>>,
     _dir: tempfile::TempDir,
     task: tokio::task::JoinHandle<()>,
 }
@@ -154,13 +154,13 @@ impl Hostile {
         std::fs::write(&ca_file, ca_pem).expect("write CA");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let passwords = Arc::new(Mutex::new(Vec::new()));
-        let counts = passwords.clone();
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let counts = connections.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let slot = {
                     let mut c = counts.lock().unwrap();
-                    c.push(0);
+                    c.push(Seen::default());
                     c.len() - 1
                 };
                 let count = Counter {
@@ -173,7 +173,7 @@ impl Hostile {
         Hostile {
             addr,
             ca_file,
-            passwords,
+            connections,
             _dir: dir,
             task,
         }
@@ -181,22 +181,28 @@ impl Hostile {
 
     /// The most lines with the password that any one connection received.
     pub fn most_passwords_per_connection(&self) -> usize {
-        self.passwords
-            .lock()
-            .unwrap()
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0)
+        let seen = self.connections.lock().unwrap();
+        seen.iter().map(|s| s.passwords).max().unwrap_or(0)
     }
 
-    pub fn connections(&self) -> usize {
-        self.passwords.lock().unwrap().len()
+    /// Connections that got as far as a protocol line (not TLS probes that never finished a
+    /// handshake).
+    pub fn sessions(&self) -> usize {
+        let seen = self.connections.lock().unwrap();
+        seen.iter().filter(|s| s.lines > 0).count()
     }
 }
 
+/// What one connection's client sent.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    lines: usize,
+    /// Lines that carried the password.
+    passwords: usize,
+}
+
 struct Counter {
-    counts: Arc<Mutex<Vec<usize>>>,
+    counts: Arc<Mutex<Vec<Seen>>>,
     slot: usize,
 }
 
@@ -209,8 +215,10 @@ impl Counter {
                 b64.decode(word.trim_matches('"'))
                     .is_ok_and(|d| String::from_utf8_lossy(&d).contains(PASSWORD))
             });
+        let mut counts = self.counts.lock().unwrap();
+        counts[self.slot].lines += 1;
         if carries {
-            self.counts.lock().unwrap()[self.slot] += 1;
+            counts[self.slot].passwords += 1;
         }
     }
 }

@@ -39,6 +39,11 @@ fn security(wrap: Wrap) -> &'static str {
 
 /// Runs `inbox-doctor check` against the two scripted servers.
 async fn diagnose(imap: Script, smtp: Script) -> Outcome {
+    diagnose_with(imap, smtp, PASSWORD).await
+}
+
+/// Runs `inbox-doctor check` against the two scripted servers, logging in with `password`.
+async fn diagnose_with(imap: Script, smtp: Script, password: &'static str) -> Outcome {
     let (imap_wrap, smtp_wrap) = (imap.wrap, smtp.wrap);
     let imap = Hostile::start(imap).await;
     let smtp = Hostile::start(smtp).await;
@@ -68,7 +73,7 @@ async fn diagnose(imap: Script, smtp: Script) -> Outcome {
     let started = Instant::now();
     let run = tokio::task::spawn_blocking(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        check(&args, PASSWORD, None)
+        check(&args, password, None)
     })
     .await
     .expect("join");
@@ -172,6 +177,26 @@ async fn the_well_behaved_scripted_servers_pass_every_step() {
         assert_eq!(o.run.status, 0, "{context}");
         o.within_deadlines(&context);
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_opens_no_session_beyond_the_main_one() {
+    let o = diagnose_with(
+        Script::good(Proto::Imap, Wrap::Tls),
+        Script::good(Proto::Smtp, Wrap::Tls),
+        "a-guess",
+    )
+    .await;
+    o.expect("imap.login", "unauthorized", "invalid_credentials");
+    assert_eq!(o.imap.sessions(), 1, "the session check waits for a good login");
+    // With the right one, the session check opens its extra sessions (five in all).
+    let o = diagnose(
+        Script::good(Proto::Imap, Wrap::Tls),
+        Script::good(Proto::Smtp, Wrap::Tls),
+    )
+    .await;
+    assert_eq!(o.run.report()["outcome"], "passed", "{}", o.run.stdout);
+    assert_eq!(o.imap.sessions(), 5);
 }
 
 // ---- IMAP: the greeting.

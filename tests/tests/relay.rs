@@ -226,6 +226,15 @@ async fn every_refusal_is_a_typed_error_and_a_metric() {
         ErrorCode::InvalidRequest
     );
 
+    // A session check of more sessions than the relay allows would make it open that many
+    // connections to someone's server.
+    let mut many = request(&h, PASSWORD);
+    many.session_target = 11;
+    assert_eq!(
+        refused(&[], Some(start(many))).await,
+        ErrorCode::InvalidRequest
+    );
+
     let mut stranger = request(&h, PASSWORD);
     stranger.test_recipient = Some("someone@else.example".into());
     assert_eq!(

@@ -39,16 +39,10 @@ async fn flow(
     addrs: &[SocketAddr],
     sent: oneshot::Receiver<Option<Sent>>,
 ) -> Result<(), Stopped> {
-    // The extra sessions of the session check connect while the main one logs in, so the
-    // check stays off the critical path; they log in only once the password is known good.
+    let (mut session, known) = log_in(run, addrs).await?;
+    // The session check's extra sessions connect only once the password is known good: a
+    // wrong one (or a guess) opens no connection beyond the main session.
     let prepared = sessions::prepare(run, addrs);
-    let (mut session, known) = match log_in(run, addrs).await {
-        Ok(logged_in) => logged_in,
-        Err(stop) => {
-            prepared.abort();
-            return Err(stop);
-        }
-    };
     let result = match validate(run, &mut session, prepared, &known).await {
         Ok(()) => roundtrip(run, &mut session, sent).await,
         Err(stop) => Err(stop),

@@ -121,6 +121,8 @@ pub async fn run(
         }
     }
     let run = Arc::new(Run::new(req, config, events));
+    // Tasks beside the flow hold the run; a cancelled run (this future dropped) stops them.
+    let _stop_background = StopBackground(run.clone());
     let (imap_addrs, smtp_addrs) = resolve(&run).await?;
 
     let (sent_tx, sent_rx) = oneshot::channel();
@@ -130,6 +132,15 @@ pub async fn run(
     );
     run.finish_background().await;
     Ok(run.report())
+}
+
+/// Aborts the run's background tasks when dropped.
+struct StopBackground(Arc<Run>);
+
+impl Drop for StopBackground {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.0.state().background);
+    }
 }
 
 type Resolved = Result<Vec<SocketAddr>, Failed>;

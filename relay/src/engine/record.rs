@@ -41,8 +41,9 @@ pub(super) struct State {
     pub sources: Vec<SourceAddress>,
     /// The modes the branches used, once they started connecting.
     pub modes: Vec<(Side, Security)>,
-    /// Checks that run beside the flow (legacy TLS); awaited before the report.
-    pub background: Vec<tokio::task::JoinHandle<()>>,
+    /// Checks that run beside the flow (legacy TLS); awaited before the report, stopped with
+    /// the run when it is cancelled.
+    pub background: Vec<tokio_util::task::AbortOnDropHandle<()>>,
 }
 
 impl Run {

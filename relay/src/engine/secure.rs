@@ -46,7 +46,10 @@ pub(super) async fn handshake<D: Dialogue + 'static>(
                 ),
             );
             run.tls_report(side, tls_step(side), report);
-            let check = tokio::spawn(also_legacy::<D>(run.clone(), addrs.to_vec()));
+            let check = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(also_legacy::<D>(
+                run.clone(),
+                addrs.to_vec(),
+            )));
             run.state().background.push(check);
             Ok(io)
         }

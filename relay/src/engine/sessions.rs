@@ -1,14 +1,14 @@
 //! How many simultaneous IMAP sessions the server allows this user, compared with how many a
-//! connecting product needs. The extra sessions connect while the main one logs in; they log in
-//! one after another once the password is known good: servers check their limit at login, and
-//! logins racing each other can slip past it. The check stops at the first refusal, so it never
+//! connecting product needs. The extra sessions connect once the main one has logged in (never
+//! for a wrong password), while it validates; they log in one after another: servers check
+//! their limit at login, and logins racing each other can slip past it. The check stops at the first refusal, so it never
 //! opens more sessions than the server allows (nor more than the target).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use inbox_doctor_errors::{Direction, Side};
-use tokio::task::JoinHandle;
+use tokio_util::task::AbortOnDropHandle;
 use tokio::time::Instant;
 
 use super::record::Run;
@@ -17,8 +17,9 @@ use crate::net::transcript::Transcript;
 use crate::net::Failed;
 use crate::session::{self, Road};
 
-/// Extra sessions, opened up to the point where they would log in.
-pub(super) type Prepared = JoinHandle<Vec<Result<ImapSession, Failed>>>;
+/// Extra sessions, opened up to the point where they would log in; dropping it (a cancelled
+/// run) stops the opening.
+pub(super) type Prepared = AbortOnDropHandle<Vec<Result<ImapSession, Failed>>>;
 
 /// What the check found beside the main session.
 pub(super) struct Found {
@@ -33,7 +34,7 @@ pub(super) struct Found {
 pub(super) fn prepare(run: &Arc<Run>, addrs: &[SocketAddr]) -> Prepared {
     let extra = run.req.session_target.saturating_sub(1);
     let (run, addrs) = (run.clone(), addrs.to_vec());
-    tokio::spawn(async move {
+    AbortOnDropHandle::new(tokio::spawn(async move {
         let deadline = Instant::now() + run.config.step_timeout;
         let road = Road {
             transcript: Transcript::scratch(),
@@ -47,7 +48,7 @@ pub(super) fn prepare(run: &Arc<Run>, addrs: &[SocketAddr]) -> Prepared {
             .into_iter()
             .map(|opened| opened.map(|o| o.session))
             .collect()
-    })
+    }))
 }
 
 /// Logs the prepared sessions in, one after another, until one is refused; then logs out.

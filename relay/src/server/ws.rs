@@ -247,6 +247,13 @@ fn check_request(
     if let Err(e) = validate(request) {
         return Err(error(ErrorCode::InvalidRequest, e.to_string()));
     }
+    let most = state.config.limits.max_session_target;
+    if request.session_target > most {
+        return Err(error(
+            ErrorCode::InvalidRequest,
+            format!("this relay checks at most {most} simultaneous sessions"),
+        ));
+    }
     if request.send
         && !state
             .policy
