@@ -3,11 +3,14 @@
 
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
-use lettre::Message;
+use lettre::{Address, Message};
 
 /// A built test email.
 pub struct TestEmail {
     pub message_id: String,
+    /// The envelope's addresses as parsed (never the strings the request carried).
+    pub from: String,
+    pub to: String,
     pub bytes: Vec<u8>,
 }
 
@@ -18,8 +21,9 @@ pub struct AddressError {
     pub reason: String,
 }
 
-pub fn parse_address(address: &str) -> Result<Mailbox, AddressError> {
-    address.parse::<Mailbox>().map_err(|e| AddressError {
+/// A bare address (`jo@example.com`; no display name, no angle brackets).
+pub fn parse_address(address: &str) -> Result<Address, AddressError> {
+    address.parse::<Address>().map_err(|e| AddressError {
         address: address.to_owned(),
         reason: e.to_string(),
     })
@@ -31,11 +35,12 @@ pub fn build(from: &str, to: &str) -> Result<TestEmail, AddressError> {
     let mut random = [0u8; 12];
     let _ = getrandom::fill(&mut random);
     let token: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
+    let domain = from_box.domain();
     let message_id = format!("<inbox-doctor.{token}@{domain}>");
+    let (from_text, to_text) = (from_box.to_string(), to_box.to_string());
     let message = Message::builder()
-        .from(from_box)
-        .to(to_box)
+        .from(Mailbox::new(None, from_box))
+        .to(Mailbox::new(None, to_box))
         .subject("Inbox Doctor test email")
         .message_id(Some(message_id.clone()))
         .header(ContentType::TEXT_PLAIN)
@@ -49,6 +54,8 @@ pub fn build(from: &str, to: &str) -> Result<TestEmail, AddressError> {
         })?;
     Ok(TestEmail {
         message_id,
+        from: from_text,
+        to: to_text,
         bytes: message.formatted(),
     })
 }

@@ -235,6 +235,14 @@ async fn every_refusal_is_a_typed_error_and_a_metric() {
         ErrorCode::InvalidRequest
     );
 
+    // A line break in a field could smuggle a command of the sender's into the dialogue.
+    let mut smuggler = request(&h, PASSWORD);
+    smuggler.username = Some("alice\r\nRCPT TO:<victim@else.example>".into());
+    assert_eq!(
+        refused(&[], Some(start(smuggler))).await,
+        ErrorCode::InvalidRequest
+    );
+
     let mut stranger = request(&h, PASSWORD);
     stranger.test_recipient = Some("someone@else.example".into());
     assert_eq!(

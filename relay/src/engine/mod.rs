@@ -65,6 +65,11 @@ pub enum RequestError {
     PortZero { side: Side },
     #[error("the password is empty")]
     EmptyPassword,
+    /// CR and LF could end a protocol line early and smuggle in a command of the sender's.
+    #[error("the {field} contains a control character")]
+    ControlCharacter { field: &'static str },
+    #[error("the {field} is longer than {max} bytes")]
+    TooLong { field: &'static str, max: usize },
     #[error("the session target must be 1–50, not {value}")]
     SessionTarget { value: u32 },
     /// The relay's egress policy refuses a server (only with a policy).
@@ -72,8 +77,31 @@ pub enum RequestError {
     Egress(Refusal),
 }
 
+/// The longest address, login name and host name a request may carry (RFC 5321's path limit,
+/// DNS's name limit; a login name rarely needs more).
+const MAX_ADDRESS: usize = 254;
+const MAX_USERNAME: usize = 256;
+const MAX_HOST: usize = 253;
+
 /// Checks a request before any connection is made.
 pub fn validate(req: &DiagnosisRequest) -> Result<(), RequestError> {
+    let fields = [
+        ("email address", Some(req.email.as_str()), MAX_ADDRESS),
+        ("test recipient", req.test_recipient.as_deref(), MAX_ADDRESS),
+        ("username", req.username.as_deref(), MAX_USERNAME),
+        ("SMTP username", req.smtp_username.as_deref(), MAX_USERNAME),
+        ("IMAP server name", Some(req.imap.host.as_str()), MAX_HOST),
+        ("SMTP server name", Some(req.smtp.host.as_str()), MAX_HOST),
+    ];
+    for (field, value, max) in fields {
+        let Some(value) = value else { continue };
+        if value.chars().any(char::is_control) {
+            return Err(RequestError::ControlCharacter { field });
+        }
+        if value.len() > max {
+            return Err(RequestError::TooLong { field, max });
+        }
+    }
     let address = |field, a: &str| {
         message::parse_address(a)
             .map(|_| ())
@@ -177,4 +205,74 @@ async fn resolve(run: &Run) -> Result<(Resolved, Resolved), RequestError> {
     let (imap, smtp) = (judge(Side::Imap, imap)?, judge(Side::Smtp, smtp)?);
     step.resolved(&imap, &smtp);
     Ok((imap, smtp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inbox_doctor_errors::{Lang, Secret, Security, ServerSettings};
+
+    fn request() -> DiagnosisRequest {
+        let server = |port| ServerSettings {
+            host: "mail.example.com".into(),
+            port,
+            security: Security::Auto,
+        };
+        DiagnosisRequest {
+            email: "jo@example.com".into(),
+            password: Secret::new("pw"),
+            username: None,
+            imap: server(993),
+            smtp: server(587),
+            smtp_username: None,
+            smtp_password: None,
+            allow_insecure_cert: false,
+            test_recipient: None,
+            send: true,
+            roundtrip: false,
+            lang: Lang::En,
+            session_target: 5,
+        }
+    }
+
+    #[test]
+    fn line_breaks_and_other_controls_are_refused_in_every_field() {
+        assert!(validate(&request()).is_ok());
+        let smuggled = "jo\r\nRCPT TO:<victim@example.org>";
+        let cases: [(&str, fn(&mut DiagnosisRequest, String)); 5] = [
+            ("username", |r, v| r.username = Some(v)),
+            ("SMTP username", |r, v| r.smtp_username = Some(v)),
+            ("IMAP server name", |r, v| r.imap.host = v),
+            ("SMTP server name", |r, v| r.smtp.host = v),
+            ("test recipient", |r, v| r.test_recipient = Some(v)),
+        ];
+        for (field, set) in cases {
+            let mut r = request();
+            set(&mut r, smuggled.to_owned());
+            let e = validate(&r).unwrap_err();
+            assert!(
+                matches!(e, RequestError::ControlCharacter { field: f } if f == field),
+                "{field}: {e}"
+            );
+        }
+        let mut r = request();
+        r.email = "jo@example.com\0".into();
+        assert!(matches!(
+            validate(&r),
+            Err(RequestError::ControlCharacter { .. })
+        ));
+        let mut r = request();
+        r.imap.host = "a".repeat(300);
+        assert!(matches!(validate(&r), Err(RequestError::TooLong { .. })));
+    }
+
+    #[test]
+    fn only_a_bare_address_is_an_address() {
+        let mut r = request();
+        r.email = "Jo <jo@example.com>".into();
+        assert!(matches!(
+            validate(&r),
+            Err(RequestError::InvalidAddress { .. })
+        ));
+    }
 }
