@@ -49,6 +49,17 @@ pub struct Limits {
     /// The most simultaneous IMAP sessions a run may try to open (its session check): each is
     /// a connection to someone's server on a stranger's request.
     pub max_session_target: u32,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDRs). From any other
+    /// peer those headers are ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// IPv6 clients are counted per prefix of this length (one host often holds a /64).
+    pub ipv6_prefix: u8,
+    /// Open WebSockets, relay-wide and per client.
+    pub max_sockets: usize,
+    pub max_sockets_per_client: usize,
+    /// The longest a diagnosis may run before the relay stops it; unset: twelve step
+    /// deadlines (the longest flow, with its round trip and the checks beside it).
+    pub run_timeout_secs: Option<u64>,
     /// The largest WebSocket frame or message accepted.
     pub max_frame_bytes: usize,
     /// How long a socket may wait before sending `start`.
@@ -66,6 +77,11 @@ impl Default for Limits {
             max_runs_per_client: 2,
             runs_per_minute: 10,
             max_session_target: 10,
+            trusted_proxies: Vec::new(),
+            ipv6_prefix: 64,
+            max_sockets: 512,
+            max_sockets_per_client: 8,
+            run_timeout_secs: None,
             max_frame_bytes: 64 * 1024,
             start_timeout_secs: 30,
             shutdown_grace_secs: 30,
@@ -240,6 +256,12 @@ impl Config {
         Ok(())
     }
 
+    /// The bound on one run; see [`Limits::run_timeout_secs`].
+    pub fn run_timeout(&self) -> std::time::Duration {
+        let derived = self.engine.step_timeout_secs.saturating_mul(12);
+        std::time::Duration::from_secs(self.limits.run_timeout_secs.unwrap_or(derived))
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         let bad = |why: String| Err(ConfigError::Invalid(why));
         if self.egress.ports.is_empty() || self.egress.ports.contains(&0) {
@@ -248,15 +270,50 @@ impl Config {
         if self.limits.max_runs == 0 || self.limits.max_runs_per_client == 0 {
             return bad("limits.max_runs and limits.max_runs_per_client must be at least 1".into());
         }
+        if self.limits.max_sockets == 0 || self.limits.max_sockets_per_client == 0 {
+            return bad(
+                "limits.max_sockets and limits.max_sockets_per_client must be at least 1".into(),
+            );
+        }
         if self.limits.max_frame_bytes < 1024 {
             return bad("limits.max_frame_bytes must be at least 1024".into());
         }
-        let ranges: [(&str, u64, std::ops::RangeInclusive<u64>); 5] = [
-            ("engine.step_timeout_secs", self.engine.step_timeout_secs, 1..=300),
-            ("limits.start_timeout_secs", self.limits.start_timeout_secs, 1..=600),
-            ("limits.shutdown_grace_secs", self.limits.shutdown_grace_secs, 0..=3600),
-            ("limits.runs_per_minute", self.limits.runs_per_minute.into(), 1..=10_000),
-            ("limits.max_session_target", self.limits.max_session_target.into(), 1..=50),
+        let ranges: [(&str, u64, std::ops::RangeInclusive<u64>); 7] = [
+            (
+                "engine.step_timeout_secs",
+                self.engine.step_timeout_secs,
+                1..=300,
+            ),
+            (
+                "limits.start_timeout_secs",
+                self.limits.start_timeout_secs,
+                1..=600,
+            ),
+            (
+                "limits.shutdown_grace_secs",
+                self.limits.shutdown_grace_secs,
+                0..=3600,
+            ),
+            (
+                "limits.runs_per_minute",
+                self.limits.runs_per_minute.into(),
+                1..=10_000,
+            ),
+            (
+                "limits.max_session_target",
+                self.limits.max_session_target.into(),
+                1..=50,
+            ),
+            (
+                "limits.ipv6_prefix",
+                self.limits.ipv6_prefix.into(),
+                32..=128,
+            ),
+            (
+                "limits.run_timeout_secs",
+                self.run_timeout().as_secs(),
+                1..=3600,
+            ),
         ];
         for (name, value, range) in ranges {
             if !range.contains(&value) {

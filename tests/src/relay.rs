@@ -94,6 +94,29 @@ impl Relay {
     }
 
     /// Starts a diagnosis and collects every message until the relay closes the socket.
+    /// A socket connected from `source` (a loopback address of 127.0.0.0/8), as if from
+    /// another client.
+    pub async fn socket_from(&self, source: std::net::IpAddr, headers: &[(&str, &str)]) -> Socket {
+        let mut request = format!("ws://{}/ws", self.addr)
+            .into_client_request()
+            .expect("request");
+        for (k, v) in headers {
+            request.headers_mut().insert(
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+        tcp.bind(SocketAddr::new(source, 0))
+            .expect("bind the source");
+        let stream = tcp.connect(self.addr).await.expect("connect");
+        let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+        let (ws, _) = tokio_tungstenite::client_async(request, stream)
+            .await
+            .expect("websocket handshake");
+        Socket { ws }
+    }
+
     pub async fn diagnose(&self, request: &DiagnosisRequest) -> Vec<ServerMessage> {
         let mut s = self.socket(&[]).await;
         s.start(request).await;

@@ -69,8 +69,10 @@ coded_enum! {
         RateLimited = "rate_limited",
         /// This client already runs as many diagnoses as it may at once.
         TooManyRuns = "too_many_runs",
-        /// The relay runs as many diagnoses as it can.
+        /// The relay runs as many diagnoses as it can (or holds as many sockets).
         Busy = "busy",
+        /// This client already holds as many open sockets as it may.
+        TooManySockets = "too_many_sockets",
         /// The relay's egress policy does not allow this server.
         EgressRefused = "egress_refused",
         /// The test email may only go to the mailbox itself or an operator-listed address.

@@ -251,14 +251,16 @@ struct DiscoverQuery {
 async fn discover(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     Query(q): Query<DiscoverQuery>,
 ) -> Result<Json<inbox_doctor_errors::Discovery>, ApiError> {
+    let client = super::client::ClientKey::of(peer.ip(), &headers, &state.config.limits);
     let domain = crate::discover::domain_of(&q.email)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_address", e.to_string()))?;
     let _permit = if q.offline {
         None
     } else {
-        Some(state.limiter.admit(peer.ip()).map_err(|code| {
+        Some(state.limiter.admit(client).map_err(|code| {
             let status = match code {
                 inbox_doctor_errors::ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::TOO_MANY_REQUESTS,

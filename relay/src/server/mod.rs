@@ -6,6 +6,7 @@
 //! health, metrics), [`limits`], [`metrics`].
 
 pub mod api;
+pub mod client;
 pub mod limits;
 pub mod metrics;
 pub mod ui;

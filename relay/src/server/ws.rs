@@ -2,7 +2,7 @@
 //! the moment the engine emits it; the report ends the run; `cancel` stops it. Refusals are
 //! typed `error` messages followed by a close frame — never a silent drop.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +24,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::api::same_secret;
-use super::limits::RunPermit;
+use super::client::ClientKey;
+use super::limits::{RunPermit, SocketPermit};
 use super::AppState;
 use crate::{diagnose, validate, RequestError};
 
@@ -45,12 +46,22 @@ async fn upgrade(
     headers: HeaderMap,
     Query(query): Query<WsQuery>,
 ) -> Response {
-    let refusal = admission(&state, &headers, query.token.as_deref());
+    let client = ClientKey::of(peer.ip(), &headers, &state.config.limits);
+    let admitted = match admission(&state, &headers, query.token.as_deref()) {
+        Some(refusal) => Err(refusal),
+        None => state.limiter.open_socket(client).map_err(|code| {
+            let message = match code {
+                ErrorCode::TooManySockets => "this client has as many sockets open as it may",
+                _ => "the relay has as many sockets open as it can; try again shortly",
+            };
+            error(code, message)
+        }),
+    };
     // Frames above the limit get a typed error; the hard cap only bounds memory.
     let hard_cap = state.config.limits.max_frame_bytes.saturating_mul(16);
     ws.max_message_size(hard_cap)
         .max_frame_size(hard_cap)
-        .on_upgrade(move |socket| session(socket, state, peer, refusal))
+        .on_upgrade(move |socket| session(socket, state, client, admitted))
 }
 
 /// Origin and token checks, made before anything else.
@@ -101,21 +112,36 @@ fn text(message: &ServerMessage) -> Message {
     )
 }
 
+/// The longest one message may take to go out: a client that stops reading cannot hold a
+/// socket (and what it holds) by letting the send wait forever.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Sends one message within [`SEND_TIMEOUT`]; `Err` when it failed or timed out.
+async fn send<S: Sink<Message> + Unpin>(socket: &mut S, message: Message) -> Result<(), ()> {
+    match tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}
+
 /// Sends a refusal, counts it, and closes the socket (policy violation).
 async fn refuse<S: Sink<Message> + Unpin>(socket: &mut S, state: &AppState, error: ProtocolError) {
     tracing::info!(code = error.code.code(), "refused: {}", error.message);
     state.metrics.refused(error.code);
-    let _ = socket.send(text(&ServerMessage::Error(error))).await;
-    close(socket, 1008, "refused").await;
+    if send(socket, text(&ServerMessage::Error(error)))
+        .await
+        .is_ok()
+    {
+        close(socket, 1008, "refused").await;
+    }
 }
 
 async fn close<S: Sink<Message> + Unpin>(socket: &mut S, code: u16, reason: &'static str) {
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = send(socket, Message::Close(Some(frame))).await;
 }
 
 fn error(code: ErrorCode, message: impl Into<String>) -> ProtocolError {
@@ -180,23 +206,24 @@ fn older_version(bytes: &[u8]) -> Option<u64> {
 async fn session(
     mut socket: WebSocket,
     state: Arc<AppState>,
-    peer: SocketAddr,
-    refusal: Option<ProtocolError>,
+    client: ClientKey,
+    admitted: Result<SocketPermit, ProtocolError>,
 ) {
     let _open = state.metrics.socket();
-    if let Some(e) = refusal {
-        return refuse(&mut socket, &state, e).await;
-    }
+    let _socket = match admitted {
+        Ok(permit) => permit,
+        Err(e) => return refuse(&mut socket, &state, e).await,
+    };
     let request = match wait_for_start(&mut socket, &state).await {
         Ok(Some(request)) => request,
         Ok(None) => return,
         Err(e) => return refuse(&mut socket, &state, e).await,
     };
-    let _permit = match check_request(&state, peer.ip(), &request) {
+    let permit = match check_request(&state, client, &request) {
         Ok(permit) => permit,
         Err(e) => return refuse(&mut socket, &state, e).await,
     };
-    stream_run(socket, &state, request).await;
+    stream_run(socket, &state, client, request, permit).await;
 }
 
 /// Waits for `start`: the request; `None` when the client leaves, or sends something else
@@ -205,9 +232,11 @@ async fn wait_for_start(
     socket: &mut WebSocket,
     state: &AppState,
 ) -> Result<Option<DiagnosisRequest>, ProtocolError> {
-    let start_timeout = Duration::from_secs(state.config.limits.start_timeout_secs);
+    // One deadline for the whole wait: pings do not extend it.
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_secs(state.config.limits.start_timeout_secs);
     loop {
-        let next = match tokio::time::timeout(start_timeout, socket.recv()).await {
+        let next = match tokio::time::timeout_at(deadline, socket.recv()).await {
             Err(_) => {
                 return Err(error(
                     ErrorCode::Timeout,
@@ -238,7 +267,7 @@ async fn wait_for_start(
 /// `client`. The place, held while the run lasts, or the refusal.
 fn check_request(
     state: &AppState,
-    client: IpAddr,
+    client: ClientKey,
     request: &DiagnosisRequest,
 ) -> Result<RunPermit, ProtocolError> {
     if state.shutting_down() {
@@ -274,28 +303,85 @@ fn check_request(
     })
 }
 
-/// Whether the run goes on after a frame or an event.
-type Flow = ControlFlow<()>;
+/// Whether the run goes on after a frame or an event, and how it ended when not.
+type Flow = ControlFlow<Ended>;
+
+/// How a run ended, for the operator's log line (codes only: no server text).
+enum Ended {
+    Reported {
+        outcome: inbox_doctor_errors::Outcome,
+        causes: Vec<&'static str>,
+    },
+    Cancelled,
+    ClientLeft,
+    TimedOut,
+    Refused(ErrorCode),
+}
+
+impl std::fmt::Display for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ended::Reported { outcome, causes } if causes.is_empty() => write!(f, "{outcome:?}"),
+            Ended::Reported { outcome, causes } => write!(f, "{outcome:?}: {}", causes.join(" ")),
+            Ended::Cancelled => f.write_str("cancelled"),
+            Ended::ClientLeft => f.write_str("client left"),
+            Ended::TimedOut => f.write_str("stopped at the run bound"),
+            Ended::Refused(code) => write!(f, "refused: {}", code.code()),
+        }
+    }
+}
 type Run = JoinHandle<Result<Report, RequestError>>;
 type Sender = SplitSink<WebSocket, Message>;
 
 /// Runs the diagnosis and sends each event the moment the engine emits it, until the report,
-/// a `cancel`, a bad frame, or the client leaving (which stops the run).
-async fn stream_run(socket: WebSocket, state: &AppState, request: DiagnosisRequest) {
+/// a `cancel`, a bad frame, the client leaving (which stops the run), or the run's bound.
+/// The run holds its place (`permit`) until the engine is done, whatever the socket does.
+async fn stream_run(
+    socket: WebSocket,
+    state: &AppState,
+    client: ClientKey,
+    request: DiagnosisRequest,
+    permit: RunPermit,
+) {
     state.metrics.run_started();
+    let started = std::time::Instant::now();
+    // Validated: no control characters, so these cannot forge a log line.
+    let targets = (
+        format!("{}:{}", request.imap.host, request.imap.port),
+        format!("{}:{}", request.smtp.host, request.smtp.port),
+    );
     let (tx, mut events) = mpsc::unbounded_channel();
     let engine_config = state.engine.clone();
-    let mut run = tokio::spawn(async move { diagnose(&request, &engine_config, tx).await });
+    let mut run = tokio::spawn(async move {
+        let _permit = permit;
+        diagnose(&request, &engine_config, tx).await
+    });
+    let bound = tokio::time::sleep(state.config.run_timeout());
+    tokio::pin!(bound);
     let (mut sink, mut stream) = socket.split();
     loop {
         let next = tokio::select! {
             event = events.recv() => match event {
                 Some(event) => forward(&mut sink, state, &run, event).await,
-                None => return refuse_unreported(&mut sink, state, &mut run).await,
+                None => refuse_unreported(&mut sink, state, &mut run).await,
             },
             incoming = stream.next() => answer(&mut sink, state, &run, incoming).await,
+            () = &mut bound => {
+                run.abort();
+                let e = error(ErrorCode::Timeout, "the diagnosis took longer than this relay allows");
+                refuse(&mut sink, state, e).await;
+                Flow::Break(Ended::TimedOut)
+            }
         };
-        if next.is_break() {
+        if let ControlFlow::Break(ended) = next {
+            tracing::info!(
+                %client,
+                imap = targets.0,
+                smtp = targets.1,
+                ended = %ended,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "run"
+            );
             return;
         }
     }
@@ -303,30 +389,43 @@ async fn stream_run(socket: WebSocket, state: &AppState, request: DiagnosisReque
 
 /// Sends one event; the report is the last (counted, then the socket closes: "done").
 async fn forward(sink: &mut Sender, state: &AppState, run: &Run, event: StepEvent) -> Flow {
-    if let StepEvent::Report(report) = &event {
-        state.metrics.run_finished(report);
-    }
-    let last = matches!(event, StepEvent::Report(_));
-    if sink.send(text(&ServerMessage::Event(event))).await.is_err() {
+    let ended = match &event {
+        StepEvent::Report(report) => {
+            state.metrics.run_finished(report);
+            Some(Ended::Reported {
+                outcome: report.outcome,
+                causes: report.failures.iter().map(|f| f.cause.code()).collect(),
+            })
+        }
+        _ => None,
+    };
+    if send(sink, text(&ServerMessage::Event(event)))
+        .await
+        .is_err()
+    {
         run.abort();
-        return Flow::Break(());
+        return Flow::Break(Ended::ClientLeft);
     }
-    if last {
-        close(sink, 1000, "done").await;
-        return Flow::Break(());
+    match ended {
+        Some(ended) => {
+            close(sink, 1000, "done").await;
+            Flow::Break(ended)
+        }
+        None => Flow::Continue(()),
     }
-    Flow::Continue(())
 }
 
 /// The engine ended without a report: a request it refused (or a crash), said as a refusal.
-async fn refuse_unreported(sink: &mut Sender, state: &AppState, run: &mut Run) {
+async fn refuse_unreported(sink: &mut Sender, state: &AppState, run: &mut Run) -> Flow {
     let e = match run.await {
         Ok(Err(RequestError::Egress(r))) => error(ErrorCode::EgressRefused, r.to_string()),
         Ok(Err(other)) => error(ErrorCode::InvalidRequest, other.to_string()),
-        Ok(Ok(_)) => return,
+        Ok(Ok(_)) => return Flow::Break(Ended::ClientLeft),
         Err(_) => error(ErrorCode::Internal, "the diagnosis stopped unexpectedly"),
     };
+    let code = e.code;
     refuse(sink, state, e).await;
+    Flow::Break(Ended::Refused(code))
 }
 
 /// What the client says while the run goes on: `cancel` stops it, another `start` is refused
@@ -340,18 +439,19 @@ async fn answer(
     let Some(Ok(message)) = incoming else {
         // The client went away: stop the sessions it started.
         run.abort();
-        return Flow::Break(());
+        return Flow::Break(Ended::ClientLeft);
     };
     match parse(state, message) {
         Ok(Frame::Close) => {
             run.abort();
-            Flow::Break(())
+            Flow::Break(Ended::ClientLeft)
         }
         Ok(Frame::Client(m)) if matches!(*m, ClientMessage::Cancel {}) => {
             run.abort();
-            let _ = sink.send(text(&ServerMessage::Cancelled {})).await;
-            close(sink, 1000, "cancelled").await;
-            Flow::Break(())
+            if send(sink, text(&ServerMessage::Cancelled {})).await.is_ok() {
+                close(sink, 1000, "cancelled").await;
+            }
+            Flow::Break(Ended::Cancelled)
         }
         Ok(Frame::Client(_)) => {
             // One socket, one run: say so, and go on with the first.
@@ -360,17 +460,18 @@ async fn answer(
                 ErrorCode::AlreadyStarted,
                 "this socket already runs a diagnosis; open another socket for another",
             );
-            if sink.send(text(&ServerMessage::Error(e))).await.is_err() {
+            if send(sink, text(&ServerMessage::Error(e))).await.is_err() {
                 run.abort();
-                return Flow::Break(());
+                return Flow::Break(Ended::ClientLeft);
             }
             Flow::Continue(())
         }
         Ok(Frame::Control) => Flow::Continue(()),
         Err(e) => {
             run.abort();
+            let code = e.code;
             refuse(sink, state, e).await;
-            Flow::Break(())
+            Flow::Break(Ended::Refused(code))
         }
     }
 }

@@ -1,0 +1,237 @@
+//! The relay against strangers: each test plays an attack on a real relay over real sockets
+//! and shows it refused or bounded.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use inbox_doctor::config::Config;
+use inbox_doctor_errors::{
+    DiagnosisRequest, ErrorCode, Lang, Secret, Security, ServerMessage, ServerSettings, StepEvent,
+};
+use inbox_doctor_tests::hostile::{At, Do, Hostile, Proto, Script, Wrap};
+use inbox_doctor_tests::net::free_port;
+use inbox_doctor_tests::relay::{Relay, Socket};
+
+/// A relay for loopback targets, with its database in `dir`.
+fn config(dir: &tempfile::TempDir, ports: &[u16]) -> Config {
+    let mut c = Config::default();
+    c.egress.allow_cidrs = vec!["127.0.0.0/8".parse().unwrap()];
+    c.egress.ports.extend(ports);
+    c.domains.database = format!("sqlite://{}", dir.path().join("d.db").display());
+    c
+}
+
+/// A request that fails at once: nothing listens on `port`.
+fn quick(port: u16) -> DiagnosisRequest {
+    let server = |security| ServerSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security,
+    };
+    DiagnosisRequest {
+        email: "alice@example.test".into(),
+        password: Secret::new("secret"),
+        username: None,
+        imap: server(Security::Tls),
+        smtp: server(Security::Tls),
+        smtp_username: None,
+        smtp_password: None,
+        allow_insecure_cert: false,
+        test_recipient: None,
+        send: false,
+        roundtrip: false,
+        lang: Lang::En,
+        session_target: 1,
+    }
+}
+
+/// Runs `request` on `socket`: the error code it was refused with, or `None` for a report.
+async fn outcome(mut socket: Socket, request: &DiagnosisRequest) -> Option<ErrorCode> {
+    socket.start(request).await;
+    match socket.all().await.last() {
+        Some(ServerMessage::Error(e)) => Some(e.code),
+        Some(ServerMessage::Event(StepEvent::Report(_))) => None,
+        other => panic!("neither a report nor an error: {other:?}"),
+    }
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut c = config(&dir, &[port]);
+    c.limits.runs_per_minute = 2;
+    let relay = Relay::start(c).await;
+    let mut refused = Vec::new();
+    for forged in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        let headers = [("x-forwarded-for", forged), ("forwarded", "for=192.0.2.9")];
+        let socket = relay.socket(&headers).await;
+        refused.push(outcome(socket, &quick(port)).await);
+    }
+    assert_eq!(refused, [None, None, Some(ErrorCode::RateLimited)]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut c = config(&dir, &[port]);
+    c.limits.runs_per_minute = 2;
+    c.limits.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    let relay = Relay::start(c).await;
+    // The proxy appends the address it received from; a client's own entry on the left is
+    // not believed.
+    let run = |xff: &'static str| {
+        let relay = &relay;
+        async move {
+            let socket = relay.socket(&[("x-forwarded-for", xff)]).await;
+            outcome(socket, &quick(port)).await
+        }
+    };
+    assert_eq!(run("10.0.0.1, 198.51.100.7").await, None);
+    assert_eq!(run("10.0.0.2, 198.51.100.7").await, None);
+    assert_eq!(
+        run("10.0.0.3, 198.51.100.7").await,
+        Some(ErrorCode::RateLimited)
+    );
+    // Another user behind the same proxy is not affected.
+    assert_eq!(run("198.51.100.8").await, None);
+    // A peer that is no trusted proxy cannot speak for anyone.
+    let other = relay
+        .socket_from(ip("127.0.0.2"), &[("x-forwarded-for", "198.51.100.9")])
+        .await;
+    assert_eq!(outcome(other, &quick(port)).await, None);
+    let other = relay
+        .socket_from(ip("127.0.0.2"), &[("x-forwarded-for", "198.51.100.10")])
+        .await;
+    assert_eq!(outcome(other, &quick(port)).await, None);
+    let other = relay
+        .socket_from(ip("127.0.0.2"), &[("x-forwarded-for", "198.51.100.11")])
+        .await;
+    assert_eq!(
+        outcome(other, &quick(port)).await,
+        Some(ErrorCode::RateLimited)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotating_ipv6_addresses_within_a_prefix_is_one_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut c = config(&dir, &[port]);
+    c.limits.runs_per_minute = 2;
+    c.limits.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    let relay = Relay::start(c).await;
+    let mut refused = Vec::new();
+    for rotated in [
+        "2001:db8:7:1::1",
+        "2001:db8:7:1:ffff::2",
+        "2001:db8:7:1:1234::3",
+    ] {
+        let socket = relay.socket(&[("x-forwarded-for", rotated)]).await;
+        refused.push(outcome(socket, &quick(port)).await);
+    }
+    assert_eq!(refused, [None, None, Some(ErrorCode::RateLimited)]);
+    let socket = relay
+        .socket(&[("x-forwarded-for", "2001:db8:7:2::1")])
+        .await;
+    assert_eq!(outcome(socket, &quick(port)).await, None, "another /64");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sockets_are_capped_per_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(&dir, &[]);
+    c.limits.max_sockets_per_client = 2;
+    let relay = Relay::start(c).await;
+    let _held = [relay.socket(&[]).await, relay.socket(&[]).await];
+    let mut third = relay.socket(&[]).await;
+    let Some(ServerMessage::Error(e)) = third.next().await else {
+        panic!("the third socket was not refused");
+    };
+    assert_eq!(e.code, ErrorCode::TooManySockets);
+    // Another client still gets in.
+    let mut other = relay.socket_from(ip("127.0.0.3"), &[]).await;
+    other.send_text("{\"type\":\"cancel\"}").await;
+    drop(other);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pings_do_not_extend_the_wait_for_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(&dir, &[]);
+    c.limits.start_timeout_secs = 1;
+    let relay = Relay::start(c).await;
+    let mut socket = relay.socket(&[]).await;
+    let started = Instant::now();
+    let pinging = async {
+        loop {
+            use futures_util::SinkExt;
+            let ping = tokio_tungstenite::tungstenite::Message::Ping(vec![1].into());
+            if socket.ws.send(ping).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(3), pinging).await;
+    let messages = socket.all().await;
+    assert!(
+        matches!(messages.first(), Some(ServerMessage::Error(e)) if e.code == ErrorCode::Timeout),
+        "{messages:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_stops_reading_gives_its_place_back_when_the_run_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut c = config(&dir, &[port]);
+    c.limits.max_runs_per_client = 1;
+    let relay = Relay::start(c).await;
+    // Starts a run and never reads its events.
+    let mut silent = relay.socket(&[]).await;
+    silent.start(&quick(port)).await;
+    // Once the engine is done, the place is free again, while the silent socket stays open.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let socket = relay.socket(&[]).await;
+        match outcome(socket, &quick(port)).await {
+            None => break,
+            Some(ErrorCode::TooManyRuns) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => panic!("the place never came back: {other:?}"),
+        }
+    }
+    drop(silent);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_is_stopped_at_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    // A server that never greets, and steps that would wait 30 s for it.
+    let stall =
+        Hostile::start(Script::good(Proto::Imap, Wrap::Plain).fault(At::Greeting, vec![Do::Stall]))
+            .await;
+    let mut c = config(&dir, &[stall.addr.port()]);
+    c.engine.step_timeout_secs = 30;
+    c.limits.run_timeout_secs = Some(1);
+    let relay = Relay::start(c).await;
+    let mut request = quick(stall.addr.port());
+    request.imap.security = Security::Plain;
+    let started = Instant::now();
+    let code = outcome(relay.socket(&[]).await, &request).await;
+    assert_eq!(code, Some(ErrorCode::Timeout));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(relay.state.limiter.running(), 0, "the place is free");
+}
