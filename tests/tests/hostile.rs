@@ -188,7 +188,11 @@ async fn a_wrong_password_opens_no_session_beyond_the_main_one() {
     )
     .await;
     o.expect("imap.login", "unauthorized", "invalid_credentials");
-    assert_eq!(o.imap.sessions(), 1, "the session check waits for a good login");
+    assert_eq!(
+        o.imap.sessions(),
+        1,
+        "the session check waits for a good login"
+    );
     // With the right one, the session check opens its extra sessions (five in all).
     let o = diagnose(
         Script::good(Proto::Imap, Wrap::Tls),

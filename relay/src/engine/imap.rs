@@ -83,8 +83,10 @@ async fn validate(
     let mut step = run.begin(StepId::ImapValidate);
     let deadline = step.deadline();
     session.conn_mut().set_deadline(deadline);
-    let (validated, sessions) =
-        tokio::join!(session.validate(), sessions::check(run, prepared, known, deadline));
+    let (validated, sessions) = tokio::join!(
+        session.validate(),
+        sessions::check(run, prepared, known, deadline)
+    );
     let found = step.check(validated)?;
     let check = SessionCheck {
         target: run.req.session_target,

@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use inbox_doctor_errors::{Direction, Side};
-use tokio_util::task::AbortOnDropHandle;
 use tokio::time::Instant;
+use tokio_util::task::AbortOnDropHandle;
 
 use super::record::Run;
 use crate::imap::ImapSession;

@@ -76,7 +76,10 @@ async fn send(run: &Run, mut smtp: Smtp) -> Result<Sent, Stopped> {
     };
     step.fact("message_id", email.message_id.clone());
     step.fact("recipient", recipient);
-    let result = smtp.session.send(&email.from, &email.to, &email.bytes).await;
+    let result = smtp
+        .session
+        .send(&email.from, &email.to, &email.bytes)
+        .await;
     let accepted_at = Instant::now();
     smtp.close().await;
     let reply = step.check(result)?;
