@@ -466,6 +466,10 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
     }
 }
 
+// Property tests need proptest, which the browser build leaves out.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;
+
 #[cfg(test)]
 pub(crate) mod tests {
     use inbox_doctor_errors::{

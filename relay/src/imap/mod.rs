@@ -7,6 +7,8 @@
 
 pub mod client;
 pub mod mailbox;
+#[cfg(test)]
+mod properties;
 pub mod response;
 
 use inbox_doctor_errors::{ImapCommand, Observation, Secret};

@@ -151,7 +151,8 @@ pub fn parse_list(line: &str) -> Option<(String, Vec<String>)> {
     Some((name, flags.split_whitespace().map(str::to_owned).collect()))
 }
 
-fn parse_quoted(s: &str) -> Option<(String, &str)> {
+/// A quoted string at the start of `s` (escapes undone) and what follows it.
+pub(super) fn parse_quoted(s: &str) -> Option<(String, &str)> {
     let body = s.strip_prefix('"')?;
     let mut out = String::new();
     let mut chars = body.char_indices();

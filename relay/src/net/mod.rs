@@ -9,6 +9,8 @@
 pub mod conn;
 pub mod dns;
 pub mod egress;
+#[cfg(test)]
+pub(crate) mod mutation;
 pub mod resolve;
 #[cfg(test)]
 pub(crate) mod script;
@@ -182,7 +184,10 @@ mod tests {
             o(IoFailure::Other(std::io::Error::other("x"))),
             Observation::Closed
         );
-        assert_eq!(o(IoFailure::Injection("* OK".into())), Observation::TlsFailed);
+        assert_eq!(
+            o(IoFailure::Injection("* OK".into())),
+            Observation::TlsFailed
+        );
         assert_eq!(
             o(IoFailure::Other(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,

@@ -6,6 +6,8 @@
 
 pub mod auth;
 pub mod envelope;
+#[cfg(test)]
+mod properties;
 pub mod reply;
 
 use inbox_doctor_errors::{Observation, Secret, SmtpCommand};

@@ -28,7 +28,7 @@ pub async fn legacy_version(mut io: BoxIo, host: &str, deadline: Instant) -> Opt
 /// The legacy version a ServerHello chose, from the first 11 bytes of the server's answer: the
 /// record header (type handshake), the handshake header (type ServerHello), its version.
 /// Anything else (an alert, a modern version) is `None`.
-fn server_hello_version(head: &[u8; 11]) -> Option<&'static str> {
+pub(super) fn server_hello_version(head: &[u8; 11]) -> Option<&'static str> {
     if head[0] != 0x16 || head[5] != 0x02 {
         return None;
     }
@@ -41,7 +41,7 @@ fn server_hello_version(head: &[u8; 11]) -> Option<&'static str> {
 }
 
 /// A TLS 1.1 ClientHello with the cipher suites old servers speak and, for a name, SNI.
-fn legacy_client_hello(host: &str) -> Vec<u8> {
+pub(super) fn legacy_client_hello(host: &str) -> Vec<u8> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let mut body = vec![0x03, 0x02]; // highest version offered: TLS 1.1
     let mut random = [0u8; 32];
