@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::net::egress::EgressConfig;
 
+pub mod admin_tokens;
+pub mod hosts;
+use admin_tokens::{AdminTokenEntry, AdminTokenError, AdminTokens};
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -35,9 +39,16 @@ pub enum LogFormat {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
-    /// Origins allowed to open the WebSocket (`https://help.example.com`). The relay's own
-    /// origin is always allowed; clients that send no Origin (not browsers) too.
+    /// Origins allowed to open the WebSocket (`https://help.example.com`), to read the relay's
+    /// responses (CORS) and to frame the page. The relay's own origin is always allowed;
+    /// clients that send no Origin (not browsers) too.
     pub allowed_origins: Vec<String>,
+    /// The names browsers reach the relay by, as `Host` names them (`relay.example.com`,
+    /// `relay.example.com:8443`, `[::1]:8080`; no port: any port). `/ws` and `/api/*` refuse
+    /// any other `Host`: a page whose own name was pointed at the relay's address (DNS
+    /// rebinding) is the relay's origin in the browser's eyes, but not in this list. Empty:
+    /// the address the relay listens on, and `localhost`, `127.0.0.1` and `[::1]` on its port.
+    pub public_hosts: Vec<String>,
     /// When set, the WebSocket needs `Authorization: Bearer <token>` or `?token=`.
     pub token: Option<String>,
     /// Diagnoses running at once, relay-wide.
@@ -60,6 +71,12 @@ pub struct Limits {
     /// The longest a diagnosis may run before the relay stops it; unset: twelve step
     /// deadlines (the longest flow, with its round trip and the checks beside it).
     pub run_timeout_secs: Option<u64>,
+    /// Refused logins allowed per account (server host and username) per window, from all
+    /// clients together; then one more per window / this.
+    pub failed_logins_per_account: u32,
+    /// Refused logins allowed per server host per window, across its accounts.
+    pub failed_logins_per_host: u32,
+    pub login_window_secs: u64,
     /// The largest WebSocket frame or message accepted.
     pub max_frame_bytes: usize,
     /// How long a socket may wait before sending `start`.
@@ -72,6 +89,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             allowed_origins: Vec::new(),
+            public_hosts: Vec::new(),
             token: None,
             max_runs: 32,
             max_runs_per_client: 2,
@@ -82,6 +100,9 @@ impl Default for Limits {
             max_sockets: 512,
             max_sockets_per_client: 8,
             run_timeout_secs: None,
+            failed_logins_per_account: 10,
+            failed_logins_per_host: 200,
+            login_window_secs: 3600,
             max_frame_bytes: 64 * 1024,
             start_timeout_secs: 30,
             shutdown_grace_secs: 30,
@@ -89,13 +110,35 @@ impl Default for Limits {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DomainsConfig {
     /// `sqlite://PATH` (created on first start) or `postgres://…` (shared by several relays).
     pub database: String,
-    /// Required for changes through the HTTP API.
+    /// Deprecated: one token in plain text, accepted as the token named `admin`. Use
+    /// [`DomainsConfig::admin_tokens`].
     pub admin_token: Option<String>,
+    /// Who may change domain settings through the HTTP API: each holder's name and the
+    /// SHA-256 of their token (see [`admin_tokens`]). Without any, the API is read-only.
+    pub admin_tokens: Vec<AdminTokenEntry>,
+    /// Wrong or missing admin tokens a client may send in ten minutes; past that, its admin
+    /// requests are refused before their token is looked at.
+    pub max_failed_admin_attempts: u32,
+}
+
+/// By hand, so the plain legacy token never reaches a debug print.
+impl std::fmt::Debug for DomainsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DomainsConfig")
+            .field("database", &self.database)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("admin_tokens", &self.admin_tokens)
+            .field("max_failed_admin_attempts", &self.max_failed_admin_attempts)
+            .finish()
+    }
 }
 
 impl Default for DomainsConfig {
@@ -103,6 +146,8 @@ impl Default for DomainsConfig {
         DomainsConfig {
             database: "sqlite://inbox-doctor.db".into(),
             admin_token: None,
+            admin_tokens: Vec::new(),
+            max_failed_admin_attempts: admin_tokens::DEFAULT_MAX_FAILURES,
         }
     }
 }
@@ -156,6 +201,8 @@ pub enum ConfigError {
     Env { var: &'static str, error: String },
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    AdminTokens(#[from] AdminTokenError),
 }
 
 /// Environment variables that override the file, and what they set.
@@ -166,12 +213,16 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("INBOX_DOCTOR_DATABASE", "sqlite://PATH or postgres://…"),
     (
         "INBOX_DOCTOR_ADMIN_TOKEN",
-        "token for domain-setting changes",
+        "deprecated plain admin token (named admin); use domains.admin_tokens",
     ),
     ("INBOX_DOCTOR_TOKEN", "bearer token the WebSocket requires"),
     (
         "INBOX_DOCTOR_ALLOWED_ORIGINS",
         "comma-separated origins allowed to embed",
+    ),
+    (
+        "INBOX_DOCTOR_PUBLIC_HOSTS",
+        "comma-separated names the relay is reached by (Host)",
     ),
     (
         "INBOX_DOCTOR_ALLOW_CIDRS",
@@ -243,6 +294,9 @@ impl Config {
         if let Some(v) = get("INBOX_DOCTOR_ALLOWED_ORIGINS") {
             self.limits.allowed_origins = list(v);
         }
+        if let Some(v) = get("INBOX_DOCTOR_PUBLIC_HOSTS") {
+            self.limits.public_hosts = list(v);
+        }
         if let Some(v) = get("INBOX_DOCTOR_ALLOW_CIDRS") {
             self.egress.allow_cidrs = list(v)
                 .iter()
@@ -278,45 +332,49 @@ impl Config {
         if self.limits.max_frame_bytes < 1024 {
             return bad("limits.max_frame_bytes must be at least 1024".into());
         }
-        let ranges: [(&str, u64, std::ops::RangeInclusive<u64>); 7] = [
+        let l = &self.limits;
+        let ranges: &[(&str, u64, std::ops::RangeInclusive<u64>)] = &[
             (
                 "engine.step_timeout_secs",
                 self.engine.step_timeout_secs,
                 1..=300,
             ),
-            (
-                "limits.start_timeout_secs",
-                self.limits.start_timeout_secs,
-                1..=600,
-            ),
+            ("limits.start_timeout_secs", l.start_timeout_secs, 1..=600),
             (
                 "limits.shutdown_grace_secs",
-                self.limits.shutdown_grace_secs,
+                l.shutdown_grace_secs,
                 0..=3600,
             ),
             (
                 "limits.runs_per_minute",
-                self.limits.runs_per_minute.into(),
+                l.runs_per_minute.into(),
                 1..=10_000,
             ),
             (
                 "limits.max_session_target",
-                self.limits.max_session_target.into(),
+                l.max_session_target.into(),
                 1..=50,
             ),
-            (
-                "limits.ipv6_prefix",
-                self.limits.ipv6_prefix.into(),
-                32..=128,
-            ),
+            ("limits.ipv6_prefix", l.ipv6_prefix.into(), 32..=128),
             (
                 "limits.run_timeout_secs",
                 self.run_timeout().as_secs(),
                 1..=3600,
             ),
+            (
+                "limits.failed_logins_per_account",
+                l.failed_logins_per_account.into(),
+                2..=10_000,
+            ),
+            (
+                "limits.failed_logins_per_host",
+                l.failed_logins_per_host.into(),
+                2..=1_000_000,
+            ),
+            ("limits.login_window_secs", l.login_window_secs, 60..=86_400),
         ];
         for (name, value, range) in ranges {
-            if !range.contains(&value) {
+            if !range.contains(value) {
                 return bad(format!(
                     "{name} is {value}; it must be from {} to {}",
                     range.start(),
@@ -332,6 +390,9 @@ impl Config {
                 return bad("tokens must be at least 16 characters".into());
             }
         }
+        AdminTokens::from_config(&self.domains)?;
+        hosts::check(&self.limits.public_hosts, &self.limits.allowed_origins)
+            .map_err(ConfigError::Invalid)?;
         if !(self.domains.database.starts_with("sqlite:")
             || self.domains.database.starts_with("postgres:")
             || self.domains.database.starts_with("postgresql:"))

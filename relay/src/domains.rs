@@ -1,13 +1,72 @@
 //! Domain settings stored by administrators (seed 003): every user of a domain gets its servers
 //! pre-filled. Embedded SQLite by default, PostgreSQL when several relays share one database.
-//! Every change is recorded with who, when, before and after.
+//! Every change is recorded with who, from where, when, before and after.
+//!
+//! Changes to one domain are made one at a time (PostgreSQL: a lock per domain for the
+//! transaction; SQLite: the database's write lock from the transaction's start), so each
+//! change's "before" is the previous change's "after", whichever relay or command made it. The
+//! audit trail is numbered by the database itself (an identity column, SQLite's
+//! AUTOINCREMENT), never read-then-written: two relays writing at once get two numbers. The
+//! numbers are one sequence across all domains, increasing but not gapless on PostgreSQL (a
+//! change that rolls back has used its number); gaplessness would need a retry loop on
+//! conflicts, and the order and completeness of a domain's trail is what matters, which its
+//! before/after chain shows.
 
 use inbox_doctor_errors::{DomainChange, DomainRecord, DomainSettings, Security};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
 
+/// A migration's SQL: one text for both databases, or one for each.
+enum Migration {
+    Portable(&'static str),
+    PerBackend {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
 /// The migrations, in order; each runs once per database.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/001_domains.sql"))];
+const MIGRATIONS: &[(i64, Migration)] = &[
+    (
+        1,
+        Migration::Portable(include_str!("../migrations/001_domains.sql")),
+    ),
+    (
+        2,
+        Migration::PerBackend {
+            sqlite: include_str!("../migrations/002_audit.sqlite.sql"),
+            postgres: include_str!("../migrations/002_audit.postgres.sql"),
+        },
+    ),
+];
+
+/// Which database the store is in: where their SQL differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Migration {
+    fn sql(&self, backend: Backend) -> &'static str {
+        match (self, backend) {
+            (Migration::Portable(sql), _) => sql,
+            (Migration::PerBackend { sqlite, .. }, Backend::Sqlite) => sqlite,
+            (Migration::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
+        }
+    }
+}
+
+/// Who made a change and from where: what the audit trail records beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    /// The admin token's name (HTTP API), or the command line's actor.
+    pub actor: String,
+    /// The client's address (HTTP API), or `cli:USER`.
+    pub client: String,
+    /// Free text the caller sent along; nobody checked it.
+    pub note: Option<String>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -78,6 +137,19 @@ pub fn validate_settings(s: &DomainSettings) -> Result<(), InvalidDomain> {
 #[derive(Clone)]
 pub struct DomainStore {
     pool: AnyPool,
+    backend: Backend,
+}
+
+/// A migration's statements: split at `;`, without comment lines (which hold no `;`).
+fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
+    sql.split(';')
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|s| !s.trim().is_empty())
 }
 
 fn now_rfc3339() -> String {
@@ -100,34 +172,65 @@ impl DomainStore {
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect(&url)
             .await?;
-        let store = DomainStore { pool };
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let store = DomainStore { pool, backend };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A transaction that holds the schema_migrations lock: relays starting together on one
+    /// database run each migration once.
+    async fn begin_migration(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        })
+    }
+
+    /// A transaction in which `domain` changes: no other change to it runs until it ends.
+    async fn begin_change(
+        &self,
+        domain: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // Two domains may share a lock (a 32-bit hash): that only makes them wait.
+                sqlx::query("SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext($1))")
+                    .bind(domain)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        })
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
             .execute(&self.pool)
             .await?;
-        for (version, sql) in MIGRATIONS {
+        for (version, migration) in MIGRATIONS {
+            let mut tx = self.begin_migration().await?;
             let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(*version)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
             if done.is_some() {
+                tx.commit().await?;
                 continue;
             }
-            let mut tx = self.pool.begin().await?;
-            for statement in sql
-                .split(';')
-                .map(|s| {
-                    s.lines()
-                        .filter(|l| !l.trim_start().starts_with("--"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
-                .filter(|s| !s.trim().is_empty())
-            {
+            for statement in statements(migration.sql(self.backend)) {
                 sqlx::query(&statement).execute(&mut *tx).await?;
             }
             sqlx::query(
@@ -180,12 +283,12 @@ impl DomainStore {
         &self,
         domain: &str,
         settings: &DomainSettings,
-        actor: &str,
+        author: &Author,
     ) -> Result<DomainRecord, StoreError> {
         let json = serde_json::to_string(settings).unwrap_or_default();
         let at = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
-        // Read "before" inside the transaction, so the audit trail is right with several relays.
+        let mut tx = self.begin_change(domain).await?;
+        // Read "before" under the domain's lock, so the audit trail is right with several relays.
         let before = Self::current(&mut tx, domain).await?;
         sqlx::query(
             "INSERT INTO domains (domain, settings, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
@@ -195,14 +298,14 @@ impl DomainStore {
         .bind(domain)
         .bind(&json)
         .bind(&at)
-        .bind(actor)
+        .bind(&author.actor)
         .execute(&mut *tx)
         .await?;
         Self::audit_row(
             &mut tx,
             domain,
             &at,
-            actor,
+            author,
             "set",
             before.as_ref(),
             Some(settings),
@@ -213,14 +316,14 @@ impl DomainStore {
             domain: domain.to_owned(),
             settings: settings.clone(),
             updated_at: at,
-            updated_by: actor.to_owned(),
+            updated_by: author.actor.clone(),
         })
     }
 
     /// Deletes a domain's settings; `false` when there were none.
-    pub async fn delete(&self, domain: &str, actor: &str) -> Result<bool, StoreError> {
+    pub async fn delete(&self, domain: &str, author: &Author) -> Result<bool, StoreError> {
         let at = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_change(domain).await?;
         let Some(before) = Self::current(&mut tx, domain).await? else {
             return Ok(false);
         };
@@ -228,7 +331,7 @@ impl DomainStore {
             .bind(domain)
             .execute(&mut *tx)
             .await?;
-        Self::audit_row(&mut tx, domain, &at, actor, "delete", Some(&before), None).await?;
+        Self::audit_row(&mut tx, domain, &at, author, "delete", Some(&before), None).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -255,20 +358,24 @@ impl DomainStore {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         domain: &str,
         at: &str,
-        actor: &str,
+        author: &Author,
         action: &str,
         before: Option<&DomainSettings>,
         after: Option<&DomainSettings>,
     ) -> Result<(), StoreError> {
         let json =
             |s: Option<&DomainSettings>| s.map(|s| serde_json::to_string(s).unwrap_or_default());
+        // `seq` is the database's to number.
         sqlx::query(
-            "INSERT INTO domain_changes (seq, domain, at, actor, action, before_settings, after_settings) \
-             SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6 FROM domain_changes",
+            "INSERT INTO domain_changes \
+             (domain, at, actor, client, note, action, before_settings, after_settings) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(domain)
         .bind(at)
-        .bind(actor)
+        .bind(&author.actor)
+        .bind(&author.client)
+        .bind(author.note.as_deref())
         .bind(action)
         .bind(json(before))
         .bind(json(after))
@@ -280,8 +387,8 @@ impl DomainStore {
     /// The changes to a domain, oldest first.
     pub async fn changes(&self, domain: &str) -> Result<Vec<DomainChange>, StoreError> {
         let rows = sqlx::query(
-            "SELECT domain, at, actor, action, before_settings, after_settings FROM domain_changes \
-             WHERE domain = $1 ORDER BY seq",
+            "SELECT seq, domain, at, actor, client, note, action, before_settings, after_settings \
+             FROM domain_changes WHERE domain = $1 ORDER BY seq",
         )
         .bind(domain)
         .fetch_all(&self.pool)
@@ -299,9 +406,12 @@ impl DomainStore {
                     .transpose()
                 };
                 Ok(DomainChange {
+                    seq: row.try_get("seq")?,
                     domain: row.try_get("domain")?,
                     at: row.try_get("at")?,
                     actor: row.try_get("actor")?,
+                    client: row.try_get("client")?,
+                    note: row.try_get("note")?,
                     action: row.try_get("action")?,
                     before: parse("before_settings")?,
                     after: parse("after_settings")?,
@@ -331,5 +441,124 @@ mod tests {
         ] {
             assert!(normalize_domain(bad).is_err(), "{bad}");
         }
+    }
+
+    fn settings(port: u16) -> DomainSettings {
+        let side = |host: &str| inbox_doctor_errors::ServerSettings {
+            host: host.into(),
+            port,
+            security: Security::Tls,
+        };
+        DomainSettings {
+            imap: side("imap.example.org"),
+            smtp: side("smtp.example.org"),
+            allow_insecure_cert: false,
+            use_static_ips: false,
+        }
+    }
+
+    /// A database file of its own, removed at the end.
+    struct TempDb(std::path::PathBuf);
+
+    impl TempDb {
+        fn new(name: &str) -> TempDb {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            TempDb(std::env::temp_dir().join(format!(
+                "inbox-doctor-{name}-{}-{nanos}.db",
+                std::process::id()
+            )))
+        }
+
+        fn url(&self) -> String {
+            format!("sqlite://{}", self.0.display())
+        }
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_old_trail_with_a_number_taken_twice_is_renumbered_in_its_order() {
+        let db = TempDb::new("old-trail");
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&format!("{}?mode=rwc", db.url()))
+            .await
+            .unwrap();
+        // The schema as migration 1 left it, and three changes, two of which took number 2.
+        sqlx::query("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        for statement in statements(include_str!("../migrations/001_domains.sql")) {
+            sqlx::query(&statement).execute(&pool).await.unwrap();
+        }
+        sqlx::query("INSERT INTO schema_migrations (version) VALUES (1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        for (seq, domain, port) in [
+            (1, "a.example", 1),
+            (2, "a.example", 2),
+            (2, "b.example", 3),
+        ] {
+            sqlx::query(
+                "INSERT INTO domain_changes (seq, domain, at, actor, action, after_settings) \
+                 VALUES ($1, $2, '2026-01-01T00:00:00Z', 'ops', 'set', $3)",
+            )
+            .bind(seq as i64)
+            .bind(domain)
+            .bind(serde_json::to_string(&settings(port)).unwrap())
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+
+        let store = DomainStore::open(&db.url()).await.unwrap();
+        let a = store.changes("a.example").await.unwrap();
+        let b = store.changes("b.example").await.unwrap();
+        let seqs = |c: &[DomainChange]| c.iter().map(|c| c.seq).collect::<Vec<_>>();
+        assert_eq!((seqs(&a), seqs(&b)), (vec![1, 2], vec![3]));
+        assert_eq!(a[1].after, Some(settings(2)));
+        assert_eq!(a[0].client, "", "not known for old changes");
+
+        // New changes are numbered on, and say who, from where, and the caller's note.
+        let author = Author {
+            actor: "helpdesk".into(),
+            client: "192.0.2.7".into(),
+            note: Some("ticket 42".into()),
+        };
+        store.set("b.example", &settings(4), &author).await.unwrap();
+        assert!(store.delete("b.example", &author).await.unwrap());
+        assert!(!store.delete("b.example", &author).await.unwrap());
+        let b = store.changes("b.example").await.unwrap();
+        assert_eq!(seqs(&b), [3, 4, 5]);
+        assert_eq!(
+            (
+                b[1].actor.as_str(),
+                b[1].client.as_str(),
+                b[1].note.as_deref()
+            ),
+            ("helpdesk", "192.0.2.7", Some("ticket 42"))
+        );
+        assert_eq!(
+            (
+                b[2].action.as_str(),
+                b[2].before.as_ref(),
+                b[2].after.as_ref()
+            ),
+            ("delete", Some(&settings(4)), None)
+        );
+        // Opening it again migrates nothing twice.
+        drop(store);
+        let store = DomainStore::open(&db.url()).await.unwrap();
+        assert_eq!(store.changes("a.example").await.unwrap().len(), 2);
     }
 }

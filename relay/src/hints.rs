@@ -17,14 +17,30 @@ use crate::discover::{self, DiscoverConfig};
 use crate::engine::{self, EngineConfig, RequestError};
 
 /// Runs a diagnosis and adds the advice. Events go to `events` as steps start and finish; the
-/// report is returned and also sent as the last event.
+/// report is returned and also sent as the last event. Discovery for the advice reaches
+/// servers as the diagnosis does, and remembers nothing.
 pub async fn diagnose(
     req: &DiagnosisRequest,
     config: &EngineConfig,
     events: mpsc::UnboundedSender<StepEvent>,
 ) -> Result<Report, RequestError> {
+    let discovery = DiscoverConfig {
+        net: config.net.clone(),
+        ..DiscoverConfig::default()
+    };
+    diagnose_with(req, config, &discovery, events).await
+}
+
+/// [`diagnose`] with discovery as the caller runs it (the relay: its resolver, its cache of
+/// recent discoveries). Its timeouts are this module's: the advice may add little to a run.
+pub async fn diagnose_with(
+    req: &DiagnosisRequest,
+    config: &EngineConfig,
+    discovery: &DiscoverConfig,
+    events: mpsc::UnboundedSender<StepEvent>,
+) -> Result<Report, RequestError> {
     let mut report = engine::run(req, config, events.clone()).await?;
-    add(&mut report, req, config).await;
+    add(&mut report, req, config, discovery).await;
     let _ = events.send(StepEvent::Report(report.clone()));
     Ok(report)
 }
@@ -98,7 +114,12 @@ fn alternative(d: &Discovery, side: Side, e: &ServerSettings) -> Option<Candidat
 }
 
 /// Adds the hints to `report`'s failures, in the request's language.
-async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineConfig) {
+async fn add(
+    report: &mut Report,
+    req: &DiagnosisRequest,
+    config: &EngineConfig,
+    discovery: &DiscoverConfig,
+) {
     let sides: Vec<Side> = report
         .failures
         .iter()
@@ -121,10 +142,10 @@ async fn add(report: &mut Report, req: &DiagnosisRequest, config: &EngineConfig)
             .flat_map(|&side| variations(side, &entered(report, side)))
             .collect();
         let discover_config = DiscoverConfig {
-            net: config.net.clone(),
             lookup_timeout: SEARCH_TIME / 2,
             probe_timeout: SEARCH_TIME / 2,
-            ..DiscoverConfig::default()
+            offline: false,
+            ..discovery.clone()
         };
         if let Ok(d) = discover::discover(&req.email, None, &extra, &discover_config).await {
             provider = d.provider.clone();

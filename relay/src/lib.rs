@@ -29,4 +29,4 @@ pub mod session;
 pub mod smtp;
 
 pub use engine::{validate, EngineConfig, RequestError};
-pub use hints::diagnose;
+pub use hints::{diagnose, diagnose_with};

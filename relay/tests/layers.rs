@@ -93,7 +93,7 @@ fn every_import_goes_down_the_layers() {
             }
             // Re-exports at the crate root (`crate::diagnose`) belong to their module.
             let target = match target.as_str() {
-                "diagnose" => "hints".to_owned(),
+                "diagnose" | "diagnose_with" => "hints".to_owned(),
                 "validate" | "RequestError" | "EngineConfig" => "engine".to_owned(),
                 _ => target,
             };

@@ -33,6 +33,7 @@ fn main() {
     let mut total = 0;
     for name in [
         "index.html",
+        "widget.js",
         "inbox-doctor-web.js",
         "inbox-doctor-web_bg.wasm",
     ] {

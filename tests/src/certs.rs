@@ -6,13 +6,15 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use time::{Duration, OffsetDateTime};
 
 /// The domains the discovery tests serve from their DNS server (the mailbox's domain first).
-pub const DISCOVERY_DOMAINS: [&str; 6] = [
+pub const DISCOVERY_DOMAINS: [&str; 8] = [
     "inbox-doctor.test",
     "malformed.test",
     "huge.test",
     "slow.test",
     "loop.test",
     "nothing.test",
+    "many.test",
+    "redirect.test",
 ];
 
 /// PEM files written into the harness directory.

@@ -167,7 +167,11 @@ impl Hostile {
                     counts: counts.clone(),
                     slot,
                 };
-                tokio::spawn(serve(stream, script.clone(), acceptor.clone(), count));
+                let (script, acceptor, ended) = (script.clone(), acceptor.clone(), counts.clone());
+                tokio::spawn(async move {
+                    serve(stream, script, acceptor, count).await;
+                    ended.lock().unwrap()[slot].ended = true;
+                });
             }
         });
         Hostile {
@@ -185,6 +189,12 @@ impl Hostile {
         seen.iter().map(|s| s.passwords).max().unwrap_or(0)
     }
 
+    /// Connections still open.
+    pub fn open(&self) -> usize {
+        let seen = self.connections.lock().unwrap();
+        seen.iter().filter(|s| !s.ended).count()
+    }
+
     /// Connections that got as far as a protocol line (not TLS probes that never finished a
     /// handshake).
     pub fn sessions(&self) -> usize {
@@ -199,6 +209,8 @@ struct Seen {
     lines: usize,
     /// Lines that carried the password.
     passwords: usize,
+    /// The connection has ended.
+    ended: bool,
 }
 
 struct Counter {

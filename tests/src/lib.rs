@@ -9,12 +9,14 @@ pub mod certs;
 pub mod cli;
 pub mod delay;
 pub mod discovery;
+pub mod host_page;
 pub mod hostile;
 pub mod mail;
 pub mod net;
 pub mod postgres;
 pub mod relay;
 pub mod scripted;
+pub mod served;
 
 pub use cli::{check, check_with, discover, CheckRun};
 pub use mail::{Harness, EMAIL, PASSWORD};

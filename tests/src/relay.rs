@@ -45,11 +45,25 @@ pub fn config_for(h: &Harness) -> Config {
 
 impl Relay {
     pub async fn start(config: Config) -> Relay {
+        Relay::start_with_public_autoconfig(config, &[]).await
+    }
+
+    /// [`Relay::start`], fetching autoconfig documents from `public` (the harness's nginx,
+    /// which can only listen on loopback) as if those addresses were public. Every other
+    /// address keeps to the public-only rule.
+    pub async fn start_with_public_autoconfig(
+        config: Config,
+        public: &[std::net::IpAddr],
+    ) -> Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState::new(config).await.expect("relay state");
+        let mut state = AppState::new(config).await.expect("relay state");
+        Arc::get_mut(&mut state)
+            .expect("the state is not shared yet")
+            .discovery
+            .danger_autoconfig_public = public.to_vec();
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server::run(listener, state.clone(), async {
             let _ = rx.await;
@@ -202,6 +216,49 @@ pub async fn http(request: ureq::Request, body: Option<String>) -> (u16, String)
             Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
             Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
             Err(e) => panic!("http: {e}"),
+        }
+    })
+    .await
+    .expect("join")
+}
+
+/// A response with its headers.
+pub struct Reply {
+    pub status: u16,
+    /// Names in lowercase.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Any HTTP request without a body, keeping the response's headers.
+pub async fn http_reply(request: ureq::Request) -> Reply {
+    tokio::task::spawn_blocking(move || {
+        let response = match request.call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("http: {e}"),
+        };
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| {
+                let v = response.header(&n)?.to_owned();
+                Some((n.to_ascii_lowercase(), v))
+            })
+            .collect();
+        Reply {
+            status: response.status(),
+            headers,
+            body: response.into_string().unwrap_or_default(),
         }
     })
     .await

@@ -145,7 +145,8 @@ async fn rotating_ipv6_addresses_within_a_prefix_is_one_client() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sockets_are_capped_per_client() {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = config(&dir, &[]);
+    let port = free_port();
+    let mut c = config(&dir, &[port]);
     c.limits.max_sockets_per_client = 2;
     let relay = Relay::start(c).await;
     let _held = [relay.socket(&[]).await, relay.socket(&[]).await];
@@ -155,9 +156,8 @@ async fn sockets_are_capped_per_client() {
     };
     assert_eq!(e.code, ErrorCode::TooManySockets);
     // Another client still gets in.
-    let mut other = relay.socket_from(ip("127.0.0.3"), &[]).await;
-    other.send_text("{\"type\":\"cancel\"}").await;
-    drop(other);
+    let other = relay.socket_from(ip("127.0.0.3"), &[]).await;
+    assert_eq!(outcome(other, &quick(port)).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -234,4 +234,104 @@ async fn a_run_is_stopped_at_its_bound() {
         started.elapsed()
     );
     assert_eq!(relay.state.limiter.running(), 0, "the place is free");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
+    use inbox_doctor_tests::mail::{request, BOB, BOB_PASSWORD};
+    use inbox_doctor_tests::relay::config_for;
+    use inbox_doctor_tests::{Harness, PASSWORD};
+
+    let h = Harness::start();
+    let mut c = config_for(&h);
+    c.limits.failed_logins_per_account = 3;
+    c.limits.failed_logins_per_host = 5;
+    let relay = Relay::start(c).await;
+    let guess = |password: &str| {
+        let mut r = request(h.dovecot.imaps, h.dovecot.submission, password);
+        r.send = false;
+        r.roundtrip = false;
+        r.session_target = 1;
+        r
+    };
+    // Each guess from another address: the client limits never see a repeat.
+    let mut seen = Vec::new();
+    for (i, password) in ["guess-1", "guess-2", "guess-3", "guess-4"]
+        .iter()
+        .enumerate()
+    {
+        let source = ip(&format!("127.0.0.{}", 20 + i));
+        let socket = relay.socket_from(source, &[]).await;
+        seen.push(outcome(socket, &guess(password)).await);
+    }
+    assert_eq!(
+        seen,
+        [None, None, None, Some(ErrorCode::AccountRateLimited)],
+        "three refused logins, then the account is closed to guesses"
+    );
+    // The right password is refused too for now: the relay cannot tell a guess that is right.
+    let socket = relay.socket_from(ip("127.0.0.30"), &[]).await;
+    assert_eq!(
+        outcome(socket, &guess(PASSWORD)).await,
+        Some(ErrorCode::AccountRateLimited)
+    );
+    // Another account on the server is still checked, until the server's own limit.
+    let mut bob = guess("bob-guess");
+    bob.email = BOB.into();
+    let socket = relay.socket_from(ip("127.0.0.31"), &[]).await;
+    assert_eq!(outcome(socket, &bob).await, None);
+    let socket = relay.socket_from(ip("127.0.0.32"), &[]).await;
+    assert_eq!(outcome(socket, &bob).await, None);
+    bob.password = Secret::new(BOB_PASSWORD);
+    let socket = relay.socket_from(ip("127.0.0.33"), &[]).await;
+    assert_eq!(
+        outcome(socket, &bob).await,
+        Some(ErrorCode::TargetRateLimited),
+        "five refused logins on the server"
+    );
+    let metrics = relay.metrics().await;
+    assert!(
+        metrics.contains("inbox_doctor_refused_logins_total 5"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("account_rate_limited"), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_run_closes_every_connection_it_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    // The main session waits for LIST's answer forever while the session check's extra
+    // sessions are open.
+    let imap = Hostile::start(
+        Script::good(Proto::Imap, Wrap::Plain).fault(At::Command("LIST"), vec![Do::Stall]),
+    )
+    .await;
+    let mut c = config(&dir, &[imap.addr.port()]);
+    c.engine.step_timeout_secs = 30;
+    let relay = Relay::start(c).await;
+    let mut request = quick(imap.addr.port());
+    request.imap.security = Security::Plain;
+    request.password = Secret::new(inbox_doctor_tests::hostile::PASSWORD);
+    request.email = inbox_doctor_tests::hostile::USER.into();
+    request.session_target = 5;
+    let mut socket = relay.socket(&[]).await;
+    socket.start(&request).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while imap.sessions() < 5 {
+        assert!(
+            Instant::now() < deadline,
+            "the session check never opened its sessions"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    socket.send_text("{\"cancel\":{}}").await;
+    let cancelled = Instant::now();
+    while imap.open() > 0 {
+        assert!(
+            cancelled.elapsed() < Duration::from_secs(2),
+            "{} connections still open after the cancel",
+            imap.open()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

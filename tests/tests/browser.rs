@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
+use inbox_doctor::config::Config;
 use inbox_doctor_tests::browser::{dist, Browser};
+use inbox_doctor_tests::host_page::HostPage;
 use inbox_doctor_tests::net::free_port;
 use inbox_doctor_tests::relay::{config_for, Relay};
 use inbox_doctor_tests::{Harness, EMAIL, PASSWORD};
@@ -293,11 +295,10 @@ async fn the_form_explains_bad_input_before_anything_is_sent() {
 async fn the_widget_runs_a_diagnosis_from_another_origin() {
     let h = Harness::start();
     // The host page, served from an origin of its own.
-    let host_dir = tempfile::tempdir().unwrap();
-    let host_port = free_port();
+    let host = HostPage::start().await;
     let mut config = config_for(&h);
     config.static_dir = Some(dist());
-    config.limits.allowed_origins = vec![format!("http://127.0.0.1:{host_port}")];
+    config.limits.allowed_origins = vec![host.origin()];
     let relay = Relay::start(config).await;
     let page = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -305,29 +306,10 @@ async fn the_widget_runs_a_diagnosis_from_another_origin() {
     ))
     .unwrap()
     .replace("https://relay.example.com", &relay.url(""));
-    std::fs::write(host_dir.path().join("index.html"), page).unwrap();
-    let mut host_config = inbox_doctor::config::Config {
-        static_dir: Some(host_dir.path().to_owned()),
-        ..Default::default()
-    };
-    host_config.domains.database = format!("sqlite://{}", host_dir.path().join("h.db").display());
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", host_port))
-        .await
-        .unwrap();
-    let host_state = inbox_doctor::server::AppState::new(host_config)
-        .await
-        .unwrap();
-    tokio::spawn(inbox_doctor::server::run(
-        listener,
-        host_state,
-        std::future::pending(),
-    ));
+    host.set(page);
 
     let b = Browser::start("en", 1200, 1600).await;
-    b.client
-        .goto(&format!("http://127.0.0.1:{host_port}/"))
-        .await
-        .unwrap();
+    b.client.goto(&format!("{}/", host.origin())).await.unwrap();
     // The widget lives in a shadow root: reach into it as the page's own script would.
     let in_widget = |js: &str| {
         format!("const root = document.querySelector('[data-inbox-doctor]').shadowRoot; {js}")
@@ -390,5 +372,201 @@ async fn the_widget_runs_a_diagnosis_from_another_origin() {
     }
     assert_eq!(category, serde_json::json!("unauthorized"));
     b.screenshot("widget-cross-origin").await;
+    b.close().await;
+}
+
+/// Polls `js` (a script returning a value) until it returns `true`, for up to 10 s.
+async fn until(b: &Browser, js: &str) -> bool {
+    for _ in 0..100 {
+        if b.client.execute(js, vec![]).await.unwrap() == serde_json::Value::Bool(true) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// A relay with no mail server behind it: loopback targets on `closed` (nothing listens), the
+/// page from `dist/` when `ui`.
+fn bare_relay(dir: &tempfile::TempDir, name: &str, closed: u16, ui: bool) -> Config {
+    let mut c = Config::default();
+    c.domains.database = format!("sqlite://{}", dir.path().join(name).display());
+    c.egress.allow_cidrs = vec!["127.0.0.0/8".parse().unwrap()];
+    c.egress.ports.push(closed);
+    if ui {
+        c.static_dir = Some(dist());
+    }
+    c
+}
+
+/// Fills the form inside the widget mounted in `#id` for a mailbox on `port`, and runs it.
+async fn run_in_widget(b: &Browser, id: &str, port: u16) {
+    let in_widget =
+        |js: &str| format!("const root = document.getElementById('{id}').shadowRoot; {js}");
+    for (field, value) in [
+        ("email", "alice@example.test".to_owned()),
+        ("password", "secret".to_owned()),
+        ("imap-host", "127.0.0.1".to_owned()),
+        ("imap-port", port.to_string()),
+        ("imap-security", "tls".to_owned()),
+        ("smtp-host", "127.0.0.1".to_owned()),
+        ("smtp-port", port.to_string()),
+        ("smtp-security", "tls".to_owned()),
+    ] {
+        let set = in_widget(&format!(
+            "const e = root.querySelector('#{field}'); e.value = {value:?}; e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{bubbles: true}}));"
+        ));
+        b.client.execute(&set, vec![]).await.unwrap();
+    }
+    b.client
+        .execute(&in_widget("root.querySelector('#run').click();"), vec![])
+        .await
+        .unwrap();
+    assert!(
+        until(
+            b,
+            &in_widget("return !!root.querySelector('#idr-failure');")
+        )
+        .await,
+        "the run in #{id} ended with a failure card"
+    );
+}
+
+/// A help center whose users may write `data-*` attributes: an element naming a relay on
+/// another origin than widget.js gets no form (a password form in our look, sending to whoever
+/// they named), not even one disguised with user information in the URL; the page's own
+/// script can still choose that relay.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_relay_gets_a_widget_only_on_the_host_pages_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = HostPage::start().await;
+    let closed = free_port();
+    let mut own = bare_relay(&dir, "own.db", closed, true);
+    own.limits.allowed_origins = vec![host.origin()];
+    let mut foreign = bare_relay(&dir, "foreign.db", closed, false);
+    foreign.limits.allowed_origins = vec![host.origin()];
+    let own = Relay::start(own).await;
+    let foreign = Relay::start(foreign).await;
+    let (own_url, foreign_url) = (own.url(""), foreign.url(""));
+    host.set(format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Help center</title>
+<script>
+  // What the widget warns about, kept for the test.
+  window.warnings = [];
+  const warn = console.warn.bind(console);
+  console.warn = (...args) => {{ window.warnings.push(args.join(' ')); warn(...args); }};
+</script></head>
+<body>
+  <div id="own" data-inbox-doctor data-relay="{own_url}/"></div>
+  <div id="bare" data-inbox-doctor></div>
+  <!-- Written by users of the help center: -->
+  <div id="foreign" data-inbox-doctor data-relay="{foreign_url}"></div>
+  <div id="disguised" data-inbox-doctor data-relay="{own_url}@{foreign_addr}"></div>
+  <!-- The help center's own decision, in its own script: -->
+  <div id="chosen"></div>
+  <script type="module" src="{own_url}/widget.js"></script>
+  <script type="module">
+    import * as InboxDoctor from "{own_url}/widget.js";
+    InboxDoctor.mount(document.getElementById("chosen"), {{ relay: "{foreign_url}" }});
+  </script>
+</body></html>"#,
+        foreign_addr = foreign.addr
+    ));
+
+    let b = Browser::start("en", 1200, 1600).await;
+    b.client.goto(&format!("{}/", host.origin())).await.unwrap();
+    let mounted = |id: &str| {
+        format!("const r = document.getElementById('{id}').shadowRoot; return !!(r && r.querySelector('#run'));")
+    };
+    for id in ["own", "bare", "chosen"] {
+        assert!(until(&b, &mounted(id)).await, "#{id} has the widget");
+    }
+    for id in ["foreign", "disguised"] {
+        let state = b
+            .client
+            .execute(
+                &format!("const e = document.getElementById('{id}'); return [e.shadowRoot === null, e.childNodes.length, e.hasAttribute('data-mounted')];"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            state,
+            serde_json::json!([true, 0, false]),
+            "#{id} stays empty"
+        );
+    }
+    let warnings = b
+        .client
+        .execute("return window.warnings;", vec![])
+        .await
+        .unwrap();
+    let warnings: Vec<String> = serde_json::from_value(warnings).unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.contains("not mounted") && w.contains(&own_url)),
+        "{warnings:?}"
+    );
+    b.screenshot("widget-foreign-relay").await;
+
+    // The chosen widget runs on the relay the page's script named, and only there.
+    run_in_widget(&b, "chosen", closed).await;
+    assert!(
+        foreign
+            .metrics()
+            .await
+            .contains("inbox_doctor_runs_total 1\n"),
+        "the foreign relay ran it"
+    );
+    assert!(own.metrics().await.contains("inbox_doctor_runs_total 0\n"));
+    b.close().await;
+}
+
+/// The page starts, looks as it should and runs a diagnosis under its Content-Security-Policy
+/// (no inline script, styles as a constructed sheet), with no violation reported meanwhile.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_runs_under_its_content_security_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = free_port();
+    let relay = Relay::start(bare_relay(&dir, "d.db", closed, true)).await;
+    let b = Browser::start("en", 1200, 1400).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.client
+        .execute(
+            "window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // The styles apply: the layout's width and the page's margin.
+    let styled = b
+        .client
+        .execute(
+            "return [getComputedStyle(document.querySelector('.idr')).maxWidth, getComputedStyle(document.body).marginTop];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(styled, serde_json::json!(["960px", "0px"]));
+    b.fill("#email", "alice@example.test").await;
+    b.fill("#password", "secret").await;
+    b.fill("#imap-host", "127.0.0.1").await;
+    b.fill("#imap-port", &closed.to_string()).await;
+    b.select("#imap-security", "tls").await;
+    b.fill("#smtp-host", "127.0.0.1").await;
+    b.fill("#smtp-port", &closed.to_string()).await;
+    b.select("#smtp-security", "tls").await;
+    b.run_diagnosis().await;
+    b.wait_for("#idr-failure").await;
+    let violations = b
+        .client
+        .execute("return window.violations;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(violations, serde_json::json!([]));
     b.close().await;
 }

@@ -623,3 +623,151 @@ fn the_command_reads_stored_settings_from_the_relay_database() {
     assert_eq!(d["imap"]["sources"], serde_json::json!(["stored"]));
     assert_eq!(d["imap"]["outcome"], "confirmed");
 }
+
+/// An autoconfig document for `domain` naming `count` IMAP servers, `s0.{domain}`…, all on
+/// `port` with implicit TLS.
+fn many_servers(domain: &str, count: usize, port: u16) -> String {
+    let servers: String = (0..count)
+        .map(|n| {
+            format!(
+                "<incomingServer type=\"imap\"><hostname>s{n}.{domain}</hostname><port>{port}</port>\
+                 <socketType>SSL</socketType></incomingServer>"
+            )
+        })
+        .collect();
+    format!("<clientConfig version=\"1.1\"><emailProvider id=\"{domain}\">{servers}</emailProvider></clientConfig>")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_document_naming_500_servers_gets_8_probes_and_a_repeat_gets_none() {
+    use inbox_doctor::discover::caps::{MAX_PER_SOURCE, MAX_PROBES_IN_FLIGHT};
+    use inbox_doctor_tests::net::Counter;
+    use inbox_doctor_tests::relay::{config_for, http_get, Relay};
+
+    let h = Harness::start();
+    // Every server the document names is this listener: it counts the probes that reach it,
+    // holding each a moment so that probes running at once overlap.
+    let counter = Counter::start(std::time::Duration::from_millis(300));
+    let xml = many_servers("many.test", 500, counter.addr.port());
+    let web = WebServer::start(
+        &h.certs,
+        &[(
+            "autoconfig.many.test",
+            "/mail/config-v1.1.xml",
+            Reply::File(xml.as_bytes()),
+        )],
+    );
+    let zone = format!("* IN A 127.0.0.1\nautoconfig IN A {}\n", web.ip);
+    let dns = DnsServer::start(&[("many.test", &zone)]);
+    let mut config = config_for(&h);
+    config.engine.resolver = Some(dns.addr);
+    config.egress.ports.push(counter.addr.port());
+    let relay = Relay::start_with_public_autoconfig(config, &[web.ip]).await;
+
+    let (status, text) = http_get(&relay.url("/api/discover?email=jo@many.test")).await;
+    assert_eq!(status, 200, "{text}");
+    let d: Value = serde_json::from_str(&text).unwrap();
+    let auto = source(&d, "autoconfig");
+    assert_eq!(auto["status"], "found", "{auto}");
+    assert!(
+        notes(auto).contains("named 500 servers; only the first 8 were probed"),
+        "{auto}"
+    );
+    assert_eq!(counter.accepted(), MAX_PER_SOURCE, "{d:#}");
+    assert!(
+        counter.most_at_once() <= MAX_PROBES_IN_FLIGHT,
+        "{} probes at once",
+        counter.most_at_once()
+    );
+    let from_document = candidates(&d)
+        .filter(|c| c["port"] == counter.addr.port())
+        .count();
+    assert_eq!(from_document, MAX_PER_SOURCE, "{d:#}");
+
+    // The same domain again, for another address, within the cache's time: nothing is probed,
+    // and the answer is the same.
+    let (status, text) = http_get(&relay.url("/api/discover?email=ola@many.test")).await;
+    assert_eq!(status, 200, "{text}");
+    let again: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(counter.accepted(), MAX_PER_SOURCE, "{again:#}");
+    assert_eq!(again["email"], "ola@many.test");
+    assert_eq!(again["candidates"], d["candidates"]);
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_autoconfig_redirect_into_the_relays_network_is_not_followed() {
+    use inbox_doctor_tests::net::Counter;
+    use inbox_doctor_tests::relay::{config_for, http_get, Relay};
+
+    let h = Harness::start();
+    let counter = Counter::start(std::time::Duration::from_millis(10));
+    // The stranger's document server (treated as public) redirects to an intranet server
+    // whose document names a server only the intranet knows.
+    let web = WebServer::start(
+        &h.certs,
+        &[(
+            "autoconfig.redirect.test",
+            "/mail/config-v1.1.xml",
+            Reply::Redirect("https://intranet.redirect.test/mail/config-v1.1.xml"),
+        )],
+    );
+    let secret = many_servers("secret.redirect.test", 1, counter.addr.port());
+    let intranet = WebServer::start(
+        &h.certs,
+        &[(
+            "intranet.redirect.test",
+            "/mail/config-v1.1.xml",
+            Reply::File(secret.as_bytes()),
+        )],
+    );
+    let zone = format!(
+        "autoconfig IN A {}\nintranet IN A {}\ns0.secret IN A 127.0.0.1\n",
+        web.ip, intranet.ip
+    );
+    let dns = DnsServer::start(&[("redirect.test", &zone)]);
+
+    // Without a policy (the command on the user's machine) the redirect is followed: the
+    // intranet document is there to be read.
+    let (_, d) = discover_json("jo@redirect.test", &dns, &h);
+    assert!(
+        candidates(&d)
+            .chain([&d["imap"]])
+            .any(|c| c["host"] == "s0.secret.redirect.test"),
+        "{d:#}"
+    );
+    let probes_by_the_command = counter.accepted();
+
+    // The relay allows loopback for mail servers; its autoconfig fetches still go to public
+    // addresses only, on every redirect.
+    let mut config = config_for(&h);
+    config.engine.resolver = Some(dns.addr);
+    config.egress.ports.push(counter.addr.port());
+    let relay = Relay::start_with_public_autoconfig(config.clone(), &[web.ip]).await;
+    let (status, text) = http_get(&relay.url("/api/discover?email=jo@redirect.test")).await;
+    assert_eq!(status, 200, "{text}");
+    let d: Value = serde_json::from_str(&text).unwrap();
+    let auto = source(&d, "autoconfig");
+    assert_eq!(auto["status"], "failed", "{auto}");
+    assert!(
+        notes(auto)
+            .contains("intranet.redirect.test: this server is not allowed by this relay's policy"),
+        "{auto}"
+    );
+    assert!(!text.contains(&intranet.ip.to_string()), "{text}");
+    assert!(!text.contains("s0.secret"), "{text}");
+    assert_eq!(counter.accepted(), probes_by_the_command);
+    relay.stop().await;
+
+    // Nor is the first URL fetched from loopback when nothing says it is public.
+    let relay = Relay::start(config).await;
+    let (_, text) = http_get(&relay.url("/api/discover?email=jo@redirect.test")).await;
+    let d: Value = serde_json::from_str(&text).unwrap();
+    let auto = source(&d, "autoconfig");
+    assert!(
+        notes(auto).contains("autoconfig.redirect.test: this server is not allowed"),
+        "{auto}"
+    );
+    assert!(!text.contains(&web.ip.to_string()), "{text}");
+    relay.stop().await;
+}

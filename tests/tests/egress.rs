@@ -186,3 +186,66 @@ fn egress_check_exit_codes_and_json() {
     assert_eq!(code, Some(2));
     assert!(err.contains("allow_cidrz"), "{err}");
 }
+
+/// A relay refusing a server tells the browser the name it was given and that the policy does
+/// not allow it: never what the name resolved to, which would map the operator's network for
+/// a stranger (that stays in the log and in `egress-check`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_on_the_socket_names_no_resolved_address() {
+    use inbox_doctor::config::Config;
+    use inbox_doctor_errors::{
+        DiagnosisRequest, ErrorCode, Lang, Secret, Security, ServerMessage, ServerSettings,
+    };
+    use inbox_doctor_tests::discovery::DnsServer;
+    use inbox_doctor_tests::relay::Relay;
+
+    let dns = DnsServer::start(&[(
+        "inbox-doctor.test",
+        "intranet IN A 10.1.2.3\nloop IN A 127.0.0.1\nmapped IN AAAA ::ffff:169.254.169.254\n",
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.engine.resolver = Some(dns.addr);
+    config.domains.database = format!("sqlite://{}", dir.path().join("d.db").display());
+    let relay = Relay::start(config).await;
+    for (name, address) in [
+        ("intranet.inbox-doctor.test", "10.1.2.3"),
+        ("loop.inbox-doctor.test", "127.0.0.1"),
+        ("mapped.inbox-doctor.test", "169.254.169.254"),
+    ] {
+        let server = |port| ServerSettings {
+            host: name.into(),
+            port,
+            security: Security::Auto,
+        };
+        let request = DiagnosisRequest {
+            email: "jo@inbox-doctor.test".into(),
+            password: Secret::new("secret"),
+            username: None,
+            imap: server(993),
+            smtp: server(587),
+            smtp_username: None,
+            smtp_password: None,
+            allow_insecure_cert: false,
+            test_recipient: None,
+            send: false,
+            roundtrip: false,
+            lang: Lang::En,
+            session_target: 1,
+        };
+        let messages = relay.diagnose(&request).await;
+        let Some(ServerMessage::Error(e)) = messages.last() else {
+            panic!("{name}: not refused: {messages:?}");
+        };
+        assert_eq!(e.code, ErrorCode::EgressRefused, "{name}: {e:?}");
+        assert_eq!(
+            e.message,
+            format!("{name}: this server is not allowed by this relay's policy")
+        );
+        let everything = format!("{messages:?}");
+        for leak in [address, "private", "loopback", "metadata"] {
+            assert!(!everything.contains(leak), "{name}: {leak} in {everything}");
+        }
+    }
+    relay.stop().await;
+}

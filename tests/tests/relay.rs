@@ -285,7 +285,8 @@ async fn every_refusal_is_a_typed_error_and_a_metric() {
         // A version-1 message and a version-9 one.
         ("unsupported_version", 2),
         ("timeout", 1),
-        ("invalid_request", 1),
+        // Port 0, eleven sessions, a line break in the username.
+        ("invalid_request", 3),
         ("recipient_not_allowed", 1),
         ("egress_refused", 1),
         ("rate_limited", 1),
@@ -348,7 +349,7 @@ async fn domain_settings_are_public_to_read_audited_to_change_and_survive_a_rest
                   "smtp":{"host":"smtp.inbox-doctor.test","port":587,"security":"starttls"},
                   "allow_insecure_cert":true,"use_static_ips":false}"#;
     let put = |token: Option<&str>, url: &str, body: &str| {
-        let mut r = ureq::put(url).set(inbox_doctor::server::api::ACTOR_HEADER, "alice-admin");
+        let mut r = ureq::put(url).set(inbox_doctor::server::api::NOTE_HEADER, "alice-admin");
         if let Some(t) = token {
             r = r.set("Authorization", &format!("Bearer {t}"));
         }
@@ -393,7 +394,8 @@ async fn domain_settings_are_public_to_read_audited_to_change_and_survive_a_rest
     let record: inbox_doctor_errors::DomainRecord = serde_json::from_str(&text).unwrap();
     assert_eq!(record.settings.imap.port, 993);
     assert!(record.settings.allow_insecure_cert);
-    assert_eq!(record.updated_by, "alice-admin");
+    // The legacy plain token is the one named "admin"; the caller's note is only a note.
+    assert_eq!(record.updated_by, "admin");
 
     let delete = ureq::delete(&url).set("Authorization", &format!("Bearer {ADMIN_TOKEN}"));
     assert_eq!(http(delete, None).await.0, 204);
@@ -404,6 +406,10 @@ async fn domain_settings_are_public_to_read_audited_to_change_and_survive_a_rest
     let changes: Vec<inbox_doctor_errors::DomainChange> = serde_json::from_str(&text).unwrap();
     assert_eq!(changes.len(), 2, "{text}");
     assert_eq!(changes[0].action, "set");
+    assert_eq!(
+        (changes[0].client.as_str(), changes[0].note.as_deref()),
+        ("127.0.0.1", Some("alice-admin"))
+    );
     assert!(changes[0].before.is_none() && changes[0].after.is_some());
     assert_eq!(changes[1].action, "delete");
     assert!(changes[1].before.is_some() && changes[1].after.is_none());

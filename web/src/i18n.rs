@@ -1,7 +1,9 @@
 //! The page's own words (labels, buttons, messages) in every language. Failure explanations
 //! come from `inbox_doctor_errors::text`, shared with the relay and the CLI.
 
-use inbox_doctor_errors::{hints, Category, Cause, Failure, Lang, SkipReason, StepId, TextBundle};
+use inbox_doctor_errors::{
+    hints, Category, Cause, ErrorCode, Failure, Lang, SkipReason, StepId, TextBundle,
+};
 use leptos::prelude::*;
 
 /// Every interface string of the page.
@@ -121,6 +123,11 @@ pub fn step_name(step: StepId) -> String {
 /// Why a step was skipped, in the current language (empty until the words arrive).
 pub fn skip_reason(reason: SkipReason) -> String {
     texts().with(|t| t.skip(reason))
+}
+
+/// What a refusal means in the page's language, once the words have arrived.
+pub fn refusal(code: ErrorCode) -> Option<String> {
+    texts().with(|t| t.refusal(code).map(str::to_owned))
 }
 
 /// A reactive view of `key` in the current language. Every call returns the same closure type,

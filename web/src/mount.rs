@@ -1,9 +1,16 @@
 //! Starting the UI. The page (`index.html`) and the widget both put an element with
-//! `data-inbox-doctor` into the document; every such element gets an app. The widget mounts into
+//! `data-inbox-doctor` into the document, and both start through the loader `widget.js`, which
+//! knows the origin it was loaded from and calls [`mount_all`] with it. The widget mounts into
 //! a shadow root with its own styles, so it neither breaks nor inherits the host page.
 //!
-//! Attributes: `data-relay` (the relay's URL; default: this page's origin), `data-lang`
+//! Attributes: `data-relay` (the relay's URL; default: the loader's origin), `data-lang`
 //! (`en`, `de`, `nb`, `pl`; default: the browser's), `data-page` (a full page: no shadow root).
+//!
+//! An element is mounted on its own only when its relay is the loader's origin. A help center
+//! that lets its users write `data-*` attributes would otherwise show, in our look, a password
+//! form that sends to whatever relay a user wrote there. A host page that means another relay
+//! says so from its own script: `mount(element, { relay })`, exported by `widget.js`, which
+//! calls [`mount`] with the relay given.
 
 use inbox_doctor_errors::Lang;
 use leptos::prelude::*;
@@ -22,14 +29,33 @@ fn browser_lang() -> Lang {
         .unwrap_or_default()
 }
 
-fn origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
+/// The relay `host` names for itself when it may be mounted without the host page's word:
+/// `data-relay` absent (the loader's origin) or on the loader's origin, as the browser's own
+/// URL parser reads it (so `https://relay.example@evil.example` is evil.example's). `Err` with
+/// what it named otherwise.
+fn own_relay(host: &web_sys::HtmlElement, loader_origin: &str) -> Result<String, String> {
+    let Some(named) = host.get_attribute("data-relay") else {
+        return Ok(loader_origin.to_owned());
+    };
+    match web_sys::Url::new(&named) {
+        Ok(url) if url.origin() == loader_origin => Ok(named.trim_end_matches('/').to_owned()),
+        _ => Err(named),
+    }
 }
 
-/// Mounts an app into every `[data-inbox-doctor]` element that has none yet.
-pub fn mount_all() {
+/// Says in the console why `host` got no app.
+fn warn_foreign(named: &str, loader_origin: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!(
+        "Inbox Doctor: not mounted: data-relay {named:?} is not on {loader_origin}, where the \
+         widget was loaded from. A page that means another relay mounts the widget from its own \
+         script: mount(element, {{ relay }}), exported by widget.js."
+    )));
+}
+
+/// Mounts an app into every `[data-inbox-doctor]` element that has none yet and whose relay is
+/// `loader_origin` (the origin `widget.js` came from); warns about the others.
+#[wasm_bindgen(js_name = mountAll)]
+pub fn mount_all(loader_origin: String) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -37,40 +63,72 @@ pub fn mount_all() {
         return;
     };
     for i in 0..nodes.length() {
-        if let Some(el) = nodes
+        let Some(el) = nodes
             .item(i)
             .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            mount(el, None, None);
+        else {
+            continue;
+        };
+        match own_relay(&el, &loader_origin) {
+            Ok(relay) => start(el, relay, None),
+            Err(named) => warn_foreign(&named, &loader_origin),
         }
     }
 }
 
-/// Mounts the app into `host`. Exported for hosts that create the element themselves.
+/// Mounts the app into `host` on the host page's word: with `relay` when given (any origin:
+/// the page's own script chose it), else as [`mount_all`] would. Exported for `widget.js`'s
+/// `mount(element, { relay, lang })`.
 #[wasm_bindgen(js_name = mountInboxDoctor)]
-pub fn mount(host: web_sys::HtmlElement, relay: Option<String>, lang: Option<String>) {
+pub fn mount(
+    host: web_sys::HtmlElement,
+    loader_origin: String,
+    relay: Option<String>,
+    lang: Option<String>,
+) {
+    let relay = match relay.filter(|r| !r.is_empty()) {
+        Some(relay) => relay.trim_end_matches('/').to_owned(),
+        None => match own_relay(&host, &loader_origin) {
+            Ok(relay) => relay,
+            Err(named) => return warn_foreign(&named, &loader_origin),
+        },
+    };
+    start(host, relay, lang);
+}
+
+/// Adds [`STYLE`] to a document's or a shadow root's adopted sheets (`current`, given back
+/// through `set`). A constructed sheet is not inline markup, so neither the page's
+/// Content-Security-Policy nor a host page's needs `'unsafe-inline'` for it.
+fn adopt_styles(current: &js_sys::Array, set: impl FnOnce(&JsValue)) {
+    let Ok(sheet) = web_sys::CssStyleSheet::new() else {
+        return;
+    };
+    if sheet.replace_sync(STYLE).is_err() {
+        return;
+    }
+    let sheets = current.slice(0, current.length());
+    sheets.push(&sheet);
+    set(&sheets);
+}
+
+/// Starts an app for `relay` in `host`.
+fn start(host: web_sys::HtmlElement, relay: String, lang: Option<String>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
+    if host.has_attribute("data-mounted") {
+        return;
+    }
     let _ = host.set_attribute("data-mounted", "");
-    let relay = relay
-        .or_else(|| host.get_attribute("data-relay"))
-        .map(|r| r.trim_end_matches('/').to_owned())
-        .filter(|r| !r.is_empty())
-        .unwrap_or_else(origin);
     let lang = lang
         .or_else(|| host.get_attribute("data-lang"))
         .and_then(|l| Lang::from_tag(&l))
         .unwrap_or_else(browser_lang);
     let settings = Settings { relay, lang };
-    let style = document.create_element("style").ok();
-    if let Some(s) = &style {
-        s.set_text_content(Some(STYLE));
-    }
     let target: web_sys::HtmlElement = if host.has_attribute("data-page") {
-        if let (Some(s), Some(head)) = (style, document.head()) {
-            let _ = head.append_child(&s);
-        }
+        adopt_styles(&document.adopted_style_sheets(), |sheets| {
+            document.set_adopted_style_sheets(sheets)
+        });
         host
     } else {
         let Ok(shadow) =
@@ -78,9 +136,9 @@ pub fn mount(host: web_sys::HtmlElement, relay: Option<String>, lang: Option<Str
         else {
             return;
         };
-        if let Some(s) = style {
-            let _ = shadow.append_child(&s);
-        }
+        adopt_styles(&shadow.adopted_style_sheets(), |sheets| {
+            shadow.set_adopted_style_sheets(sheets)
+        });
         let Some(root) = document
             .create_element("div")
             .ok()

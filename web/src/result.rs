@@ -100,9 +100,13 @@ fn record_toggle(ev: &web_sys::Event, opened: Opened) {
 fn notices(h: &mut Html, run: Run, lang: Lang, _: Opened) {
     let error = run.error.get();
     if error.is_some() || run.connection_lost.get() {
-        let message = error
-            .as_ref()
-            .map_or(t(lang, T::ConnectionLost), |e| e.message.as_str());
+        // The relay's own sentence is English; the page says it in the reader's language.
+        let localized = error.as_ref().and_then(|e| crate::i18n::refusal(e.code));
+        let message = match (&localized, &error) {
+            (Some(words), _) => words.as_str(),
+            (None, Some(e)) => e.message.as_str(),
+            (None, None) => t(lang, T::ConnectionLost),
+        };
         h.open(
             "section",
             &[
@@ -116,7 +120,9 @@ fn notices(h: &mut Html, run: Run, lang: Lang, _: Opened) {
         .el(
             "p",
             &[("class", "idr-code")],
-            error.map_or("", |e| e.code.code()),
+            &error.map_or(String::new(), |e| {
+                format!("{}: {}", e.code.code(), e.message)
+            }),
         )
         .close("section");
     }

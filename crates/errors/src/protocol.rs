@@ -63,6 +63,9 @@ coded_enum! {
         FrameTooLarge = "frame_too_large",
         /// The page embedding the widget is not on the operator's list.
         OriginNotAllowed = "origin_not_allowed",
+        /// The request named a host (`Host`) the relay does not serve: a page on a name that
+        /// was made to resolve to the relay (DNS rebinding) may not use it.
+        HostNotAllowed = "host_not_allowed",
         /// The relay wants a bearer token and got none or a wrong one.
         Unauthorized = "unauthorized",
         /// Too many diagnoses from this client recently.
@@ -73,6 +76,11 @@ coded_enum! {
         Busy = "busy",
         /// This client already holds as many open sockets as it may.
         TooManySockets = "too_many_sockets",
+        /// Too many refused logins for this account (server and username) lately, from
+        /// whichever clients: the relay will not be a password-guessing oracle.
+        AccountRateLimited = "account_rate_limited",
+        /// Too many refused logins on this server lately, across its accounts.
+        TargetRateLimited = "target_rate_limited",
         /// The relay's egress policy does not allow this server.
         EgressRefused = "egress_refused",
         /// The test email may only go to the mailbox itself or an operator-listed address.
@@ -109,10 +117,23 @@ pub struct DomainRecord {
 /// One change to a domain's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainChange {
+    /// The change's place in the audit trail, across all domains: numbered by the database,
+    /// increasing (numbers of changes that never committed are skipped).
+    #[serde(default)]
+    pub seq: i64,
     pub domain: String,
     /// RFC 3339.
     pub at: String,
+    /// Who made it: the name of the admin token (HTTP API), or the command line's actor.
     pub actor: String,
+    /// Where it came from: the client's address (HTTP API), or `cli:USER`. Empty for changes
+    /// recorded before the relay kept it.
+    #[serde(default)]
+    pub client: String,
+    /// Free text the caller sent along (`x-inbox-doctor-note`): the caller's own words, not
+    /// checked by anyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// `set` or `delete`.
     pub action: String,
     pub before: Option<DomainSettings>,

@@ -123,6 +123,16 @@ pub fn skip_reason(r: SkipReason, lang: Lang) -> &'static str {
 }
 
 #[cfg(feature = "texts")]
+/// What a refusal (an [`ErrorCode`]) means for the person in front of the page.
+pub fn refusal(code: crate::ErrorCode, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::refusal(code),
+        Lang::De => de::refusal(code),
+        Lang::Nb => nb::refusal(code),
+        Lang::Pl => pl::refusal(code),
+    }
+}
+
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::phrase(p),
@@ -156,6 +166,9 @@ pub struct TextBundle {
     /// Why steps are skipped.
     #[serde(default)]
     pub skips: Vec<(SkipReason, String)>,
+    /// What the relay's refusals mean.
+    #[serde(default)]
+    pub refusals: Vec<(crate::ErrorCode, String)>,
 }
 
 /// [`CauseText`], owned, for the wire.
@@ -200,7 +213,19 @@ impl TextBundle {
                 .iter()
                 .map(|&r| (r, skip_reason(r, lang).to_owned()))
                 .collect(),
+            refusals: crate::ErrorCode::ALL
+                .iter()
+                .map(|&c| (c, refusal(c, lang).to_owned()))
+                .collect(),
         }
+    }
+
+    /// What a refusal means; `None` until the words have arrived.
+    pub fn refusal(&self, code: crate::ErrorCode) -> Option<&str> {
+        self.refusals
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, t)| t.as_str())
     }
 
     /// Why a step was skipped; empty until the words have arrived.
@@ -314,6 +339,12 @@ mod tests {
                     );
                 }
             }
+            for &c in crate::ErrorCode::ALL {
+                assert!(!refusal(c, lang).is_empty());
+                if lang != Lang::En {
+                    assert_ne!(refusal(c, lang), refusal(c, Lang::En), "{c:?} {lang:?}");
+                }
+            }
         }
     }
 
@@ -330,6 +361,10 @@ mod tests {
             cause_text(Cause::NoAnswer, Lang::Pl).title
         );
         assert_eq!(TextBundle::default().step(StepId::ImapTls), "imap.tls");
+        assert_eq!(
+            b.refusal(crate::ErrorCode::AccountRateLimited),
+            Some(refusal(crate::ErrorCode::AccountRateLimited, Lang::Pl))
+        );
     }
 
     #[test]

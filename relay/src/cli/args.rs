@@ -30,6 +30,9 @@ pub enum Command {
     EgressCheck(EgressCheckArgs),
     /// Show or change stored domain settings (in the configured database).
     Domains(DomainsArgs),
+    /// Make a new admin token for NAME: prints the token once, and the configuration lines
+    /// that hold only its hash.
+    AdminToken(AdminTokenArgs),
     /// Find the IMAP and SMTP settings of an email address: stored settings, the provider
     /// table, DNS SRV, autoconfig and guesses, each candidate confirmed by connecting.
     Discover(DiscoverArgs),
@@ -55,6 +58,13 @@ pub struct EgressCheckArgs {
     /// Print the verdict as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AdminTokenArgs {
+    /// Who will hold the token (a person or a system: "alice", "helpdesk-sync"); the audit
+    /// trail records it with every change made with the token.
+    pub name: String,
 }
 
 #[derive(Args, Debug)]

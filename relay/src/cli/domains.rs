@@ -1,11 +1,15 @@
 //! `inbox-doctor domains list|set|delete|changes`: the stored domain settings in the
 //! configured database, and their audit trail.
+//!
+//! The command line needs no admin token: whoever can run it with the configuration can open
+//! the database anyway. Its changes are recorded as made from `cli:USER` (the local account),
+//! by `--actor` or that same `cli:USER`.
 
 use inbox_doctor_errors::{DomainRecord, DomainSettings};
 
 use super::args::{server_settings, DomainsAction, DomainsArgs};
 use super::{load_config, Exit, UsageError};
-use crate::domains::{normalize_domain, validate_settings, DomainStore};
+use crate::domains::{normalize_domain, validate_settings, Author, DomainStore};
 
 /// Runs `inbox-doctor domains …`: failed only when `delete` finds nothing to delete.
 pub async fn domains(args: DomainsArgs) -> Result<Exit, UsageError> {
@@ -82,7 +86,7 @@ async fn set(
 ) -> Result<Exit, UsageError> {
     validate_settings(settings).map_err(UsageError::of)?;
     store
-        .set(domain, settings, &who(actor))
+        .set(domain, settings, &author(actor))
         .await
         .map_err(UsageError::of)?;
     println!("{domain}: saved. Every mailbox of {domain} now gets these settings.");
@@ -96,7 +100,7 @@ async fn delete(
 ) -> Result<Exit, UsageError> {
     let domain = normalized(domain)?;
     if store
-        .delete(&domain, &who(actor))
+        .delete(&domain, &author(actor))
         .await
         .map_err(UsageError::of)?
     {
@@ -122,12 +126,15 @@ fn normalized(domain: &str) -> Result<String, UsageError> {
     normalize_domain(domain).map_err(UsageError::of)
 }
 
-/// Who makes a change, for the audit trail: `--actor`, else `cli:$USER`.
-fn who(actor: Option<String>) -> String {
-    actor.unwrap_or_else(|| {
-        format!(
-            "cli:{}",
-            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-        )
-    })
+/// Who makes a change, for the audit trail: `--actor`, else `cli:$USER`; from `cli:$USER`.
+fn author(actor: Option<String>) -> Author {
+    let local = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
+    Author {
+        actor: actor.unwrap_or_else(|| local.clone()),
+        client: local,
+        note: None,
+    }
 }

@@ -5,8 +5,10 @@
 //! request, discovery of missing servers, the diagnosis), [`render`] (events and the summary
 //! on the terminal, JSON), [`discover`] (`discover`, and the discovery `check` runs),
 //! [`serve`] (the relay, its logs), [`egress`] (`egress-check`), [`domains`] (stored domain
-//! settings). Every command returns its [`Exit`] or a [`UsageError`], which `main` prints.
+//! settings), [`admin_token`] (a new named admin token). Every command returns its [`Exit`] or
+//! a [`UsageError`], which `main` prints.
 
+pub mod admin_token;
 pub mod args;
 pub mod check;
 pub mod discover;
@@ -17,9 +19,10 @@ pub mod serve;
 
 use std::process::ExitCode;
 
+pub use admin_token::admin_token;
 pub use args::{
-    parse_endpoint, CheckArgs, Cli, Command, DiscoverArgs, DiscoverFlags, DomainsAction,
-    DomainsArgs, EgressCheckArgs, SecurityArg, ServeArgs,
+    parse_endpoint, AdminTokenArgs, CheckArgs, Cli, Command, DiscoverArgs, DiscoverFlags,
+    DomainsAction, DomainsArgs, EgressCheckArgs, SecurityArg, ServeArgs,
 };
 pub use check::{check, request};
 pub use discover::discover_command;
@@ -74,6 +77,7 @@ pub async fn run(cli: Cli) -> Result<Exit, UsageError> {
         Command::Serve(args) => serve(args).await,
         Command::EgressCheck(args) => egress_check(args).await,
         Command::Domains(args) => domains(args).await,
+        Command::AdminToken(args) => admin_token(args),
         Command::Discover(args) => discover_command(args).await,
     }
 }

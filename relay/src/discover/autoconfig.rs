@@ -21,6 +21,12 @@ pub struct Config {
     pub servers: Vec<Offered>,
     /// The IMAP login name, when it is not the address itself.
     pub username: Option<String>,
+    /// The same as written, placeholders unfilled, to fill for another address
+    /// ([`username_for`]).
+    pub username_template: Option<String>,
+    /// A host name is built from the address's local part (`%EMAILLOCALPART%`,
+    /// `%EMAILADDRESS%`): the servers differ from one address to the next.
+    pub hosts_use_local_part: bool,
     /// Entries we skipped (POP3, unknown socket types…), for the report.
     pub notes: Vec<String>,
 }
@@ -68,13 +74,14 @@ pub fn parse(xml: &str, email: &str) -> Result<Config, Invalid> {
                 continue;
             }
         };
-        let text = |tag: &str| {
+        let raw = |tag: &str| {
             server
                 .children()
                 .find(|n| n.has_tag_name(tag))
                 .and_then(|n| n.text())
-                .map(|t| fill(t.trim(), email))
+                .map(str::trim)
         };
+        let text = |tag: &str| raw(tag).and_then(|t| fill(t, email));
         let (Some(host), Some(port)) = (text("hostname"), text("port")) else {
             config
                 .notes
@@ -106,7 +113,13 @@ pub fn parse(xml: &str, email: &str) -> Result<Config, Invalid> {
             continue;
         }
         if side == Side::Imap && config.username.is_none() {
-            config.username = text("username").filter(|u| u != email && !u.is_empty());
+            config.username = raw("username").and_then(|t| username_for(t, email));
+            if config.username.is_some() {
+                config.username_template = raw("username").map(str::to_owned);
+            }
+        }
+        if raw("hostname").is_some_and(uses_local_part) {
+            config.hosts_use_local_part = true;
         }
         let offered = Offered {
             side,
@@ -124,12 +137,33 @@ pub fn parse(xml: &str, email: &str) -> Result<Config, Invalid> {
     Ok(config)
 }
 
-/// Fills in the placeholders the format defines.
-fn fill(text: &str, email: &str) -> String {
+/// The login name `template` (a document's `<username>`) gives `email`, when it is not the
+/// address itself.
+pub fn username_for(template: &str, email: &str) -> Option<String> {
+    fill(template, email).filter(|u| u != email && !u.is_empty())
+}
+
+/// Whether `text` names the address or its local part.
+fn uses_local_part(text: &str) -> bool {
+    text.contains("%EMAILADDRESS%") || text.contains("%EMAILLOCALPART%")
+}
+
+/// The longest value a filled-in placeholder may give: a host name, a port, a login name. A
+/// document repeating `%EMAILADDRESS%` could otherwise grow one field a thousandfold.
+const MAX_FILLED: usize = 256;
+
+/// Fills in the placeholders the format defines; `None` when the result is longer than any
+/// real value.
+fn fill(text: &str, email: &str) -> Option<String> {
     let (local, domain) = email.split_once('@').unwrap_or((email, ""));
-    text.replace("%EMAILADDRESS%", email)
+    if text.len() > MAX_FILLED {
+        return None;
+    }
+    let filled = text
+        .replace("%EMAILADDRESS%", email)
         .replace("%EMAILLOCALPART%", local)
-        .replace("%EMAILDOMAIN%", domain)
+        .replace("%EMAILDOMAIN%", domain);
+    (filled.len() <= MAX_FILLED).then_some(filled)
 }
 
 /// A DNS name or an IP literal, nothing that could smuggle a path or a port.
@@ -171,6 +205,25 @@ mod tests {
 </clientConfig>"#;
 
     #[test]
+    fn repeated_placeholders_cannot_grow_a_field() {
+        let email = format!("{}@example.com", "j".repeat(60));
+        let doc = GOOD.replace(
+            "<username>%EMAILLOCALPART%</username>",
+            &format!("<username>{}</username>", "%EMAILADDRESS%".repeat(4000)),
+        );
+        let c = parse(&doc, &email).unwrap();
+        assert_eq!(c.username, None, "an overlong login name is no login name");
+        let doc = GOOD.replace("imap.%EMAILDOMAIN%", &"%EMAILADDRESS%.".repeat(10));
+        let c = parse(&doc, &email).unwrap();
+        assert!(c.servers.iter().all(|s| s.host.len() <= MAX_FILLED));
+        assert!(
+            c.notes.iter().all(|n| n.len() < 2 * MAX_FILLED),
+            "{:?}",
+            c.notes
+        );
+    }
+
+    #[test]
     fn a_document_becomes_candidates() {
         let c = parse(GOOD, "jo@example.com").unwrap();
         assert_eq!(
@@ -191,7 +244,18 @@ mod tests {
             ]
         );
         assert_eq!(c.username.as_deref(), Some("jo"));
+        assert_eq!(c.username_template.as_deref(), Some("%EMAILLOCALPART%"));
+        assert_eq!(
+            username_for("%EMAILLOCALPART%", "ola@example.com").as_deref(),
+            Some("ola")
+        );
+        assert_eq!(username_for("%EMAILADDRESS%", "ola@example.com"), None);
+        assert!(!c.hosts_use_local_part);
         assert_eq!(c.notes, vec!["skipped a pop3 server".to_owned()]);
+        let per_user = GOOD.replace("imap.%EMAILDOMAIN%", "%EMAILLOCALPART%.imap.example.com");
+        let c = parse(&per_user, "jo@example.com").unwrap();
+        assert_eq!(c.servers[0].host, "jo.imap.example.com");
+        assert!(c.hosts_use_local_part);
     }
 
     #[test]

@@ -29,11 +29,14 @@ pub struct Prober {
     pub net: Network,
     /// Each candidate's share of time.
     pub timeout: Duration,
+    /// No probe goes on past this, however late it started.
+    pub deadline: Option<Instant>,
 }
 
 impl Prober {
     pub async fn probe(&self, side: Side, host: &str, port: u16, security: Security) -> Probed {
-        let deadline = Instant::now() + self.timeout;
+        let own = Instant::now() + self.timeout;
+        let deadline = self.deadline.map_or(own, |d| d.min(own));
         let addrs = match self.dns.addresses(host, port, deadline).await {
             Ok(a) => a,
             Err(LookupError::NoSuchName | LookupError::NoRecords) => {
@@ -46,7 +49,11 @@ impl Prober {
         };
         let addrs = match self.net.allowed(host, addrs) {
             Ok(a) => a,
-            Err(r) => return probed(ProbeOutcome::EgressRefused, r.to_string()),
+            Err(r) => {
+                // The browser reads this detail: the address stays in the log.
+                tracing::info!(refusal = %r, "discovery probe refused by the egress policy");
+                return probed(ProbeOutcome::EgressRefused, r.public());
+            }
         };
         let road = Road {
             host,

@@ -1,9 +1,11 @@
-//! A small HTTPS GET for autoconfig documents. It resolves through discovery's resolver, keeps
-//! to the egress policy, verifies the certificate with the relay's trust roots, and limits
-//! everything: the size of the answer, the time, and redirects (three, HTTPS only, no loops).
-//! HTTP/1.0 keeps the answer simple: no chunked bodies, the server closes when done.
+//! A small HTTPS GET for autoconfig documents. It resolves through discovery's resolver, goes
+//! only to public addresses when the relay has an egress policy (the first URL and every
+//! redirect, judged on the resolved addresses: see [`egress::filter_public`]), verifies the
+//! certificate with the relay's trust roots, and limits everything: the size of the answer,
+//! the time, and redirects (three, HTTPS only, no loops). HTTP/1.0 keeps the answer simple: no
+//! chunked bodies, the server closes when done.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use rustls::pki_types::ServerName;
@@ -13,7 +15,7 @@ use tokio::time::Instant;
 
 use super::autoconfig::valid_host;
 use crate::net::dns::{Dns, LookupError};
-use crate::net::egress::Refusal;
+use crate::net::egress::{self, Refusal};
 use crate::net::Network;
 
 /// The most header bytes we read before the body.
@@ -22,9 +24,13 @@ const MAX_REDIRECTS: usize = 3;
 
 pub struct Client {
     pub dns: Dns,
-    /// The egress policy and source addresses.
+    /// The source addresses, and whether there is an egress policy: with one, only public
+    /// addresses are fetched from; without one (the command on the user's own machine), any.
     pub net: Network,
     pub tls: Arc<ClientConfig>,
+    /// Addresses fetched from as if they were public (see
+    /// [`DiscoverConfig::danger_autoconfig_public`](super::DiscoverConfig)).
+    pub danger_public: Vec<IpAddr>,
 }
 
 /// Why a fetch gave no document.
@@ -32,7 +38,8 @@ pub struct Client {
 pub enum FetchError {
     #[error("DNS: {0}")]
     Dns(LookupError),
-    #[error("refused by the egress policy: {0}")]
+    /// What a stranger may read of the refusal ([`Refusal::public`]); the rest is logged.
+    #[error("{0}")]
     Egress(String),
     #[error("connect: {0}")]
     Connect(String),
@@ -65,13 +72,13 @@ impl FetchError {
 
 /// An `https://host/path` URL, split.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Url {
+pub(super) struct Url {
     host: String,
     path: String,
 }
 
 impl Url {
-    fn parse(url: &str) -> Result<Url, String> {
+    pub(super) fn parse(url: &str) -> Result<Url, String> {
         let rest = url
             .strip_prefix("https://")
             .ok_or_else(|| format!("{url} is not an https:// URL"))?;
@@ -92,7 +99,7 @@ impl Url {
         })
     }
 
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         format!("https://{}{}", self.host, self.path)
     }
 }
@@ -150,12 +157,7 @@ impl Client {
             .addresses(&url.host, 443, deadline)
             .await
             .map_err(FetchError::Dns)?;
-        let addrs: Vec<SocketAddr> = match &self.net.egress {
-            Some(policy) => policy
-                .filter_https(&url.host, &addrs)
-                .map_err(|r: Refusal| FetchError::Egress(r.to_string()))?,
-            None => addrs,
-        };
+        let addrs = self.public(&url.host, addrs)?;
         let connected = self
             .net
             .connect(&addrs, deadline)
@@ -198,14 +200,34 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The addresses of `host` this fetch may use: with an egress policy, the public ones
+    /// only (and the `danger_public` ones); without one, all.
+    fn public(&self, host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, FetchError> {
+        if self.net.egress.is_none() {
+            return Ok(addrs);
+        }
+        let (danger, judged): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs
+            .into_iter()
+            .partition(|a| self.danger_public.contains(&a.ip()));
+        if !danger.is_empty() {
+            return Ok(danger);
+        }
+        egress::filter_public(host, &judged).map_err(|r: Refusal| {
+            tracing::info!(refusal = %r, "autoconfig fetch refused by the public-only rule");
+            FetchError::Egress(r.public())
+        })
+    }
+}
+
 #[derive(Debug, PartialEq, Eq)]
-enum Answer {
+pub(super) enum Answer {
     Body(Vec<u8>),
     Redirect(String),
 }
 
 /// Reads an HTTP/1.x answer: the body of a 200, the target of a redirect, or why neither.
-fn answer(data: &[u8], max: usize) -> Result<Answer, FetchError> {
+pub(super) fn answer(data: &[u8], max: usize) -> Result<Answer, FetchError> {
     let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
         return Err(if data.len() > MAX_HEADER_BYTES {
             FetchError::Malformed(format!("headers longer than {MAX_HEADER_BYTES} bytes"))

@@ -1,20 +1,27 @@
 //! Settings discovery: from an email address to IMAP and SMTP settings, each with where it came
 //! from, confirmed by probing.
 //!
-//! Every source is consulted at once, and each candidate is probed as soon as a source names it,
-//! so the time taken is that of the slowest source plus one probe, not the sum. Sources, in
-//! order of precedence: stored domain settings, the bundled provider table, DNS SRV (RFC 6186,
-//! RFC 8314), autoconfig XML, guesses from MX hosts and from the domain. Ranking is in
-//! [`rank`]; nothing here sends a password.
+//! Every source is consulted at once, and each candidate is probed as soon as a source names it
+//! (a few at a time, the best first), so the time taken is that of the slowest source plus one
+//! probe, not the sum. Sources, in order of precedence: stored domain settings, the bundled
+//! provider table, DNS SRV (RFC 6186, RFC 8314), autoconfig XML, guesses from MX hosts and from
+//! the domain. Ranking is in [`rank`]; what one discovery may probe in [`caps`]; the relay's
+//! memory of recent discoveries in [`cache`]. Nothing here sends a password.
 
 pub mod autoconfig;
+pub mod cache;
+pub mod caps;
 mod confirm;
 mod https;
+#[cfg(test)]
+mod properties;
 pub mod providers;
 mod rank;
 
 use std::collections::VecDeque;
 use std::future::Future;
+use std::net::IpAddr;
+use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +35,8 @@ use tokio::time::Instant;
 
 use crate::net::dns::{Dns, LookupError, Srv};
 use crate::net::{mode_for, Network};
+pub use cache::DiscoveryCache;
+use caps::Caps;
 use confirm::{Probed, Prober};
 
 /// How discovery runs.
@@ -44,6 +53,15 @@ pub struct DiscoverConfig {
     pub probe_timeout: Duration,
     /// One lookup or probe at a time, as a mail client does (for the benchmark).
     pub sequential: bool,
+    /// How many candidates one discovery may probe, and how many at once ([`caps`]).
+    pub caps: Caps,
+    /// Recent discoveries to reuse (the relay's, shared by every request); `None` discovers
+    /// afresh every time (the command).
+    pub cache: Option<DiscoveryCache>,
+    /// Addresses that autoconfig fetches treat as public although they are not. Only for tests,
+    /// whose HTTPS server can listen on loopback alone: exact addresses, not ranges; not a
+    /// setting of the configuration file, and nothing in the relay sets it.
+    pub danger_autoconfig_public: Vec<IpAddr>,
 }
 
 impl Default for DiscoverConfig {
@@ -54,6 +72,9 @@ impl Default for DiscoverConfig {
             lookup_timeout: Duration::from_secs(6),
             probe_timeout: Duration::from_secs(6),
             sequential: false,
+            caps: Caps::default(),
+            cache: None,
+            danger_autoconfig_public: Vec::new(),
         }
     }
 }
@@ -123,10 +144,25 @@ impl Proposed {
 struct Found {
     result: SourceResult,
     proposed: Vec<Proposed>,
-    /// The IMAP login name the source asks for.
-    username: Option<String>,
+    /// The IMAP login name the source asks for, placeholders unfilled (autoconfig's
+    /// `%EMAILLOCALPART%`), so the findings serve every address of the domain.
+    username_template: Option<String>,
+    /// Host names were built from the address's local part.
+    hosts_use_local_part: bool,
     /// The provider, recognised by MX.
     provider: Option<&'static providers::Entry>,
+}
+
+impl Found {
+    fn new(result: SourceResult, proposed: Vec<Proposed>) -> Found {
+        Found {
+            result,
+            proposed,
+            username_template: None,
+            hosts_use_local_part: false,
+            provider: None,
+        }
+    }
 }
 
 enum Event {
@@ -138,6 +174,9 @@ type Task<'a> = Pin<Box<dyn Future<Output = Event> + Send + 'a>>;
 
 /// Finds the settings for `email`. `stored` is what the relay's administrators saved for its
 /// domain, if anything. `extra` are candidates to probe alongside (what a user entered).
+///
+/// With a cache in `config`, the domain's findings are taken from it when a discovery of the
+/// same domain ran recently, and only `extra` is probed; see [`cache`] for what is kept.
 pub async fn discover(
     email: &str,
     stored: Option<DomainSettings>,
@@ -147,12 +186,31 @@ pub async fn discover(
     let started = Instant::now();
     let domain = domain_of(email)?;
     let email = email.trim();
-    let mut run = known(email, &domain, stored, extra, started);
-    if config.offline {
-        run.networkless(SourceStatus::Skipped, "offline", started);
-        for c in &mut run.candidates {
-            c.outcome = ProbeOutcome::NotProbed;
+    let key = cache::Key::new(&domain, config.offline, stored.as_ref());
+    let cached = config.cache.as_ref().and_then(|c| c.get(&key, email));
+    let fresh = cached.is_none();
+    let mut run = match cached {
+        Some(findings) => findings,
+        None => known(&domain, stored, &config.caps, started),
+    };
+    if !extra.is_empty() {
+        let proposed = extra
+            .iter()
+            .map(|(side, s)| Proposed::from_settings(*side, s))
+            .collect();
+        let result = source_result(Source::Entered, SourceStatus::Found, started, Vec::new());
+        run.add(Found::new(result, proposed), &config.caps, 0);
+    }
+    let remember = |run: &Collected| {
+        if let (true, Some(cache)) = (fresh, &config.cache) {
+            cache.insert(key.clone(), run.domain_level(), email);
         }
+    };
+    if config.offline {
+        if fresh {
+            run.networkless(SourceStatus::Skipped, "offline", started);
+        }
+        remember(&run);
         return Ok(run.finish(email, domain, true, started));
     }
     let dns = match &config.net.dns {
@@ -160,11 +218,16 @@ pub async fn discover(
         None => Dns::system(),
     };
     match dns {
-        Ok(dns) => search(&mut run, &dns, email, &domain, config, started).await,
+        Ok(dns) => {
+            search(&mut run, &dns, email, &domain, config, started, fresh).await;
+            remember(&run);
+        }
         Err(e) => {
-            // No resolver: only what needs none can be probed.
-            run.networkless(SourceStatus::Failed, &e, started);
-            for c in &mut run.candidates {
+            // No resolver: only what needs none can be probed (and nothing is remembered).
+            if fresh {
+                run.networkless(SourceStatus::Failed, &e, started);
+            }
+            for c in run.unprobed() {
                 c.outcome = ProbeOutcome::NotFound;
                 c.detail = Some(e.clone());
             }
@@ -173,53 +236,48 @@ pub async fn discover(
     Ok(run.finish(email, domain, false, started))
 }
 
-/// What is known without the network: stored settings, the provider table, what was entered.
-fn known(
-    email: &str,
-    domain: &str,
-    stored: Option<DomainSettings>,
-    extra: &[(Side, ServerSettings)],
-    started: Instant,
-) -> Collected {
+/// What is known without the network: stored settings and the provider table.
+fn known(domain: &str, stored: Option<DomainSettings>, caps: &Caps, started: Instant) -> Collected {
     let mut run = Collected::default();
     let status = if stored.is_some() {
         SourceStatus::Found
     } else {
         SourceStatus::Empty
     };
-    run.add(Found {
-        result: source_result(Source::Stored, status, started, Vec::new()),
-        proposed: stored
-            .iter()
-            .flat_map(|s| {
-                [
-                    Proposed::from_settings(Side::Imap, &s.imap),
-                    Proposed::from_settings(Side::Smtp, &s.smtp),
-                ]
-            })
-            .collect(),
-        username: None,
-        provider: None,
-    });
+    let proposed = stored
+        .iter()
+        .flat_map(|s| {
+            [
+                Proposed::from_settings(Side::Imap, &s.imap),
+                Proposed::from_settings(Side::Smtp, &s.smtp),
+            ]
+        })
+        .collect();
+    run.add(
+        Found::new(
+            source_result(Source::Stored, status, started, Vec::new()),
+            proposed,
+        ),
+        caps,
+        0,
+    );
     let by_domain = providers::by_domain(domain);
-    run.add(provider_found(by_domain, email, started, Source::Provider));
+    run.add(
+        provider_found(by_domain, started, Source::Provider),
+        caps,
+        0,
+    );
     run.provider = by_domain.map(|p| (p, "domain"));
-    if !extra.is_empty() {
-        run.add(Found {
-            result: source_result(Source::Entered, SourceStatus::Found, started, Vec::new()),
-            proposed: extra
-                .iter()
-                .map(|(side, s)| Proposed::from_settings(*side, s))
-                .collect(),
-            username: None,
-            provider: None,
-        });
-    }
     run
 }
 
-/// Every network source at once; each candidate is probed as soon as a source names it (one
-/// task at a time when `config.sequential`, as a mail client does).
+/// The network sources discovery consults, each once.
+const NETWORK_SOURCES: [Source; 4] = [Source::Srv, Source::Autoconfig, Source::Mx, Source::Guess];
+
+/// Probes every candidate not probed yet, each as soon as it is known, at most
+/// `config.caps.in_flight` at once and the best first; and, when `consult` (not for findings
+/// taken from the cache), every network source at once (one task at a time when
+/// `config.sequential`, as a mail client does).
 async fn search(
     run: &mut Collected,
     dns: &Dns,
@@ -227,62 +285,105 @@ async fn search(
     domain: &str,
     config: &DiscoverConfig,
     started: Instant,
+    consult: bool,
 ) {
     let lookup_deadline = started + config.lookup_timeout;
+    // The slowest source plus one probe: a queue of probes cannot hold a request longer.
+    let deadline = (!config.sequential).then(|| lookup_deadline + config.probe_timeout);
     let prober = Prober {
         dns: dns.clone(),
         net: config.net.clone(),
         timeout: config.probe_timeout,
+        deadline,
     };
     let client = https::Client {
         dns: dns.clone(),
         tls: Arc::new(config.net.roots.client_config()),
         net: config.net.clone(),
+        danger_public: config.danger_autoconfig_public.clone(),
     };
-    let mut queue: VecDeque<Task<'_>> = VecDeque::new();
-    queue.push_back(Box::pin(async {
-        Event::Source(srv(dns, domain, lookup_deadline).await)
-    }));
-    queue.push_back(Box::pin(async {
-        Event::Source(autoconfig(&client, email, domain, lookup_deadline).await)
-    }));
-    queue.push_back(Box::pin(async {
-        Event::Source(mx(dns, email, domain, lookup_deadline).await)
-    }));
-    queue.push_back(Box::pin(async { Event::Source(guesses(domain)) }));
-    // Candidates known before any lookup are probed at once.
-    for (i, c) in run.candidates.iter().enumerate() {
-        queue.push_back(probe_task(&prober, i, c));
+    let mut sources: VecDeque<Task<'_>> = VecDeque::new();
+    let mut pending: Vec<Source> = Vec::new();
+    if consult {
+        sources.push_back(Box::pin(async {
+            Event::Source(srv(dns, domain, lookup_deadline).await)
+        }));
+        sources.push_back(Box::pin(async {
+            Event::Source(autoconfig(&client, email, domain, lookup_deadline).await)
+        }));
+        sources.push_back(Box::pin(async {
+            Event::Source(mx(dns, domain, lookup_deadline).await)
+        }));
+        sources.push_back(Box::pin(async { Event::Source(guesses(domain)) }));
+        pending = NETWORK_SOURCES.to_vec();
     }
-    let limit = if config.sequential { 1 } else { usize::MAX };
+    // Candidates known before any lookup are probed at once.
+    let mut waiting: Vec<usize> = run.unprobed_indices().collect();
+    let in_flight = if config.sequential {
+        1
+    } else {
+        config.caps.in_flight.max(1)
+    };
     let mut running = FuturesUnordered::new();
+    let mut probing = 0;
     loop {
-        while running.len() < limit {
-            match queue.pop_front() {
-                Some(t) => running.push(t),
-                None => break,
+        if !config.sequential {
+            running.extend(sources.drain(..));
+        } else if running.is_empty() {
+            running.extend(sources.pop_front());
+        }
+        while probing < in_flight && (running.is_empty() || !config.sequential) {
+            let Some(i) = next_probe(&mut waiting, &run.candidates) else {
+                break;
+            };
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                let c = &mut run.candidates[i];
+                c.outcome = ProbeOutcome::TimedOut;
+                c.detail = Some("not probed: discovery's time was up".into());
+                continue;
             }
+            running.push(probe_task(&prober, i, &run.candidates[i]));
+            probing += 1;
         }
         let Some(event) = running.next().await else {
             break;
         };
         match event {
             Event::Source(found) => {
-                let first_new = run.candidates.len();
+                let source = found.result.source;
+                pending.retain(|s| *s != source);
+                let outranking = pending
+                    .iter()
+                    .filter(|s| rank::precedence(**s) < rank::precedence(source))
+                    .count();
                 if run.provider.is_none() {
                     run.provider = found.provider.map(|p| (p, "mx"));
                 }
-                run.add(found);
-                for (i, c) in run.candidates.iter().enumerate().skip(first_new) {
-                    queue.push_back(probe_task(&prober, i, c));
-                }
+                waiting.extend(run.add(found, &config.caps, outranking));
             }
             Event::Probed(i, probed) => {
+                probing -= 1;
                 run.candidates[i].outcome = probed.outcome;
                 run.candidates[i].detail = probed.detail;
             }
         }
     }
+}
+
+/// The waiting candidate to probe next: what is known without the network (stored settings,
+/// the table, what was entered) first, then by the precedence of its best source, then in the
+/// order sources named them.
+fn next_probe(waiting: &mut Vec<usize>, candidates: &[Candidate]) -> Option<usize> {
+    let key = |i: usize| {
+        let sources = &candidates[i].sources;
+        let known = sources
+            .iter()
+            .any(|s| matches!(s, Source::Stored | Source::Provider | Source::Entered));
+        let best = sources.iter().map(|s| rank::precedence(*s)).min();
+        (!known, best, i)
+    };
+    let at = (0..waiting.len()).min_by_key(|&n| key(waiting[n]))?;
+    Some(waiting.remove(at))
 }
 
 fn probe_task<'a>(prober: &'a Prober, i: usize, c: &Candidate) -> Task<'a> {
@@ -291,36 +392,82 @@ fn probe_task<'a>(prober: &'a Prober, i: usize, c: &Candidate) -> Task<'a> {
 }
 
 /// What the sources found so far.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Collected {
     candidates: Vec<Candidate>,
     sources: Vec<SourceResult>,
-    username: Option<String>,
+    /// The first login-name template a source gave.
+    username_template: Option<String>,
+    /// Some host name was built from the address's local part.
+    hosts_use_local_part: bool,
     provider: Option<(&'static providers::Entry, &'static str)>,
 }
 
 impl Collected {
     /// The network sources, none of which ran (`status`, and why).
     fn networkless(&mut self, status: SourceStatus, why: &str, started: Instant) {
-        for source in [Source::Srv, Source::Autoconfig, Source::Mx, Source::Guess] {
+        for source in NETWORK_SOURCES {
             self.sources
                 .push(source_result(source, status, started, vec![why.to_owned()]));
         }
     }
 
-    fn add(&mut self, found: Found) {
-        let source = found.result.source;
-        for p in found.proposed {
-            match self.candidates.iter_mut().find(|c| {
+    fn unprobed_indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.outcome == ProbeOutcome::NotProbed)
+            .map(|(i, _)| i)
+    }
+
+    fn unprobed(&mut self) -> impl Iterator<Item = &mut Candidate> {
+        self.candidates
+            .iter_mut()
+            .filter(|c| c.outcome == ProbeOutcome::NotProbed)
+    }
+
+    /// Adds what a source found, within `caps` (`outranking`: how many sources that outrank
+    /// it have not reported yet), saying in its notes what was left out. The indices of the
+    /// new candidates.
+    fn add(&mut self, found: Found, caps: &Caps, outranking: usize) -> Range<usize> {
+        let Found {
+            mut result,
+            proposed,
+            username_template,
+            hosts_use_local_part,
+            provider: _,
+        } = found;
+        let source = result.source;
+        let mut dropped = caps::Dropped::default();
+        let named = proposed.len();
+        let mut kept: Vec<Proposed> = Vec::new();
+        for (n, p) in proposed.iter().enumerate() {
+            if kept.contains(p) {
+                continue;
+            }
+            if kept.len() == caps.per_source {
+                if proposed[n..].iter().any(|p| !kept.contains(p)) {
+                    dropped.over_source = Some((named, kept.len()));
+                }
+                break;
+            }
+            kept.push(p.clone());
+        }
+        let room = caps.room(self.candidates.len(), outranking);
+        let first_new = self.candidates.len();
+        for p in kept {
+            let added = self.candidates.len() - first_new;
+            let known = self.candidates.iter_mut().find(|c| {
                 c.side == p.side && c.host == p.host && c.port == p.port && c.security == p.security
-            }) {
+            });
+            match known {
                 Some(c) => {
                     if !c.sources.contains(&source) {
                         c.sources.push(source);
                         c.sources.sort_by_key(|s| rank::precedence(*s));
                     }
                 }
-                None => self.candidates.push(Candidate {
+                None if added < room => self.candidates.push(Candidate {
                     side: p.side,
                     host: p.host,
                     port: p.port,
@@ -329,15 +476,49 @@ impl Collected {
                     outcome: ProbeOutcome::NotProbed,
                     detail: None,
                 }),
+                None => dropped.over_total += 1,
             }
         }
-        if self.username.is_none() {
-            self.username = found.username;
+        result.notes = caps::bound_notes(std::mem::take(&mut result.notes));
+        result.notes.extend(dropped.notes(caps));
+        if self.username_template.is_none() {
+            self.username_template = username_template;
         }
-        self.sources.push(found.result);
+        self.hosts_use_local_part |= hosts_use_local_part;
+        self.sources.push(result);
+        first_new..self.candidates.len()
+    }
+
+    /// What holds for every address of the domain: all but what was entered.
+    fn domain_level(&self) -> Collected {
+        let mut findings = self.clone();
+        findings.candidates.retain_mut(|c| {
+            c.sources.retain(|s| *s != Source::Entered);
+            !c.sources.is_empty()
+        });
+        findings.sources.retain(|s| s.source != Source::Entered);
+        findings
+    }
+
+    /// The login name for `email`: the table's rule for the address's domain, else the
+    /// autoconfig document's, else the rule of the provider its MX hosts belong to.
+    fn username_for(&self, email: &str) -> Option<String> {
+        let rule = |by: &str| {
+            self.provider
+                .filter(|(_, b)| *b == by)
+                .and_then(|(p, _)| p.username_for(email))
+        };
+        rule("domain")
+            .or_else(|| {
+                self.username_template
+                    .as_deref()
+                    .and_then(|t| autoconfig::username_for(t, email))
+            })
+            .or_else(|| rule("mx"))
     }
 
     fn finish(mut self, email: &str, domain: String, offline: bool, started: Instant) -> Discovery {
+        let username = self.username_for(email);
         rank::sort(&mut self.candidates);
         let mut best = |side: Side| {
             let i = self
@@ -354,9 +535,7 @@ impl Collected {
             domain,
             imap,
             smtp,
-            username: self
-                .username
-                .or_else(|| self.provider.and_then(|(p, _)| p.username_for(email))),
+            username,
             provider: self.provider.map(|(p, by)| p.to_wire(by)),
             candidates: self.candidates,
             sources: self.sources,
@@ -382,7 +561,6 @@ fn source_result(
 
 fn provider_found(
     entry: Option<&'static providers::Entry>,
-    email: &str,
     started: Instant,
     source: Source,
 ) -> Found {
@@ -408,7 +586,8 @@ fn provider_found(
             entry.map(|p| vec![p.name.clone()]).unwrap_or_default(),
         ),
         proposed,
-        username: entry.and_then(|p| p.username_for(email)),
+        username_template: None,
+        hosts_use_local_part: false,
         provider: None,
     }
 }
@@ -473,12 +652,7 @@ async fn srv(dns: &Dns, domain: &str, deadline: Instant) -> Found {
         }
     }
     let status = status_of(!proposed.is_empty(), &outcomes);
-    Found {
-        result: source_result(Source::Srv, status, started, notes),
-        proposed,
-        username: None,
-        provider: None,
-    }
+    Found::new(source_result(Source::Srv, status, started, notes), proposed)
 }
 
 /// Both autoconfig locations, fetched together; the first usable document wins.
@@ -531,7 +705,8 @@ async fn autoconfig(client: &https::Client, email: &str, domain: &str, deadline:
         }
     }
     let status = status_of(!documents.is_empty(), &outcomes);
-    let username = documents.iter().find_map(|d| d.username.clone());
+    let username_template = documents.iter().find_map(|d| d.username_template.clone());
+    let hosts_use_local_part = documents.iter().any(|d| d.hosts_use_local_part);
     let proposed = documents
         .into_iter()
         .flat_map(|d| d.servers)
@@ -540,13 +715,14 @@ async fn autoconfig(client: &https::Client, email: &str, domain: &str, deadline:
     Found {
         result: source_result(Source::Autoconfig, status, started, notes),
         proposed,
-        username,
+        username_template,
+        hosts_use_local_part,
         provider: None,
     }
 }
 
 /// The MX hosts: the provider they belong to, or guesses next to them.
-async fn mx(dns: &Dns, email: &str, domain: &str, deadline: Instant) -> Found {
+async fn mx(dns: &Dns, domain: &str, deadline: Instant) -> Found {
     let started = Instant::now();
     let hosts = dns.mx(domain, deadline).await;
     let (status, notes, hosts) = match hosts {
@@ -566,7 +742,7 @@ async fn mx(dns: &Dns, email: &str, domain: &str, deadline: Instant) -> Found {
         Err(e) => (SourceStatus::Failed, vec![format!("MX: {e}")], Vec::new()),
     };
     if let Some(p) = providers::by_mx(hosts.iter().map(String::as_str)) {
-        let mut found = provider_found(Some(p), email, started, Source::Mx);
+        let mut found = provider_found(Some(p), started, Source::Mx);
         found.result.notes = notes;
         found.result.notes.push(format!("hosted at {}", p.name));
         found.provider = Some(p);
@@ -582,27 +758,17 @@ async fn mx(dns: &Dns, email: &str, domain: &str, deadline: Instant) -> Found {
         proposed.push(Proposed::new(Side::Smtp, host, 465, Security::Tls));
         proposed.push(Proposed::new(Side::Smtp, host, 587, Security::Starttls));
     }
-    Found {
-        result: source_result(Source::Mx, status, started, notes),
-        proposed,
-        username: None,
-        provider: None,
-    }
+    Found::new(source_result(Source::Mx, status, started, notes), proposed)
 }
 
 fn guesses(domain: &str) -> Found {
-    let proposed = rank::guesses_for(domain);
-    Found {
-        result: source_result(
-            Source::Guess,
-            SourceStatus::Found,
-            Instant::now(),
-            Vec::new(),
-        ),
-        proposed,
-        username: None,
-        provider: None,
-    }
+    let result = source_result(
+        Source::Guess,
+        SourceStatus::Found,
+        Instant::now(),
+        Vec::new(),
+    );
+    Found::new(result, rank::guesses_for(domain))
 }
 
 /// `mx1.mail.example.net` → `mail.example.net`; a two-label name stays as it is.
@@ -634,6 +800,70 @@ mod tests {
         ] {
             assert!(domain_of(bad).is_err(), "{bad}");
         }
+    }
+
+    fn named(source: Source, hosts: impl IntoIterator<Item = String>) -> Found {
+        let proposed = hosts
+            .into_iter()
+            .map(|h| Proposed::new(Side::Imap, &h, 993, Security::Tls))
+            .collect();
+        Found::new(
+            source_result(source, SourceStatus::Found, Instant::now(), Vec::new()),
+            proposed,
+        )
+    }
+
+    #[test]
+    fn sources_are_kept_to_their_caps_and_say_what_they_left_out() {
+        let caps = Caps::default();
+        let mut run = Collected::default();
+        let five_hundred = (0..500).map(|n| format!("s{n}.example"));
+        assert_eq!(
+            run.add(named(Source::Autoconfig, five_hundred), &caps, 0),
+            0..8
+        );
+        assert_eq!(
+            run.sources[0].notes,
+            vec!["named 500 servers; only the first 8 were probed (at most 8 from one source)"]
+        );
+        // Names given twice count once; names another source gave add no candidate.
+        let repeated = ["a", "a", "s0.example", "b"].map(String::from);
+        assert_eq!(run.add(named(Source::Srv, repeated), &caps, 0), 8..10);
+        assert!(
+            run.sources[1].notes.is_empty(),
+            "{:?}",
+            run.sources[1].notes
+        );
+        assert_eq!(
+            run.candidates[0].sources,
+            vec![Source::Srv, Source::Autoconfig]
+        );
+        // The total holds, and what it left out is said.
+        let total = Caps {
+            total: 12,
+            ..Caps::default()
+        };
+        let more = (0..8).map(|n| format!("m{n}.example"));
+        assert_eq!(run.add(named(Source::Mx, more), &total, 0), 10..12);
+        assert_eq!(
+            run.sources[2].notes,
+            vec!["6 more servers were not probed (at most 12 in one discovery)"]
+        );
+    }
+
+    #[test]
+    fn what_is_known_is_probed_first_then_by_precedence() {
+        let mut run = Collected::default();
+        let caps = Caps::default();
+        run.add(named(Source::Guess, ["g".to_owned()]), &caps, 0);
+        run.add(named(Source::Srv, ["s".to_owned()]), &caps, 0);
+        run.add(named(Source::Entered, ["e".to_owned()]), &caps, 0);
+        run.add(named(Source::Autoconfig, ["a".to_owned()]), &caps, 0);
+        let mut waiting: Vec<usize> = (0..4).collect();
+        let order: Vec<String> = std::iter::from_fn(|| next_probe(&mut waiting, &run.candidates))
+            .map(|i| run.candidates[i].host.clone())
+            .collect();
+        assert_eq!(order, ["e", "s", "a", "g"]);
     }
 
     #[test]

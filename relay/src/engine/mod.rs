@@ -239,7 +239,8 @@ mod tests {
     fn line_breaks_and_other_controls_are_refused_in_every_field() {
         assert!(validate(&request()).is_ok());
         let smuggled = "jo\r\nRCPT TO:<victim@example.org>";
-        let cases: [(&str, fn(&mut DiagnosisRequest, String)); 5] = [
+        type Set = fn(&mut DiagnosisRequest, String);
+        let cases: [(&str, Set); 5] = [
             ("username", |r, v| r.username = Some(v)),
             ("SMTP username", |r, v| r.smtp_username = Some(v)),
             ("IMAP server name", |r, v| r.imap.host = v),

@@ -122,6 +122,22 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
+impl Refusal {
+    /// What a stranger is told: the name they gave and that the policy does not allow it,
+    /// never what it resolved to (that would map the operator's network for them). The full
+    /// [`Display`](std::fmt::Display) goes to the relay's log and to `egress-check`.
+    pub fn public(&self) -> String {
+        match self {
+            Refusal::Port { port, .. } => {
+                format!("port {port} is not allowed by this relay's policy")
+            }
+            Refusal::Address { host, .. } | Refusal::NotResolved { host, .. } => {
+                format!("{host}: this server is not allowed by this relay's policy")
+            }
+        }
+    }
+}
+
 /// The policy, ready to judge addresses.
 #[derive(Clone, Debug)]
 pub struct EgressPolicy {
@@ -154,8 +170,7 @@ impl EgressPolicy {
         self.check_ip(host, addr.ip())
     }
 
-    /// Judges the address alone, for the HTTPS fetches of discovery (always port 443, which
-    /// is not a mail port).
+    /// Judges the address alone, as the operator allows it.
     fn check_ip(&self, host: &str, ip: IpAddr) -> Result<(), Refusal> {
         if self
             .config
@@ -186,37 +201,7 @@ impl EgressPolicy {
 
     /// Keeps the addresses the policy allows; refuses when none is left (naming the first).
     pub fn filter(&self, host: &str, addrs: &[SocketAddr]) -> Result<Vec<SocketAddr>, Refusal> {
-        self.filter_with(addrs, |a| self.check_address(host, a))
-    }
-
-    /// [`EgressPolicy::filter`] for an HTTPS fetch: the addresses are judged, the port is ours.
-    pub fn filter_https(
-        &self,
-        host: &str,
-        addrs: &[SocketAddr],
-    ) -> Result<Vec<SocketAddr>, Refusal> {
-        self.filter_with(addrs, |a| self.check_ip(host, a.ip()))
-    }
-
-    fn filter_with(
-        &self,
-        addrs: &[SocketAddr],
-        check: impl Fn(SocketAddr) -> Result<(), Refusal>,
-    ) -> Result<Vec<SocketAddr>, Refusal> {
-        let mut allowed = Vec::new();
-        let mut first_refusal = None;
-        for &a in addrs {
-            match check(a) {
-                Ok(()) => allowed.push(a),
-                Err(r) => {
-                    first_refusal.get_or_insert(r);
-                }
-            }
-        }
-        match (allowed.is_empty(), first_refusal) {
-            (true, Some(r)) => Err(r),
-            _ => Ok(allowed),
-        }
+        filter_with(addrs, |a| self.check_address(host, a))
     }
 
     /// Whether the test email may go to `recipient` for the mailbox `email`.
@@ -245,6 +230,44 @@ impl EgressPolicy {
             })?;
         self.filter(host, &addrs)
     }
+}
+
+/// Keeps the addresses `check` passes; refuses when none is left (naming the first refusal).
+fn filter_with(
+    addrs: &[SocketAddr],
+    check: impl Fn(SocketAddr) -> Result<(), Refusal>,
+) -> Result<Vec<SocketAddr>, Refusal> {
+    let mut allowed = Vec::new();
+    let mut first_refusal = None;
+    for &a in addrs {
+        match check(a) {
+            Ok(()) => allowed.push(a),
+            Err(r) => {
+                first_refusal.get_or_insert(r);
+            }
+        }
+    }
+    match (allowed.is_empty(), first_refusal) {
+        (true, Some(r)) => Err(r),
+        _ => Ok(allowed),
+    }
+}
+
+/// The public addresses of `host`, for discovery's HTTPS fetches of autoconfig documents: the
+/// public-only rule, whatever `allow_cidrs` and `allow_hosts` say. Those let an on-prem relay
+/// reach the mail servers its operator named; a document's URL and every redirect after it are
+/// written by whoever controls a stranger's domain, and the relay reports what it fetched. An
+/// operator's allowance would let them make the relay GET an intranet page and read the answer.
+/// The port is ours (always 443), so only the addresses are judged.
+pub fn filter_public(host: &str, addrs: &[SocketAddr]) -> Result<Vec<SocketAddr>, Refusal> {
+    filter_with(addrs, |a| match range_of(a.ip()) {
+        None => Ok(()),
+        Some(range) => Err(Refusal::Address {
+            host: host.to_owned(),
+            address: a.ip(),
+            range,
+        }),
+    })
 }
 
 /// IPv6 forms that carry an IPv4 address are judged by that address.
@@ -352,6 +375,46 @@ fn range_v6(ip: Ipv6Addr) -> Option<Range> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn https_fetches_get_public_addresses_only_whatever_the_operator_allows() {
+        let a = |s: &str| SocketAddr::new(s.parse().unwrap(), 443);
+        let mixed = [a("10.1.2.3"), a("93.184.215.14")];
+        assert_eq!(filter_public("x.example", &mixed), Ok(vec![mixed[1]]));
+        for internal in ["127.0.0.1", "10.0.0.1", "::ffff:169.254.169.254", "fd00::1"] {
+            let refused = filter_public("intranet.example", &[a(internal)]).unwrap_err();
+            assert!(matches!(refused, Refusal::Address { .. }), "{internal}");
+        }
+        // The operator's allowance for mail servers does not reach the fetches.
+        let policy = EgressPolicy::new(EgressConfig {
+            allow_cidrs: vec!["10.0.0.0/8".parse().unwrap()],
+            allow_hosts: vec!["intranet.example".into()],
+            ..EgressConfig::default()
+        });
+        let mail = SocketAddr::new("10.0.0.1".parse().unwrap(), 993);
+        assert!(policy.filter("intranet.example", &[mail]).is_ok());
+        assert!(filter_public("intranet.example", &[a("10.0.0.1")]).is_err());
+    }
+
+    #[test]
+    fn strangers_hear_the_name_they_gave_never_the_address() {
+        let refusal = Refusal::Address {
+            host: "intranet.example".into(),
+            address: "10.1.2.3".parse().unwrap(),
+            range: Range::Private,
+        };
+        assert!(refusal.to_string().contains("10.1.2.3"));
+        let told = refusal.public();
+        assert_eq!(
+            told,
+            "intranet.example: this server is not allowed by this relay's policy"
+        );
+        let port = Refusal::Port {
+            port: 22,
+            allowed: vec![993, 10_143],
+        };
+        assert!(!port.public().contains("10143"), "{}", port.public());
+    }
 
     #[test]
     fn ranges() {

@@ -1,6 +1,7 @@
 //! The HTTP API: domain settings (public read, authenticated and audited writes), the egress
 //! addresses to allowlist, health and metrics.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -11,11 +12,16 @@ use axum::{Json, Router};
 use inbox_doctor_errors::{DomainSettings, EgressIps, RelayInfo};
 use serde::{Deserialize, Serialize};
 
+use super::admin::Refusal;
+use super::client::{client_ip, ClientKey};
 use super::AppState;
-use crate::domains::{normalize_domain, validate_settings};
+use crate::domains::{normalize_domain, validate_settings, Author};
 
-/// The header an admin client names itself with, for the audit trail.
-pub const ACTOR_HEADER: &str = "x-inbox-doctor-actor";
+/// Free text an admin client may send with a change ("ticket 4711"), kept in the audit trail
+/// as the caller's own words beside the token's name, which is what says who it was.
+pub const NOTE_HEADER: &str = "x-inbox-doctor-note";
+/// What [`NOTE_HEADER`] was called when it named the actor; still read, as a note.
+pub const LEGACY_ACTOR_HEADER: &str = "x-inbox-doctor-actor";
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -40,21 +46,36 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds until a retry may succeed (`Retry-After`).
+    #[serde(skip)]
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(super) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self)).into_response()
+        let retry_after = self.retry_after;
+        let mut response = (self.status, Json(self)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert("retry-after", axum::http::HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -124,37 +145,91 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-/// The actor of an authenticated change.
-fn admin(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    let Some(expected) = &state.config.domains.admin_token else {
-        return Err(ApiError::new(
+/// The author of an admin request on `domain` (`None`: all of them): its token's name, its
+/// address, its note. A refusal is logged (who, on what, why; never what was sent) and
+/// counted.
+fn admin(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    domain: Option<&str>,
+) -> Result<Author, ApiError> {
+    let limits = &state.config.limits;
+    let key = ClientKey::of(peer.ip(), headers, limits);
+    let address = client_ip(peer.ip(), headers, &limits.trusted_proxies);
+    let refusal = match state.admin.admit(key, bearer(headers)) {
+        Ok(name) => {
+            return Ok(Author {
+                actor: name.to_owned(),
+                client: address.to_string(),
+                note: note(headers),
+            })
+        }
+        Err(refusal) => refusal,
+    };
+    let domain = domain.unwrap_or("(all)");
+    Err(match refusal {
+        Refusal::ReadOnly => ApiError::new(
             StatusCode::FORBIDDEN,
             "read_only",
             "this relay has no admin token configured; domain settings are read-only here",
-        ));
-    };
-    match bearer(headers) {
-        Some(token) if same_secret(token, expected) => {}
-        _ => {
-            return Err(ApiError::new(
+        ),
+        Refusal::Unauthorized { missing } => {
+            state.metrics.admin_refused("unauthorized");
+            tracing::warn!(
+                client = %address,
+                domain,
+                token = if missing { "missing" } else { "wrong" },
+                "admin request refused"
+            );
+            ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "changing domain settings needs the admin token (Authorization: Bearer …)",
-            ))
+                "changing domain settings needs an admin token (Authorization: Bearer …)",
+            )
         }
-    }
-    let actor = headers
-        .get(ACTOR_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| {
-            s.chars()
-                .filter(|c| !c.is_control())
-                .take(100)
-                .collect::<String>()
-        })
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "api".into());
-    Ok(actor)
+        Refusal::LockedOut { retry_after } => {
+            state.metrics.admin_refused("locked_out");
+            tracing::debug!(
+                client = %address,
+                domain,
+                "admin request from a locked-out client"
+            );
+            ApiError {
+                retry_after: Some(retry_after.as_secs().max(1)),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_failures",
+                    "too many wrong admin tokens from this address; try again later",
+                )
+            }
+        }
+        Refusal::Busy => {
+            state.metrics.admin_refused("busy");
+            tracing::warn!(
+                client = %address,
+                domain,
+                "admin request refused: failure tables full"
+            );
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "too many clients are failing to authenticate; try again later",
+            )
+        }
+    })
+}
+
+/// The caller's note for the audit trail: printable, at most 200 characters.
+fn note(headers: &HeaderMap) -> Option<String> {
+    let raw = headers
+        .get(NOTE_HEADER)
+        .or_else(|| headers.get(LEGACY_ACTOR_HEADER))?
+        .to_str()
+        .ok()?;
+    let text: String = raw.chars().filter(|c| !c.is_control()).take(200).collect();
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 fn domain_of(raw: &str) -> Result<String, ApiError> {
@@ -179,30 +254,33 @@ async fn get_domain(
 
 async fn list_domains(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    admin(&state, &headers)?;
+    admin(&state, peer, &headers, None)?;
     Ok(Json(state.store.list().await?).into_response())
 }
 
 async fn domain_changes(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(domain): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    admin(&state, &headers)?;
     let domain = domain_of(&domain)?;
+    admin(&state, peer, &headers, Some(&domain))?;
     Ok(Json(state.store.changes(&domain).await?).into_response())
 }
 
 async fn put_domain(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(domain): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let actor = admin(&state, &headers)?;
     let domain = domain_of(&domain)?;
+    let author = admin(&state, peer, &headers, Some(&domain))?;
     if body.len() > 16 * 1024 {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -214,20 +292,31 @@ async fn put_domain(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_settings", e.to_string()))?;
     validate_settings(&settings)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_settings", e.to_string()))?;
-    let record = state.store.set(&domain, &settings, &actor).await?;
-    tracing::info!(domain = %domain, actor = %actor, "domain settings changed");
+    let record = state.store.set(&domain, &settings, &author).await?;
+    tracing::info!(
+        domain = %domain,
+        actor = %author.actor,
+        client = %author.client,
+        "domain settings changed"
+    );
     Ok(Json(record).into_response())
 }
 
 async fn delete_domain(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(domain): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let actor = admin(&state, &headers)?;
     let domain = domain_of(&domain)?;
-    if state.store.delete(&domain, &actor).await? {
-        tracing::info!(domain = %domain, actor = %actor, "domain settings deleted");
+    let author = admin(&state, peer, &headers, Some(&domain))?;
+    if state.store.delete(&domain, &author).await? {
+        tracing::info!(
+            domain = %domain,
+            actor = %author.actor,
+            client = %author.client,
+            "domain settings deleted"
+        );
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::new(
@@ -247,7 +336,8 @@ struct DiscoverQuery {
 
 /// `GET /api/discover?email=ADDR[&offline=true]`: the settings for an address, for the page to
 /// pre-fill. It connects to strangers' servers like a diagnosis does, so it counts against the
-/// same limits and keeps to the same egress policy.
+/// same limits and keeps to the same egress policy; a domain discovered in the last minutes is
+/// answered from the relay's cache, probing nothing again (`discover::cache`).
 async fn discover(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -274,12 +364,8 @@ async fn discover(
     };
     let stored = state.store.get(&domain).await?.map(|r| r.settings);
     let config = crate::discover::DiscoverConfig {
-        net: crate::net::Network {
-            dns: state.dns.clone(),
-            ..state.engine.net.clone()
-        },
         offline: q.offline,
-        ..crate::discover::DiscoverConfig::default()
+        ..state.discovery.clone()
     };
     let found = crate::discover::discover(&q.email, stored, &[], &config)
         .await

@@ -21,10 +21,12 @@ struct Histogram {
 #[derive(Default)]
 pub struct Metrics {
     runs: AtomicU64,
+    refused_logins: AtomicU64,
     open_sockets: AtomicI64,
     outcomes: Mutex<BTreeMap<&'static str, u64>>,
     refusals: Mutex<BTreeMap<&'static str, u64>>,
     steps: Mutex<BTreeMap<&'static str, Histogram>>,
+    admin_refusals: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 /// Counts an open socket for as long as it lives.
@@ -51,8 +53,24 @@ impl Metrics {
             .or_default() += 1;
     }
 
+    /// An admin request refused: `unauthorized` (a wrong or missing token, counted against
+    /// the client), `locked_out` (refused without looking at the token) or `busy`.
+    pub fn admin_refused(&self, reason: &'static str) {
+        *self
+            .admin_refusals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(reason)
+            .or_default() += 1;
+    }
+
     pub fn run_started(&self) {
         self.runs.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Logins the servers refused, as counted toward the account and server limits.
+    pub fn logins_refused(&self, n: usize) {
+        self.refused_logins.fetch_add(n as u64, Ordering::Relaxed);
     }
 
     pub fn run_finished(&self, report: &Report) {
@@ -106,6 +124,16 @@ impl Metrics {
                 "inbox_doctor_outcomes_total{{outcome=\"{label}\"}} {n}"
             );
         }
+        let _ = writeln!(
+            out,
+            "# HELP inbox_doctor_refused_logins_total Logins the servers refused (counted per account and server)."
+        );
+        let _ = writeln!(out, "# TYPE inbox_doctor_refused_logins_total counter");
+        let _ = writeln!(
+            out,
+            "inbox_doctor_refused_logins_total {}",
+            self.refused_logins.load(Ordering::Relaxed)
+        );
         let _ = writeln!(out, "# HELP inbox_doctor_open_sockets WebSockets open now.");
         let _ = writeln!(out, "# TYPE inbox_doctor_open_sockets gauge");
         let _ = writeln!(
@@ -125,6 +153,22 @@ impl Metrics {
             .iter()
         {
             let _ = writeln!(out, "inbox_doctor_refusals_total{{reason=\"{label}\"}} {n}");
+        }
+        let _ = writeln!(
+            out,
+            "# HELP inbox_doctor_admin_refusals_total Admin requests refused, by reason."
+        );
+        let _ = writeln!(out, "# TYPE inbox_doctor_admin_refusals_total counter");
+        for (label, n) in self
+            .admin_refusals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "inbox_doctor_admin_refusals_total{{reason=\"{label}\"}} {n}"
+            );
         }
         let _ = writeln!(
             out,

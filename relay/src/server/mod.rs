@@ -3,18 +3,25 @@
 //! rates, sizes and deadlines.
 //!
 //! Read in this order: [`ws`] (the diagnosis socket), [`api`] (domains, egress addresses,
-//! health, metrics), [`limits`], [`metrics`].
+//! health, metrics), [`admin`] (who may change domain settings), [`limits`], [`metrics`];
+//! what browsers may do: [`hosts`] (the names `/ws` and `/api/*` answer to), [`origins`]
+//! (CORS), [`page_policy`] (the page's headers).
 
+pub mod admin;
 pub mod api;
 pub mod client;
+pub mod hosts;
 pub mod limits;
 pub mod metrics;
+pub mod origins;
+pub mod page_policy;
+pub mod targets;
 pub mod ui;
 pub mod ws;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -39,6 +46,8 @@ pub enum StartError {
     Trust(TrustError),
     #[error("resolver: {0}")]
     Resolver(String),
+    #[error("{0}")]
+    AdminTokens(crate::config::admin_tokens::AdminTokenError),
 }
 
 /// Everything the handlers share.
@@ -48,16 +57,35 @@ pub struct AppState {
     /// Discovery's resolver, built once so its cache serves every lookup: the configured
     /// name server, else the system's.
     pub dns: Option<Dns>,
+    /// How `/api/discover` and the hints after a failure discover settings: this relay's
+    /// network and resolver, its caps, and one cache of recent discoveries for every request.
+    pub discovery: crate::discover::DiscoverConfig,
     pub policy: Arc<EgressPolicy>,
     pub store: DomainStore,
     pub limiter: Arc<Limiter>,
+    /// Who may change domain settings, and who has failed to too often.
+    pub admin: admin::AdminGate,
+    /// Refused logins per account and server, from all clients.
+    pub targets: targets::Targets,
     pub metrics: Metrics,
     shutting_down: AtomicBool,
+    /// The names `/ws` and `/api/*` answer to; see [`AppState::hosts`].
+    hosts: OnceLock<hosts::PublicHosts>,
 }
 
 impl AppState {
     /// Opens the store and loads the trusted roots: a bad CA file fails here, not in a run.
     pub async fn new(config: Config) -> Result<Arc<AppState>, StartError> {
+        let tokens = crate::config::admin_tokens::AdminTokens::from_config(&config.domains)
+            .map_err(StartError::AdminTokens)?;
+        if config.domains.admin_token.is_some() {
+            tracing::warn!(
+                "domains.admin_token (INBOX_DOCTOR_ADMIN_TOKEN) is deprecated: it is kept in \
+                 plain text and names no one. Its changes are recorded as by \"admin\". Give \
+                 each administrator a named token: inbox-doctor admin-token NAME"
+            );
+        }
+        let admin = admin::AdminGate::new(tokens, config.domains.max_failed_admin_attempts);
         let store = DomainStore::open(&config.domains.database)
             .await
             .map_err(StartError::Store)?;
@@ -84,44 +112,64 @@ impl AppState {
                 .inspect_err(|e| tracing::warn!(error = %e, "discovery will have no resolver"))
                 .ok(),
         };
+        let discovery = crate::discover::DiscoverConfig {
+            net: Network {
+                dns: dns.clone(),
+                ..engine.net.clone()
+            },
+            cache: Some(crate::discover::DiscoveryCache::default()),
+            ..crate::discover::DiscoverConfig::default()
+        };
         Ok(Arc::new(AppState {
             dns,
+            discovery,
             limiter: Limiter::new(config.limits.clone()),
+            admin,
+            targets: targets::Targets::new(&config.limits),
             config,
             engine,
             policy,
             store,
             metrics: Metrics::default(),
             shutting_down: AtomicBool::new(false),
+            hosts: OnceLock::new(),
         }))
     }
 
     pub fn shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst)
     }
+
+    /// The names the relay serves: `limits.public_hosts`, else defaults from the address
+    /// [`run`] was given (tests and `--listen …:0` bind a port the configuration does not
+    /// know), else from `listen`.
+    pub fn hosts(&self) -> &hosts::PublicHosts {
+        self.hosts.get_or_init(|| {
+            hosts::PublicHosts::new(&self.config.limits.public_hosts, self.config.listen)
+        })
+    }
 }
 
 /// The whole HTTP surface.
 pub fn app(state: Arc<AppState>) -> Router {
-    let mut router = Router::new()
-        .merge(ws::router())
-        .merge(api::router())
-        .with_state(state.clone());
-    router = match &state.config.static_dir {
-        Some(dir) => router.fallback_service(
+    use axum::middleware::from_fn_with_state;
+    // The page and the files beside it, with the headers that say what a browser may do
+    // with them.
+    let page = match &state.config.static_dir {
+        Some(dir) => Router::new().fallback_service(
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
         ),
-        None => router.fallback(ui::embedded),
-    };
-    // The page, the widget's files and the public API may be read from other origins (a help
-    // center embedding the widget). Only GET: changes need the admin token, which a foreign
-    // page cannot send without a preflight this does not allow. The WebSocket checks Origin
-    // itself.
-    router.layer(
-        tower_http::cors::CorsLayer::new()
-            .allow_origin(tower_http::cors::Any)
-            .allow_methods([axum::http::Method::GET]),
-    )
+        None => Router::new().fallback(ui::embedded),
+    }
+    .layer(from_fn_with_state(state.clone(), page_policy::add));
+    // Outermost CORS, so a refusal of the host check is readable by a page allowed to read.
+    Router::new()
+        .merge(ws::router())
+        .merge(api::router())
+        .with_state(state.clone())
+        .fallback_service(page)
+        .layer(from_fn_with_state(state.clone(), hosts::guard))
+        .layer(origins::layer(state))
 }
 
 /// Serves until `shutdown` completes, then refuses new diagnoses and gives running ones
@@ -132,6 +180,17 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = Duration::from_secs(state.config.limits.shutdown_grace_secs);
+    if let Ok(bound) = listener.local_addr() {
+        let configured = &state.config.limits.public_hosts;
+        let hosts = hosts::PublicHosts::new(configured, bound);
+        if configured.is_empty() && bound.ip().is_unspecified() {
+            tracing::warn!(
+                hosts = %hosts,
+                "listening on every address, but /ws and /api/* answer only to these names: list the relay's names in limits.public_hosts"
+            );
+        }
+        let _ = state.hosts.set(hosts);
+    }
     let draining = state.clone();
     axum::serve(
         listener,

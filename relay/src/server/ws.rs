@@ -27,7 +27,7 @@ use super::api::same_secret;
 use super::client::ClientKey;
 use super::limits::{RunPermit, SocketPermit};
 use super::AppState;
-use crate::{diagnose, validate, RequestError};
+use crate::{diagnose_with, validate, RequestError};
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/ws", get(upgrade))
@@ -44,10 +44,16 @@ async fn upgrade(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(query): Query<WsQuery>,
 ) -> Response {
     let client = ClientKey::of(peer.ip(), &headers, &state.config.limits);
-    let admitted = match admission(&state, &headers, query.token.as_deref()) {
+    // The name first: a rebound page passes the Origin check (its name on both sides).
+    let refusal = state
+        .hosts()
+        .refusal(&headers, &uri)
+        .or_else(|| admission(&state, &headers, query.token.as_deref()));
+    let admitted = match refusal {
         Some(refusal) => Err(refusal),
         None => state.limiter.open_socket(client).map_err(|code| {
             let message = match code {
@@ -293,6 +299,20 @@ fn check_request(
             "the test email may only go to the mailbox itself or to an address the operator allows",
         ));
     }
+    if let Err(blocked) = state.targets.admit(request) {
+        let minutes = blocked.wait.as_secs().div_ceil(60).max(1);
+        let what = match blocked.code {
+            ErrorCode::AccountRateLimited => "this account",
+            _ => "this server",
+        };
+        return Err(error(
+            blocked.code,
+            format!(
+                "too many refused {} logins for {what} lately; try again in {minutes} min",
+                blocked.side.label()
+            ),
+        ));
+    }
     state.limiter.admit(client).map_err(|code| {
         let message = match code {
             ErrorCode::TooManyRuns => "this client already runs as many diagnoses as it may",
@@ -352,9 +372,11 @@ async fn stream_run(
     );
     let (tx, mut events) = mpsc::unbounded_channel();
     let engine_config = state.engine.clone();
+    let discovery = state.discovery.clone();
+    let asked = request.clone();
     let mut run = tokio::spawn(async move {
         let _permit = permit;
-        diagnose(&request, &engine_config, tx).await
+        diagnose_with(&request, &engine_config, &discovery, tx).await
     });
     let bound = tokio::time::sleep(state.config.run_timeout());
     tokio::pin!(bound);
@@ -362,7 +384,7 @@ async fn stream_run(
     loop {
         let next = tokio::select! {
             event = events.recv() => match event {
-                Some(event) => forward(&mut sink, state, &run, event).await,
+                Some(event) => forward(&mut sink, state, &asked, &run, event).await,
                 None => refuse_unreported(&mut sink, state, &mut run).await,
             },
             incoming = stream.next() => answer(&mut sink, state, &run, incoming).await,
@@ -388,10 +410,18 @@ async fn stream_run(
 }
 
 /// Sends one event; the report is the last (counted, then the socket closes: "done").
-async fn forward(sink: &mut Sender, state: &AppState, run: &Run, event: StepEvent) -> Flow {
+async fn forward(
+    sink: &mut Sender,
+    state: &AppState,
+    request: &DiagnosisRequest,
+    run: &Run,
+    event: StepEvent,
+) -> Flow {
     let ended = match &event {
         StepEvent::Report(report) => {
             state.metrics.run_finished(report);
+            let refused = state.targets.record(request, &report.failures);
+            state.metrics.logins_refused(refused);
             Some(Ended::Reported {
                 outcome: report.outcome,
                 causes: report.failures.iter().map(|f| f.cause.code()).collect(),
@@ -418,7 +448,11 @@ async fn forward(sink: &mut Sender, state: &AppState, run: &Run, event: StepEven
 /// The engine ended without a report: a request it refused (or a crash), said as a refusal.
 async fn refuse_unreported(sink: &mut Sender, state: &AppState, run: &mut Run) -> Flow {
     let e = match run.await {
-        Ok(Err(RequestError::Egress(r))) => error(ErrorCode::EgressRefused, r.to_string()),
+        Ok(Err(RequestError::Egress(r))) => {
+            // What the name resolved to is for the operator's log, not for the stranger.
+            tracing::info!(refusal = %r, "egress refused");
+            error(ErrorCode::EgressRefused, r.public())
+        }
         Ok(Err(other)) => error(ErrorCode::InvalidRequest, other.to_string()),
         Ok(Ok(_)) => return Flow::Break(Ended::ClientLeft),
         Err(_) => error(ErrorCode::Internal, "the diagnosis stopped unexpectedly"),

@@ -2,6 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
+use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
@@ -454,5 +455,29 @@ pub(super) fn hint(h: HintKind) -> &'static str {
         HintKind::ModeTls => "direktem TLS",
         HintKind::ModeStarttls => "STARTTLS",
         HintKind::ModePlain => "ohne Verschlüsselung",
+    }
+}
+
+pub(super) fn refusal(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadMessage => "Die Seite hat eine Nachricht gesendet, die das Relay nicht versteht. Laden Sie die Seite neu und versuchen Sie es noch einmal.",
+        ErrorCode::UnsupportedVersion => "Diese Seite passt nicht zur Version des Relays. Laden Sie die Seite neu.",
+        ErrorCode::InvalidRequest => "Eine Angabe im Formular lässt sich so nicht prüfen. Sehen Sie sich Adressen, Namen und Ports an.",
+        ErrorCode::AlreadyStarted => "In diesem Fenster läuft bereits eine Prüfung.",
+        ErrorCode::FrameTooLarge => "Das Formular hat mehr Daten gesendet, als das Relay annimmt.",
+        ErrorCode::OriginNotAllowed => "Diese Website darf dieses Relay nicht verwenden. Der Betreiber kann sie freigeben.",
+        ErrorCode::Unauthorized => "Dieses Relay ist privat und verlangt ein Zugriffstoken.",
+        ErrorCode::RateLimited => "Zu viele Prüfungen von Ihrer Verbindung in kurzer Zeit. Warten Sie eine Minute und versuchen Sie es erneut.",
+        ErrorCode::TooManyRuns => "Von Ihrer Verbindung laufen bereits so viele Prüfungen gleichzeitig wie erlaubt. Warten Sie, bis sie fertig sind.",
+        ErrorCode::Busy => "Das Relay ist gerade ausgelastet. Versuchen Sie es gleich noch einmal.",
+        ErrorCode::TooManySockets => "Von Ihrer Verbindung sind zu viele Prüffenster offen. Schließen Sie einige und versuchen Sie es erneut.",
+        ErrorCode::AccountRateLimited => "Die Anmeldung an diesem Postfach wurde zuletzt zu oft abgelehnt, daher prüft das Relay es eine Weile nicht. Warten Sie, bevor Sie es erneut versuchen, und prüfen Sie inzwischen das Passwort.",
+        ErrorCode::TargetRateLimited => "Anmeldungen an diesem Mailserver wurden zuletzt zu oft abgelehnt, daher prüft das Relay ihn eine Weile nicht. Versuchen Sie es später erneut.",
+        ErrorCode::HostNotAllowed => "Diese Seite hat das Relay unter einem Namen erreicht, den es nicht bedient. Öffnen Sie es unter seiner üblichen Adresse.",
+        ErrorCode::EgressRefused => "Das Relay darf sich mit diesem Server nicht verbinden.",
+        ErrorCode::RecipientNotAllowed => "Die Test-E-Mail darf nur an das Postfach selbst gehen.",
+        ErrorCode::Timeout => "Die Prüfung hat zu lange gedauert und wurde abgebrochen.",
+        ErrorCode::ShuttingDown => "Das Relay startet gerade neu. Versuchen Sie es gleich noch einmal.",
+        ErrorCode::Internal => "Im Relay ist ein Fehler aufgetreten. Versuchen Sie es erneut; wenn es wieder passiert, informieren Sie den Betreiber.",
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
+use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
@@ -450,5 +451,29 @@ pub(super) fn hint(h: HintKind) -> &'static str {
         HintKind::ModeTls => "implicit TLS",
         HintKind::ModeStarttls => "STARTTLS",
         HintKind::ModePlain => "no encryption",
+    }
+}
+
+pub(super) fn refusal(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadMessage => "The page sent a message the relay does not understand. Reload the page and try again.",
+        ErrorCode::UnsupportedVersion => "This page is older or newer than the relay. Reload the page.",
+        ErrorCode::InvalidRequest => "Something in the form cannot be checked as entered. Look at the addresses, names and ports.",
+        ErrorCode::AlreadyStarted => "A check is already running in this window.",
+        ErrorCode::FrameTooLarge => "The form sent more data than the relay accepts.",
+        ErrorCode::OriginNotAllowed => "This website may not use this relay. Its operator can allow it.",
+        ErrorCode::Unauthorized => "This relay is private and needs an access token.",
+        ErrorCode::RateLimited => "Too many checks from your connection in a short time. Wait a minute and try again.",
+        ErrorCode::TooManyRuns => "Your connection is already running as many checks as it may at once. Wait for them to finish.",
+        ErrorCode::Busy => "The relay is busy right now. Try again in a moment.",
+        ErrorCode::TooManySockets => "Your connection has too many check windows open. Close some and try again.",
+        ErrorCode::AccountRateLimited => "This mailbox's login was refused too often lately, so the relay pauses checks of it for a while. Wait before trying again, and check the password in the meantime.",
+        ErrorCode::TargetRateLimited => "Logins to this mail server were refused too often lately, so the relay pauses checks of it for a while. Try again later.",
+        ErrorCode::HostNotAllowed => "This page reached the relay under a name it does not serve. Open it at its usual address.",
+        ErrorCode::EgressRefused => "The relay is not allowed to connect to this server.",
+        ErrorCode::RecipientNotAllowed => "The test email may only go to the mailbox itself.",
+        ErrorCode::Timeout => "The check took too long and was stopped.",
+        ErrorCode::ShuttingDown => "The relay is restarting. Try again in a moment.",
+        ErrorCode::Internal => "The relay ran into a problem of its own. Try again; if it keeps happening, tell its operator.",
     }
 }

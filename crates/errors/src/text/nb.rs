@@ -2,6 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
+use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
@@ -452,5 +453,29 @@ pub(super) fn hint(h: HintKind) -> &'static str {
         HintKind::ModeTls => "direkte TLS",
         HintKind::ModeStarttls => "STARTTLS",
         HintKind::ModePlain => "uten kryptering",
+    }
+}
+
+pub(super) fn refusal(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadMessage => "Siden sendte en melding reléet ikke forstår. Last inn siden på nytt og prøv igjen.",
+        ErrorCode::UnsupportedVersion => "Denne siden passer ikke til versjonen av reléet. Last inn siden på nytt.",
+        ErrorCode::InvalidRequest => "Noe i skjemaet kan ikke sjekkes slik det står. Se over adresser, navn og porter.",
+        ErrorCode::AlreadyStarted => "En sjekk kjører allerede i dette vinduet.",
+        ErrorCode::FrameTooLarge => "Skjemaet sendte mer data enn reléet tar imot.",
+        ErrorCode::OriginNotAllowed => "Dette nettstedet har ikke lov til å bruke dette reléet. Den som driver det, kan tillate det.",
+        ErrorCode::Unauthorized => "Dette reléet er privat og krever et tilgangstoken.",
+        ErrorCode::RateLimited => "For mange sjekker fra tilkoblingen din på kort tid. Vent et minutt og prøv igjen.",
+        ErrorCode::TooManyRuns => "Tilkoblingen din kjører allerede så mange sjekker samtidig som den får lov til. Vent til de er ferdige.",
+        ErrorCode::Busy => "Reléet er opptatt akkurat nå. Prøv igjen om et øyeblikk.",
+        ErrorCode::TooManySockets => "Tilkoblingen din har for mange sjekkvinduer åpne. Lukk noen og prøv igjen.",
+        ErrorCode::AccountRateLimited => "Innloggingen til denne postkassen er avvist for ofte i det siste, så reléet tar en pause i sjekkene av den. Vent før du prøver igjen, og kontroller passordet i mellomtiden.",
+        ErrorCode::TargetRateLimited => "Innlogginger til denne e-postserveren er avvist for ofte i det siste, så reléet tar en pause i sjekkene av den. Prøv igjen senere.",
+        ErrorCode::HostNotAllowed => "Denne siden nådde reléet under et navn det ikke betjener. Åpne det på den vanlige adressen.",
+        ErrorCode::EgressRefused => "Reléet har ikke lov til å koble til denne serveren.",
+        ErrorCode::RecipientNotAllowed => "Test-e-posten kan bare sendes til selve postkassen.",
+        ErrorCode::Timeout => "Sjekken tok for lang tid og ble stoppet.",
+        ErrorCode::ShuttingDown => "Reléet starter på nytt. Prøv igjen om et øyeblikk.",
+        ErrorCode::Internal => "Reléet fikk et problem hos seg selv. Prøv igjen; skjer det igjen, si fra til den som driver det.",
     }
 }

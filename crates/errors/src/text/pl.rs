@@ -2,6 +2,7 @@
 
 use super::{CauseText, Phrase};
 use crate::hint::HintKind;
+use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
 use crate::taxonomy::{Category, Cause};
 
@@ -452,5 +453,29 @@ pub(super) fn hint(h: HintKind) -> &'static str {
         HintKind::ModeTls => "bezpośrednim TLS",
         HintKind::ModeStarttls => "STARTTLS",
         HintKind::ModePlain => "bez szyfrowania",
+    }
+}
+
+pub(super) fn refusal(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadMessage => "Strona wysłała wiadomość, której przekaźnik nie rozumie. Odśwież stronę i spróbuj ponownie.",
+        ErrorCode::UnsupportedVersion => "Ta strona nie pasuje do wersji przekaźnika. Odśwież stronę.",
+        ErrorCode::InvalidRequest => "Czegoś w formularzu nie da się sprawdzić w tej postaci. Sprawdź adresy, nazwy i porty.",
+        ErrorCode::AlreadyStarted => "W tym oknie sprawdzanie już trwa.",
+        ErrorCode::FrameTooLarge => "Formularz wysłał więcej danych, niż przekaźnik przyjmuje.",
+        ErrorCode::OriginNotAllowed => "Ta witryna nie może korzystać z tego przekaźnika. Jego operator może na to zezwolić.",
+        ErrorCode::Unauthorized => "Ten przekaźnik jest prywatny i wymaga tokenu dostępu.",
+        ErrorCode::RateLimited => "Zbyt wiele sprawdzeń z Twojego połączenia w krótkim czasie. Odczekaj minutę i spróbuj ponownie.",
+        ErrorCode::TooManyRuns => "Z Twojego połączenia trwa już tyle sprawdzeń naraz, ile jest dozwolone. Poczekaj, aż się zakończą.",
+        ErrorCode::Busy => "Przekaźnik jest teraz zajęty. Spróbuj ponownie za chwilę.",
+        ErrorCode::TooManySockets => "Z Twojego połączenia otwartych jest zbyt wiele okien sprawdzania. Zamknij niektóre i spróbuj ponownie.",
+        ErrorCode::AccountRateLimited => "Logowanie do tej skrzynki było ostatnio zbyt często odrzucane, więc przekaźnik na pewien czas wstrzymuje jej sprawdzanie. Odczekaj przed ponowną próbą i w tym czasie sprawdź hasło.",
+        ErrorCode::TargetRateLimited => "Logowania do tego serwera poczty były ostatnio zbyt często odrzucane, więc przekaźnik na pewien czas wstrzymuje jego sprawdzanie. Spróbuj ponownie później.",
+        ErrorCode::HostNotAllowed => "Ta strona połączyła się z przekaźnikiem pod nazwą, której on nie obsługuje. Otwórz go pod zwykłym adresem.",
+        ErrorCode::EgressRefused => "Przekaźnik nie może łączyć się z tym serwerem.",
+        ErrorCode::RecipientNotAllowed => "Testowa wiadomość może trafić tylko do samej skrzynki.",
+        ErrorCode::Timeout => "Sprawdzanie trwało zbyt długo i zostało przerwane.",
+        ErrorCode::ShuttingDown => "Przekaźnik uruchamia się ponownie. Spróbuj ponownie za chwilę.",
+        ErrorCode::Internal => "W przekaźniku wystąpił błąd. Spróbuj ponownie; jeśli to się powtórzy, powiadom jego operatora.",
     }
 }
