@@ -15,7 +15,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use inbox_doctor_errors::{DiagnosisRequest, Lang, Secret, Security, ServerSettings};
+use inbox_doctor_errors::{DiagnosisRequest, Secret, Security, ServerSettings};
 
 use crate::certs::{self, Certs};
 use crate::net::{free_port, wait_for};
@@ -41,21 +41,14 @@ pub fn request(imaps: u16, submission: u16, password: &str) -> DiagnosisRequest 
         port,
         security,
     };
-    DiagnosisRequest {
-        email: EMAIL.into(),
-        password: Secret::new(password),
-        username: None,
-        imap: server(imaps, Security::Tls),
-        smtp: server(submission, Security::Starttls),
-        smtp_username: None,
-        smtp_password: None,
-        allow_insecure_cert: false,
-        test_recipient: None,
-        send: true,
-        roundtrip: true,
-        lang: Lang::En,
-        session_target: inbox_doctor_errors::DEFAULT_SESSION_TARGET,
-    }
+    let mut r = DiagnosisRequest::new(
+        EMAIL,
+        Secret::new(password),
+        server(imaps, Security::Tls),
+        server(submission, Security::Starttls),
+    );
+    r.roundtrip = true;
+    r
 }
 
 /// Ports of one Dovecot instance (the same port on each of its addresses).

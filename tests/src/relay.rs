@@ -223,6 +223,7 @@ pub async fn http(request: ureq::Request, body: Option<String>) -> (u16, String)
 }
 
 /// A response with its headers.
+#[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     /// Names in lowercase.

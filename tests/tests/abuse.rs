@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use inbox_doctor::config::Config;
 use inbox_doctor_errors::{
-    DiagnosisRequest, ErrorCode, Lang, Secret, Security, ServerMessage, ServerSettings, StepEvent,
+    DiagnosisRequest, ErrorCode, Secret, Security, ServerMessage, StepEvent,
 };
 use inbox_doctor_tests::hostile::{At, Do, Hostile, Proto, Script, Wrap};
 use inbox_doctor_tests::net::free_port;
@@ -23,26 +23,10 @@ fn config(dir: &tempfile::TempDir, ports: &[u16]) -> Config {
 
 /// A request that fails at once: nothing listens on `port`.
 fn quick(port: u16) -> DiagnosisRequest {
-    let server = |security| ServerSettings {
-        host: "127.0.0.1".into(),
-        port,
-        security,
-    };
-    DiagnosisRequest {
-        email: "alice@example.test".into(),
-        password: Secret::new("secret"),
-        username: None,
-        imap: server(Security::Tls),
-        smtp: server(Security::Tls),
-        smtp_username: None,
-        smtp_password: None,
-        allow_insecure_cert: false,
-        test_recipient: None,
-        send: false,
-        roundtrip: false,
-        lang: Lang::En,
-        session_target: 1,
-    }
+    let mut r = inbox_doctor_tests::mail::request(port, port, "secret");
+    r.send = false;
+    r.session_target = 1;
+    r
 }
 
 /// Runs `request` on `socket`: the error code it was refused with, or `None` for a report.

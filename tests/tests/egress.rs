@@ -194,7 +194,7 @@ fn egress_check_exit_codes_and_json() {
 async fn a_refusal_on_the_socket_names_no_resolved_address() {
     use inbox_doctor::config::Config;
     use inbox_doctor_errors::{
-        DiagnosisRequest, ErrorCode, Lang, Secret, Security, ServerMessage, ServerSettings,
+        DiagnosisRequest, ErrorCode, Secret, Security, ServerMessage, ServerSettings,
     };
     use inbox_doctor_tests::discovery::DnsServer;
     use inbox_doctor_tests::relay::Relay;
@@ -218,21 +218,14 @@ async fn a_refusal_on_the_socket_names_no_resolved_address() {
             port,
             security: Security::Auto,
         };
-        let request = DiagnosisRequest {
-            email: "jo@inbox-doctor.test".into(),
-            password: Secret::new("secret"),
-            username: None,
-            imap: server(993),
-            smtp: server(587),
-            smtp_username: None,
-            smtp_password: None,
-            allow_insecure_cert: false,
-            test_recipient: None,
-            send: false,
-            roundtrip: false,
-            lang: Lang::En,
-            session_target: 1,
-        };
+        let mut request = DiagnosisRequest::new(
+            "jo@inbox-doctor.test",
+            Secret::new("secret"),
+            server(993),
+            server(587),
+        );
+        request.send = false;
+        request.session_target = 1;
         let messages = relay.diagnose(&request).await;
         let Some(ServerMessage::Error(e)) = messages.last() else {
             panic!("{name}: not refused: {messages:?}");

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use inbox_doctor_errors::{DiagnosisRequest, Lang, Secret, Security, ServerMessage, StepEvent};
+use inbox_doctor_errors::{DiagnosisRequest, Security, ServerMessage, StepEvent};
 use inbox_doctor_tests::hostile::{
     send, At, Chain, Do, Hostile, Proto, Script, Wrap, PASSWORD, USER,
 };
@@ -824,11 +824,9 @@ fn hostile_request(
 ) -> DiagnosisRequest {
     let mut r = inbox_doctor_tests::mail::request(imap.addr.port(), smtp.addr.port(), PASSWORD);
     r.email = USER.into();
-    r.password = Secret::new(PASSWORD);
     r.imap.security = imap_sec;
     r.smtp.security = smtp_sec;
     r.roundtrip = false;
-    r.lang = Lang::En;
     r
 }
 

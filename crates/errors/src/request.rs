@@ -88,6 +88,32 @@ fn session_target() -> u32 {
 }
 
 impl DiagnosisRequest {
+    /// A request as a person fills in the form: the mailbox, its password and both servers;
+    /// one login name, the test email to the mailbox itself, no round trip, English, the
+    /// default session target. Change the fields for anything else.
+    pub fn new(
+        email: impl Into<String>,
+        password: Secret,
+        imap: ServerSettings,
+        smtp: ServerSettings,
+    ) -> DiagnosisRequest {
+        DiagnosisRequest {
+            email: email.into(),
+            password,
+            username: None,
+            imap,
+            smtp,
+            smtp_username: None,
+            smtp_password: None,
+            allow_insecure_cert: false,
+            test_recipient: None,
+            send: true,
+            roundtrip: false,
+            lang: Lang::En,
+            session_target: DEFAULT_SESSION_TARGET,
+        }
+    }
+
     /// The server settings of one side.
     pub fn server(&self, side: Side) -> &ServerSettings {
         match side {

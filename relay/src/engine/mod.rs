@@ -210,7 +210,7 @@ async fn resolve(run: &Run) -> Result<(Resolved, Resolved), RequestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inbox_doctor_errors::{Lang, Secret, Security, ServerSettings};
+    use inbox_doctor_errors::{Secret, Security, ServerSettings};
 
     fn request() -> DiagnosisRequest {
         let server = |port| ServerSettings {
@@ -218,21 +218,12 @@ mod tests {
             port,
             security: Security::Auto,
         };
-        DiagnosisRequest {
-            email: "jo@example.com".into(),
-            password: Secret::new("pw"),
-            username: None,
-            imap: server(993),
-            smtp: server(587),
-            smtp_username: None,
-            smtp_password: None,
-            allow_insecure_cert: false,
-            test_recipient: None,
-            send: true,
-            roundtrip: false,
-            lang: Lang::En,
-            session_target: 5,
-        }
+        DiagnosisRequest::new(
+            "jo@example.com",
+            Secret::new("pw"),
+            server(993),
+            server(587),
+        )
     }
 
     #[test]

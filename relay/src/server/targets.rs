@@ -154,7 +154,7 @@ fn account(req: &DiagnosisRequest, side: Side) -> Account {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inbox_doctor_errors::{Lang, Secret, Security, ServerSettings};
+    use inbox_doctor_errors::{Secret, Security, ServerSettings};
 
     fn request(user: &str, host: &str) -> DiagnosisRequest {
         let server = |port| ServerSettings {
@@ -162,21 +162,8 @@ mod tests {
             port,
             security: Security::Tls,
         };
-        DiagnosisRequest {
-            email: format!("{user}@example.com"),
-            password: Secret::new("guess"),
-            username: None,
-            imap: server(993),
-            smtp: server(465),
-            smtp_username: None,
-            smtp_password: None,
-            allow_insecure_cert: false,
-            test_recipient: None,
-            send: false,
-            roundtrip: false,
-            lang: Lang::En,
-            session_target: 1,
-        }
+        let email = format!("{user}@example.com");
+        DiagnosisRequest::new(email, Secret::new("guess"), server(993), server(465))
     }
 
     fn refused_login() -> Vec<Failure> {
