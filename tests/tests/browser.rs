@@ -126,6 +126,49 @@ async fn a_wrong_password_shows_the_failure_card_in_german() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_paused_account_is_explained_in_the_readers_language() {
+    let h = Harness::start();
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.limits.failed_logins_per_account = 2;
+    let relay = Relay::start(config).await;
+    let b = Browser::start("de-DE", 1200, 1600).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill_mailbox(&h, "127.0.0.1", "").await;
+    // Two refused logins, then the relay pauses checks of this account. (The page forgets
+    // the password after each check: it is typed again.)
+    for refused in 1..=2 {
+        b.wait_for("#run:enabled").await;
+        b.fill("#password", "falsch").await;
+        b.click("#run").await;
+        let counted = format!("inbox_doctor_refused_logins_total {refused}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !relay.metrics().await.contains(&counted) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "run {refused} never ended"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        b.wait_for("#idr-failure").await;
+    }
+    b.wait_for("#run:enabled").await;
+    b.fill("#password", "falsch").await;
+    b.click("#run").await;
+    let refusal = b.wait_for("#idr-relay-error").await;
+    let text = refusal.text().await.unwrap();
+    assert!(
+        text.contains("zu oft abgelehnt"),
+        "the refusal in German: {text}"
+    );
+    assert!(text.contains("account_rate_limited"), "{text}");
+    b.screenshot_of("account-paused-de", "#idr-relay-error")
+        .await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_self_signed_certificate_is_shown_with_the_chain_in_polish() {
     let h = Harness::start();
     let relay = relay_with_ui(&h).await;

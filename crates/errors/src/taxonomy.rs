@@ -221,6 +221,12 @@ mod tests {
                 "docs/causes.md lacks {r}"
             );
         }
+        for &e in crate::ErrorCode::ALL {
+            assert!(
+                doc.contains(&format!("`{}`", e.code())),
+                "docs/causes.md lacks the refusal {e:?}"
+            );
+        }
     }
 
     #[test]
