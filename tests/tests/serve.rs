@@ -124,6 +124,19 @@ async fn passwords_reach_no_log_line_metric_transcript_or_report() {
             .any(|l| l.starts_with('{') && l.contains("\"step finished\"")),
         "JSON logs at trace level:\n{logs}"
     );
+    // One line per run for the operator: who, which servers, how it ended.
+    let runs: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("\"message\":\"run\""))
+        .collect();
+    assert_eq!(runs.len(), 2, "{logs}");
+    let imap = format!("127.0.0.1:{}", h.dovecot.imaps);
+    for line in &runs {
+        assert!(line.contains("\"client\":\"127.0.0.1\""), "{line}");
+        assert!(line.contains(&imap), "{line}");
+    }
+    assert!(runs[0].contains("\"ended\":\"Passed\""), "{}", runs[0]);
+    assert!(runs[1].contains("invalid_credentials"), "{}", runs[1]);
     everything.push_str(&metrics);
     everything.push_str(&logs);
     use base64::Engine as _;
@@ -274,4 +287,38 @@ fn domains_from_the_command_line() {
             .collect::<Vec<_>>(),
         ["set", "delete"]
     );
+}
+
+#[test]
+fn a_configuration_out_of_range_refuses_to_start_and_says_which_value() {
+    let dir = tempfile::tempdir().unwrap();
+    for (setting, value, named) in [
+        (
+            "[engine]\nstep_timeout_secs",
+            "0",
+            "engine.step_timeout_secs is 0",
+        ),
+        (
+            "[limits]\nstart_timeout_secs",
+            "99999999",
+            "limits.start_timeout_secs",
+        ),
+    ] {
+        let file = dir.path().join("relay.toml");
+        std::fs::write(&file, format!("{setting} = {value}\n")).unwrap();
+        let out = Command::new(binary())
+            .args([
+                "serve",
+                "--config",
+                file.to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(named), "{stderr}");
+    }
 }

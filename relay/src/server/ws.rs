@@ -509,3 +509,48 @@ async fn answer(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A peer that never takes another byte: its sink is never ready.
+    struct Stuck;
+
+    impl Sink<Message> for Stuck {
+        type Error = ();
+        fn poll_ready(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Pending
+        }
+        fn start_send(self: std::pin::Pin<&mut Self>, _: Message) -> Result<(), ()> {
+            Ok(())
+        }
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Pending
+        }
+        fn poll_close(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Pending
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reader_that_stops_reading_cannot_hold_a_send() {
+        let started = tokio::time::Instant::now();
+        let sent = send(&mut Stuck, Message::Text("event".into())).await;
+        assert_eq!(sent, Err(()));
+        assert_eq!(started.elapsed(), SEND_TIMEOUT);
+        // Closing such a socket ends too.
+        let started = tokio::time::Instant::now();
+        close(&mut Stuck, 1000, "done").await;
+        assert_eq!(started.elapsed(), SEND_TIMEOUT);
+    }
+}
