@@ -122,8 +122,8 @@ pub fn skip_reason(r: SkipReason, lang: Lang) -> &'static str {
     }
 }
 
+/// What a refusal (an [`crate::ErrorCode`]) means for the person in front of the page.
 #[cfg(feature = "texts")]
-/// What a refusal (an [`ErrorCode`]) means for the person in front of the page.
 pub fn refusal(code: crate::ErrorCode, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::refusal(code),
@@ -133,6 +133,7 @@ pub fn refusal(code: crate::ErrorCode, lang: Lang) -> &'static str {
     }
 }
 
+#[cfg(feature = "texts")]
 pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en::phrase(p),
