@@ -319,3 +319,22 @@ async fn a_cancelled_run_closes_every_connection_it_opened() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_defaults_let_a_person_check_their_own_mailbox_a_few_times_in_a_row() {
+    use inbox_doctor_tests::mail::request;
+    use inbox_doctor_tests::relay::config_for;
+    use inbox_doctor_tests::{Harness, PASSWORD};
+
+    let h = Harness::start();
+    let relay = Relay::start(config_for(&h)).await;
+    // Mistyped twice, then right, then checked again a few times: nothing is refused.
+    for password in [
+        "typo-1", "typo-2", PASSWORD, PASSWORD, PASSWORD, "typo-3", PASSWORD,
+    ] {
+        let mut r = request(h.dovecot.imaps, h.dovecot.submission, password);
+        r.roundtrip = false;
+        let code = outcome(relay.socket(&[]).await, &r).await;
+        assert_eq!(code, None, "refused with the default limits");
+    }
+}
