@@ -350,6 +350,7 @@ impl std::fmt::Display for Ended {
         }
     }
 }
+
 type Run = JoinHandle<Result<Report, RequestError>>;
 type Sender = SplitSink<WebSocket, Message>;
 
