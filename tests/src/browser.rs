@@ -94,7 +94,9 @@ impl Browser {
                     "download.default_directory": downloads.path(),
                     "download.prompt_for_download": false,
                 }
-            }
+            },
+            // The page's console, for [`Browser::console`].
+            "goog:loggingPrefs": { "browser": "ALL" },
         });
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
@@ -206,6 +208,25 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// What the page's console received since the last call (errors, and the browser's own
+    /// lines such as a failed load's status), as `(level, message)`: `SEVERE` for errors.
+    pub async fn console(&self) -> Vec<(String, String)> {
+        let entries = self
+            .client
+            .issue_cmd(ConsoleLog)
+            .await
+            .expect("chromedriver's browser log");
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let field = |name: &str| e[name].as_str().unwrap_or_default().to_owned();
+                (field("level"), field("message"))
+            })
+            .collect()
+    }
+
     /// Scrolls `css` into view, then takes a screenshot.
     pub async fn screenshot_of(&self, name: &str, css: &str) {
         let script =
@@ -228,5 +249,24 @@ impl Browser {
             libc::kill(-(driver.id() as i32), libc::SIGTERM);
         }
         let _ = driver.wait();
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` for the `browser` log: the console, which W3C
+/// WebDriver (and so fantoccini) has no command for.
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
     }
 }

@@ -613,3 +613,281 @@ async fn the_page_runs_under_its_content_security_policy() {
     assert_eq!(violations, serde_json::json!([]));
     b.close().await;
 }
+
+/// A page the relay does not allow learns it when it loads: where the form would be, the widget
+/// says why in its reader's language, and no password field is ever shown. Beside it, a widget
+/// of a relay that allows the page shows its form as usual.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_the_relay_refuses_says_why_in_german_instead_of_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = HostPage::start().await;
+    let closed = free_port();
+    let mut own = bare_relay(&dir, "own.db", closed, true);
+    own.limits.allowed_origins = vec![host.origin()];
+    // This relay has not listed the help center.
+    let other = bare_relay(&dir, "other.db", closed, false);
+    let own = Relay::start(own).await;
+    let other = Relay::start(other).await;
+    host.set(format!(
+        r#"<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><title>Hilfe</title></head>
+<body>
+  <div id="own" data-inbox-doctor></div>
+  <div id="other"></div>
+  <script type="module">
+    import * as InboxDoctor from "{own_url}/widget.js";
+    InboxDoctor.mount(document.getElementById("other"), {{ relay: "{other_url}" }});
+  </script>
+</body></html>"#,
+        own_url = own.url(""),
+        other_url = other.url(""),
+    ));
+
+    let b = Browser::start("de-DE", 1200, 1600).await;
+    b.client.goto(&format!("{}/", host.origin())).await.unwrap();
+    let in_other = |js: &str| {
+        format!("const root = document.getElementById('other').shadowRoot; if (!root) return null; {js}")
+    };
+    assert!(
+        until(
+            &b,
+            &in_other("const c = root.querySelector('#idr-origin-refused'); return !!c && c.textContent.includes('Diese Website darf dieses Relay nicht verwenden');")
+        )
+        .await,
+        "the refusal in German, without pressing anything"
+    );
+    let refused = b
+        .client
+        .execute(
+            &in_other("return root.querySelector('#idr-origin-refused').textContent;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let refused = refused.as_str().unwrap_or_default();
+    assert!(
+        refused.contains("Auf dieser Seite können keine Prüfungen laufen"),
+        "{refused}"
+    );
+    assert!(!refused.contains("origin_not_allowed"), "{refused}");
+    let form = b
+        .client
+        .execute(
+            &in_other("return [root.querySelectorAll('input[type=password]').length, !!root.querySelector('form'), !!root.querySelector('#run')];"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(form, serde_json::json!([0, false, false]), "no form");
+    // The relay that allows the page gives it the form.
+    assert!(
+        until(
+            &b,
+            "const r = document.getElementById('own').shadowRoot; return !!(r && r.querySelector('input[type=password]') && r.querySelector('#run'));"
+        )
+        .await,
+        "#own has the form"
+    );
+    assert!(other
+        .metrics()
+        .await
+        .contains("inbox_doctor_runs_total 0\n"));
+    b.screenshot("widget-origin-refused-de").await;
+    b.close().await;
+}
+
+/// A refusal that ends a run midway (its bound, while both sides wait on servers that never
+/// answer) leaves no step waiting or running: what never finished is "not run".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_the_relay_stops_leaves_no_step_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let hole = inbox_doctor_tests::net::BlackHole::new().await;
+    let port = hole.addr.port();
+    let mut config = bare_relay(&dir, "d.db", port, true);
+    config.limits.run_timeout_secs = Some(2);
+    let relay = Relay::start(config).await;
+    let b = Browser::start("en", 1200, 1600).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill("#email", "alice@example.test").await;
+    b.fill("#password", "secret").await;
+    for side in ["imap", "smtp"] {
+        b.fill(&format!("#{side}-host"), "127.0.0.1").await;
+        b.fill(&format!("#{side}-port"), &port.to_string()).await;
+        b.select(&format!("#{side}-security"), "tls").await;
+    }
+    b.click("#run").await;
+    b.wait_for("li[data-step='imap.connect'][data-status='running']")
+        .await;
+    let refusal = b.wait_for("#idr-relay-error").await;
+    let text = refusal.text().await.unwrap();
+    assert!(
+        text.contains("The check took too long and was stopped."),
+        "{text}"
+    );
+    let rows = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('li[data-step]')].map(li => [li.dataset.step, li.dataset.status, li.querySelector('.idr-step-state').textContent]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String)> = serde_json::from_value(rows).unwrap();
+    assert_eq!(rows.len(), 10, "{rows:?}");
+    for (step, status, word) in &rows {
+        match step.as_str() {
+            "resolve" => assert_eq!(status, "passed", "an address needs no lookup"),
+            _ => {
+                assert_eq!(status, "stopped", "{step}: {rows:?}");
+                assert_eq!(word, "not run", "{step}");
+            }
+        }
+    }
+    b.screenshot_of("run-stopped", ".idr-steps").await;
+    b.close().await;
+}
+
+/// A run that passes with a warning (127.0.0.5 lets three sessions per user and address in;
+/// the page asks for five) presents it as advice, not as something broken, with our words in
+/// the reader's language and the server's own apart; each step shows one time, "< 1 ms" for
+/// what took less than a millisecond.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passed_run_with_a_warning_shows_advice_in_polish_and_one_time_per_step() {
+    let h = Harness::start();
+    let relay = relay_with_ui(&h).await;
+    let b = Browser::start("pl", 1200, 2200).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill_mailbox(&h, "127.0.0.5", PASSWORD).await;
+    b.run_diagnosis().await;
+    b.wait_for("#idr-success").await;
+    let advice = b.wait_for("#idr-warnings").await;
+    let class = advice.attr("class").await.unwrap().unwrap_or_default();
+    assert!(class.contains("idr-advice"), "{class}");
+    let text = advice.text().await.unwrap();
+    for expected in [
+        "Sugestie",
+        "Skrzynka działa.",
+        "Dozwolone jednoczesne sesje: 3 z 5.",
+        "Odpowiedź serwera",
+        "Maximum number of connections",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    assert!(!text.contains("simultaneous sessions allowed"), "{text}");
+    b.screenshot_of("advice-pl", "#idr-warnings").await;
+
+    // The report's times, as the steps show them.
+    b.click("#download-report").await;
+    let file = b.downloads.path().join("inbox-doctor-report.json");
+    for _ in 0..50 {
+        if file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("the report")).unwrap();
+    let mut under_a_millisecond = 0;
+    for step in report["steps"].as_array().unwrap() {
+        let id = step["step"].as_str().unwrap();
+        let ms = step["elapsed_ms"].as_u64().unwrap();
+        let row = format!("li[data-step='{id}']");
+        let expected = match ms {
+            0 => {
+                under_a_millisecond += 1;
+                "< 1 ms".to_owned()
+            }
+            ms => format!("{ms} ms"),
+        };
+        assert_eq!(
+            b.text(&format!("{row} .idr-step-time")).await,
+            expected,
+            "{id}"
+        );
+        let whole = b.text(&row).await;
+        assert_eq!(whole.matches(" ms").count(), 1, "one time on {id}: {whole}");
+    }
+    assert!(
+        under_a_millisecond > 0,
+        "a step under a millisecond (resolving an address): {report}"
+    );
+    assert_eq!(
+        b.attr("li[data-step='roundtrip']", "data-status")
+            .await
+            .as_deref(),
+        Some("passed")
+    );
+    b.close().await;
+}
+
+/// Loading the page and typing an address whose domain has no stored settings put no error
+/// in the console (the lookup's "none stored" is a 204, not a 404), and the page has its icon.
+#[tokio::test(flavor = "multi_thread")]
+async fn loading_the_page_and_typing_an_address_log_no_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = Relay::start(bare_relay(&dir, "d.db", free_port(), true)).await;
+    let b = Browser::start("en", 1200, 1400).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    // The reader works: an error of our own is there to be found.
+    b.client
+        .execute("console.error('probe');", vec![])
+        .await
+        .unwrap();
+    b.fill("#email", "alice@example.test").await;
+    b.click("#password").await; // leaving the field looks the domain up
+    assert!(
+        until(
+            &b,
+            "return performance.getEntriesByType('resource').some(e => e.name.includes('/api/discover') && e.name.includes('offline=true') && e.responseEnd > 0);"
+        )
+        .await,
+        "the domain was looked up"
+    );
+    let statuses = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname, e.responseStatus]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let statuses: Vec<(String, u16)> = serde_json::from_value(statuses).unwrap();
+    assert!(
+        statuses.contains(&("/api/domains/example.test".to_owned(), 204)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|(_, status)| *status < 400),
+        "{statuses:?}"
+    );
+    let severe: Vec<String> = b
+        .console()
+        .await
+        .into_iter()
+        .filter(|(level, _)| level == "SEVERE")
+        .map(|(_, message)| message)
+        .collect();
+    assert_eq!(severe.len(), 1, "only the probe: {severe:?}");
+    assert!(severe[0].contains("probe"), "{severe:?}");
+
+    // The icon: linked from the page, served under its policy.
+    let icon = b
+        .client
+        .execute(
+            "const l = document.querySelector('link[rel=icon]'); return fetch(l.href).then(r => [new URL(l.href).pathname, r.status, r.headers.get('content-type')]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        icon,
+        serde_json::json!(["/favicon.svg", 200, "image/svg+xml"])
+    );
+    let (status, svg) = inbox_doctor_tests::relay::http_get(&relay.url("/favicon.svg")).await;
+    assert_eq!(status, 200);
+    assert!(svg.starts_with("<svg"), "{svg}");
+    b.close().await;
+}

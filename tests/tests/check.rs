@@ -563,6 +563,22 @@ fn fewer_simultaneous_sessions_than_the_target_is_a_warning() {
     assert!(r
         .warning_causes()
         .contains(&"fewer_sessions_than_target".to_owned()));
+    // What was found as values (a page words them in its reader's language), the server's
+    // own words apart.
+    let warnings = r.report()["warnings"].as_array().unwrap().clone();
+    let w = warnings
+        .iter()
+        .find(|w| w["cause"] == "fewer_sessions_than_target")
+        .unwrap();
+    assert_eq!(
+        w["finding"],
+        serde_json::json!({"sessions": {"allowed": 3, "wanted": 5}})
+    );
+    assert!(w["server_reply"]
+        .as_str()
+        .unwrap()
+        .contains("Maximum number of connections"));
+    assert_eq!(w["detail"], "Simultaneous sessions allowed: 3 of 5.");
 }
 
 #[test]

@@ -2,14 +2,14 @@
 //! behind [`crate::socket::Run`].
 
 use inbox_doctor_errors::{
-    DiagnosisRequest, Discovery, DomainRecord, Lang, RelayInfo, Secret, Security, ServerSettings,
-    TextBundle, DEFAULT_SESSION_TARGET,
+    DiagnosisRequest, Discovery, DomainRecord, ErrorCode, Lang, RelayInfo, Secret, Security,
+    ServerSettings, TextBundle, DEFAULT_SESSION_TARGET,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::get_json;
-use crate::i18n::{t, tr, Texts, T};
+use crate::i18n::{refusal, t, tr, Texts, T};
 use crate::result::ResultView;
 use crate::socket::{Phase, Run};
 use crate::steps::StepsView;
@@ -92,25 +92,48 @@ fn valid_email(s: &str) -> bool {
     }
 }
 
-#[component]
-pub fn App(settings: Settings) -> impl IntoView {
-    let lang = RwSignal::new(settings.lang);
+/// The current language and its words from `relay` (fetched again when the language changes),
+/// provided to every component below.
+fn provide_words(relay: &str, lang: Lang) -> RwSignal<Lang> {
+    let lang = RwSignal::new(lang);
     provide_context(Language(lang));
-    let relay = settings.relay.clone();
     let words = RwSignal::new(TextBundle::default());
     provide_context(Texts(words));
-    {
-        let relay = relay.clone();
-        Effect::new(move |_| {
-            let code = lang.get().code();
-            let url = format!("{relay}/api/texts/{code}");
-            spawn_local(async move {
-                if let Some(bundle) = get_json::<TextBundle>(&url).await {
-                    words.set(bundle);
-                }
-            });
+    let relay = relay.to_owned();
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        let url = format!("{relay}/api/texts/{code}");
+        spawn_local(async move {
+            if let Some(bundle) = get_json::<TextBundle>(&url).await {
+                words.set(bundle);
+            }
         });
+    });
+    lang
+}
+
+/// What a page the relay refuses (`RelayInfo::origin_allowed`) shows in place of the form: why,
+/// in its reader's language. The form would take a password only to be refused at the button.
+#[component]
+pub fn Refused(settings: Settings) -> impl IntoView {
+    let lang = provide_words(&settings.relay, settings.lang);
+    view! {
+        <div class="idr" lang=move || lang.get().code()>
+            <h1>{tr(T::Title)}</h1>
+            <section class="idr-card idr-error" role="alert" id="idr-origin-refused">
+                <h2>{tr(T::NotHere)}</h2>
+                <p>{move || refusal(ErrorCode::OriginNotAllowed)}</p>
+            </section>
+        </div>
     }
+}
+
+/// The form, the steps and the result, for a page the relay admits; `info` is what the relay
+/// said about itself when the page loaded.
+#[component]
+pub fn App(settings: Settings, info: RelayInfo) -> impl IntoView {
+    let lang = provide_words(&settings.relay, settings.lang);
+    let relay = settings.relay.clone();
     let run = Run::new();
 
     let email = RwSignal::new(String::new());
@@ -127,23 +150,16 @@ pub fn App(settings: Settings) -> impl IntoView {
     let roundtrip = RwSignal::new(true);
     let problems = RwSignal::new(Problems::new());
     let prefilled = RwSignal::new(None::<T>);
-    let info = RwSignal::new(RelayInfo::default());
-
-    // What the relay allows (test recipients).
-    {
-        let relay = relay.clone();
-        spawn_local(async move {
-            if let Some(i) = get_json::<RelayInfo>(&format!("{relay}/api/info")).await {
-                info.set(i);
-            }
-        });
-    }
+    let recipients = info.test_recipients_allowed;
 
     // Pre-fill the servers: the domain's stored settings when there are any; otherwise what
     // discovery finds, first from the relay's tables (at once), then confirmed by probing.
+    // The relay's address as a stored value, so the handlers below are `Copy`: the form is
+    // rendered again when the relay's answer about this page's origin arrives.
+    let relay_at = StoredValue::new(relay.clone());
     let prefill = {
-        let relay = relay.clone();
         move || {
+            let relay = relay_at.get_value();
             let address = email.get_untracked().trim().to_owned();
             let Some((_, domain)) = address.rsplit_once('@') else {
                 return;
@@ -220,7 +236,6 @@ pub fn App(settings: Settings) -> impl IntoView {
     });
 
     let submit = {
-        let relay = relay.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let mut found = Problems::new();
@@ -295,7 +310,7 @@ pub fn App(settings: Settings) -> impl IntoView {
                 lang: lang.get_untracked(),
                 session_target: DEFAULT_SESSION_TARGET,
             };
-            run.start(&ws_url(&relay), request);
+            run.start(&ws_url(&relay_at.get_value()), request);
         }
     };
 
@@ -335,7 +350,7 @@ pub fn App(settings: Settings) -> impl IntoView {
                         aria-describedby="email-problem"
                         prop:value=move || email.get()
                         on:input=move |ev| email.set(event_target_value(&ev))
-                        on:change={let prefill = prefill.clone(); move |_| prefill()} />
+                        on:change=move |_| prefill() />
                 </Field>
                 <Field id="password" label=T::Password problem=Signal::derive(problem("password"))>
                     <input id="password" name="password" type="password" autocomplete="current-password" required
@@ -388,7 +403,7 @@ pub fn App(settings: Settings) -> impl IntoView {
                         on:change=move |ev| roundtrip.set(event_target_checked(&ev)) />
                     <span>{tr(T::Roundtrip)}</span>
                 </label>
-                <Show when=move || info.get().test_recipients_allowed>
+                <Show when=move || recipients>
                     <Field id="test-recipient" label=T::TestRecipient problem=Signal::derive(problem("test-recipient"))>
                         <input id="test-recipient" type="email"
                             prop:value=move || test_recipient.get()

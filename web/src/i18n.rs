@@ -2,7 +2,7 @@
 //! come from `inbox_doctor_errors::text`, shared with the relay and the CLI.
 
 use inbox_doctor_errors::{
-    hints, Category, Cause, ErrorCode, Failure, Lang, SkipReason, StepId, TextBundle,
+    hints, Category, Cause, ErrorCode, Failure, Lang, SkipReason, StepId, TextBundle, Warning,
 };
 use leptos::prelude::*;
 
@@ -74,6 +74,10 @@ pub enum T {
     RelayError,
     ConnectionLost,
     Cancelled,
+    NotRun,
+    Advice,
+    AdviceIntro,
+    NotHere,
 }
 
 /// One language's failure explanations, fetched from the relay (the page does not carry every
@@ -128,6 +132,15 @@ pub fn skip_reason(reason: SkipReason) -> String {
 /// What a refusal means in the page's language, once the words have arrived.
 pub fn refusal(code: ErrorCode) -> Option<String> {
     texts().with(|t| t.refusal(code).map(str::to_owned))
+}
+
+/// What a warning found, in the current language: its finding worded from the language's
+/// template, else the relay's detail (our side's technical words, as a failure's detail is).
+pub fn warning_detail(w: &Warning) -> Option<String> {
+    match &w.finding {
+        Some(f) => Some(texts().with(|t| f.words(|k| t.finding(k)))),
+        None => w.detail.clone(),
+    }
 }
 
 /// A reactive view of `key` in the current language. Every call returns the same closure type,
@@ -215,6 +228,10 @@ fn en(key: T) -> &'static str {
         RelayError => "The check could not run",
         ConnectionLost => "The connection to the checking service was lost.",
         Cancelled => "Stopped.",
+        NotRun => "not run",
+        Advice => "Suggestions",
+        AdviceIntro => "The mailbox works. These would make it work better:",
+        NotHere => "Checks cannot run on this page",
     }
 }
 
@@ -286,6 +303,10 @@ fn de(key: T) -> &'static str {
         RelayError => "Die Prüfung konnte nicht ausgeführt werden",
         ConnectionLost => "Die Verbindung zum Prüfdienst wurde unterbrochen.",
         Cancelled => "Abgebrochen.",
+        NotRun => "nicht ausgeführt",
+        Advice => "Empfehlungen",
+        AdviceIntro => "Das Postfach funktioniert. Damit würde es noch besser funktionieren:",
+        NotHere => "Auf dieser Seite können keine Prüfungen laufen",
     }
 }
 
@@ -357,6 +378,10 @@ fn nb(key: T) -> &'static str {
         RelayError => "Kontrollen kunne ikke kjøres",
         ConnectionLost => "Forbindelsen til kontrolltjenesten ble brutt.",
         Cancelled => "Stoppet.",
+        NotRun => "ikke kjørt",
+        Advice => "Forslag",
+        AdviceIntro => "E-postkassen fungerer. Dette ville fått den til å fungere enda bedre:",
+        NotHere => "Kontroller kan ikke kjøres på denne siden",
     }
 }
 
@@ -428,6 +453,10 @@ fn pl(key: T) -> &'static str {
         RelayError => "Nie udało się przeprowadzić sprawdzenia",
         ConnectionLost => "Utracono połączenie z usługą sprawdzającą.",
         Cancelled => "Zatrzymano.",
+        NotRun => "nie wykonano",
+        Advice => "Sugestie",
+        AdviceIntro => "Skrzynka działa. To pozwoliłoby jej działać jeszcze lepiej:",
+        NotHere => "Na tej stronie nie można uruchomić sprawdzenia",
     }
 }
 
@@ -435,7 +464,7 @@ fn pl(key: T) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL: [T; 65] = [
+    const ALL: [T; 69] = [
         T::Title,
         T::Intro,
         T::Language,
@@ -501,6 +530,10 @@ mod tests {
         T::RelayError,
         T::ConnectionLost,
         T::Cancelled,
+        T::NotRun,
+        T::Advice,
+        T::AdviceIntro,
+        T::NotHere,
     ];
 
     #[test]

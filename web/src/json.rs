@@ -507,6 +507,9 @@ pub(crate) mod tests {
         same::<RelayInfo>(
             r#"{"protocol_version":2,"test_recipients_allowed":true,"token_required":false}"#,
         );
+        same::<RelayInfo>(
+            r#"{"protocol_version":3,"test_recipients_allowed":false,"token_required":false,"origin_allowed":false}"#,
+        );
         same::<DomainRecord>(
             r#"{"domain":"example.com","settings":{"imap":{"host":"i","port":993},
             "smtp":{"host":"s","port":465,"security":"tls"}},"updated_at":"t","updated_by":"u"}"#,

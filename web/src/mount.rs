@@ -12,12 +12,13 @@
 //! says so from its own script: `mount(element, { relay })`, exported by `widget.js`, which
 //! calls [`mount`] with the relay given.
 
-use inbox_doctor_errors::Lang;
+use inbox_doctor_errors::{Lang, RelayInfo};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::{App, Settings};
+use crate::api::get_json;
+use crate::app::{App, Refused, Settings};
 
 /// The styles, shipped inside the wasm so the widget needs no second request.
 pub const STYLE: &str = include_str!("../style.css");
@@ -150,9 +151,22 @@ fn start(host: web_sys::HtmlElement, relay: String, lang: Option<String>) {
         let _ = shadow.append_child(&root);
         root
     };
-    leptos::mount::mount_to(target, move || view! { <App settings=settings.clone() /> }).forget();
-    // For the speed measurement: the form is on screen and handlers are attached.
-    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = perf.mark("inbox-doctor-interactive");
-    }
+    // What the relay says about this page decides what is shown, so it is asked first: a page
+    // it refuses gets the reason instead of a form (one mount or the other, not a reactive
+    // switch, whose rebuilding code for the whole form cost 19 KB of wasm). Without an answer
+    // the form shows, and a run says what went wrong.
+    let info_url = format!("{}/api/info", settings.relay);
+    // The browser's own task queue: Leptos's executor starts with the first mount.
+    wasm_bindgen_futures::spawn_local(async move {
+        let info = get_json::<RelayInfo>(&info_url).await.unwrap_or_default();
+        if info.origin_allowed {
+            leptos::mount::mount_to(target, move || view! { <App settings info /> }).forget();
+        } else {
+            leptos::mount::mount_to(target, move || view! { <Refused settings /> }).forget();
+        }
+        // For the speed measurement: the form is on screen and handlers are attached.
+        if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = perf.mark("inbox-doctor-interactive");
+        }
+    });
 }

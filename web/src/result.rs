@@ -13,7 +13,9 @@ use wasm_bindgen::JsCast;
 
 use crate::app::use_lang;
 use crate::html::Html;
-use crate::i18n::{category_name, cause_explanation, cause_title, remediation, t, texts, tr, T};
+use crate::i18n::{
+    category_name, cause_explanation, cause_title, remediation, t, texts, tr, warning_detail, T,
+};
 use crate::socket::{Phase, Run};
 
 #[component]
@@ -168,24 +170,41 @@ fn verdict(h: &mut Html, run: Run, lang: Lang, _: Opened) {
     });
 }
 
+/// The warnings: "worth fixing" beside a failure; on a run with none (yet), advice in the
+/// accent colour, which does not read as a problem next to the green verdict.
 fn warnings(h: &mut Html, run: Run, lang: Lang, _: Opened) {
+    let failed = run.report.with(|r| match r {
+        Some(r) => r.failure.is_some(),
+        None => run.finished.with(|f| f.iter().any(|s| s.failure.is_some())),
+    });
     run.warnings.with(|warnings| {
         if warnings.is_empty() {
             return;
         }
-        h.open(
-            "section",
-            &[("class", "idr-card idr-warnings"), ("id", "idr-warnings")],
-        )
-        .el("h2", &[], t(lang, T::Warnings))
-        .open("ul", &[]);
+        let (class, title) = if failed {
+            ("idr-card idr-warnings", T::Warnings)
+        } else {
+            ("idr-card idr-advice", T::Advice)
+        };
+        h.open("section", &[("class", class), ("id", "idr-warnings")])
+            .el("h2", &[], t(lang, title));
+        if !failed {
+            h.el("p", &[], t(lang, T::AdviceIntro));
+        }
+        h.open("ul", &[]);
         for w in warnings {
             h.open("li", &[("data-cause", w.cause.code())])
                 .el("strong", &[], &cause_title(w.cause))
                 .text(" — ")
                 .text(&cause_explanation(w.cause));
-            if let Some(d) = &w.detail {
-                h.el("small", &[], &format!(" ({d})"));
+            if let Some(d) = warning_detail(w) {
+                h.el("small", &[("class", "idr-finding")], &format!(" {d}"));
+            }
+            if let Some(reply) = &w.server_reply {
+                h.open("div", &[("class", "idr-evidence")])
+                    .el("h3", &[], t(lang, T::ServerSaid))
+                    .el("pre", &[("class", "idr-reply")], reply)
+                    .close("div");
             }
             h.close("li");
         }
@@ -437,8 +456,19 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
             words.cause(w.cause).map_or("", |x| x.title.as_str()),
             w.cause.code()
         ));
-        if let Some(d) = &w.detail {
+        let detail = match &w.finding {
+            Some(f) => Some(f.words(|k| words.finding(k))),
+            None => w.detail.clone(),
+        };
+        if let Some(d) = detail {
             out.push_str(&format!("  {}: {d}\n", t(lang, T::Detail)));
+        }
+        if let Some(reply) = &w.server_reply {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                t(lang, T::ServerSaid),
+                reply.trim_end()
+            ));
         }
     }
     if r.tls.each().iter().any(|(_, tls)| tls.is_some()) {

@@ -16,6 +16,8 @@ enum State {
     Passed,
     Failed,
     Skipped,
+    /// Never finished: the relay refused, the run was stopped or the connection broke.
+    NotRun,
 }
 
 impl State {
@@ -26,6 +28,7 @@ impl State {
             State::Passed => "passed",
             State::Failed => "failed",
             State::Skipped => "skipped",
+            State::NotRun => "stopped",
         }
     }
 
@@ -35,7 +38,7 @@ impl State {
             State::InProgress => "◌",
             State::Passed => "✓",
             State::Failed => "✗",
-            State::Skipped => "–",
+            State::Skipped | State::NotRun => "–",
         }
     }
 
@@ -46,6 +49,7 @@ impl State {
             State::Passed => T::Passed,
             State::Failed => T::Failed,
             State::Skipped => T::Skipped,
+            State::NotRun => T::NotRun,
         }
     }
 }
@@ -84,10 +88,16 @@ fn summary(r: &StepResult) -> String {
         StepId::ImapLogin | StepId::SmtpLogin => joined(&["username"]),
         StepId::ImapValidate => joined(&["sent_folder", "sessions"]),
         StepId::SmtpSend => joined(&["recipient"]),
-        StepId::Roundtrip => fact("delivered_after_ms")
-            .map(|ms| format!("{ms} ms"))
-            .unwrap_or_default(),
+        // Its time is the step's own (the column beside): one time per step.
         _ => String::new(),
+    }
+}
+
+/// A step's time: whole milliseconds, and "< 1 ms" for what took less than one (not "0 ms").
+fn duration(ms: u64) -> String {
+    match ms {
+        0 => "< 1 ms".to_owned(),
+        ms => format!("{ms} ms"),
     }
 }
 
@@ -104,6 +114,11 @@ pub fn StepsView(run: Run) -> impl IntoView {
                 StepStatus::Failed => (State::Failed, Some(r)),
                 _ => (State::Skipped, Some(r)),
             },
+            // A run that ended without a step's result (a refusal, a stop, a lost connection)
+            // never runs it: it does not wait.
+            None if matches!(run.phase.get(), Phase::Stopped | Phase::Cancelled) => {
+                (State::NotRun, None)
+            }
             None if run.started.with(|s| s.contains(&step)) => (State::InProgress, None),
             None => (State::Waiting, None),
         }
@@ -115,7 +130,7 @@ pub fn StepsView(run: Run) -> impl IntoView {
                 <span class="idr-symbol" aria-hidden="true">{move || state_of(step).0.symbol()}</span>
                 <span class="idr-step-title">{move || step_name(step)}</span>
                 <span class="idr-step-state">{move || t(lang.get(), state_of(step).0.word())}</span>
-                <span class="idr-step-time">{move || state_of(step).1.map(|r| format!("{} ms", r.elapsed_ms))}</span>
+                <span class="idr-step-time">{move || state_of(step).1.map(|r| duration(r.elapsed_ms))}</span>
                 <span class="idr-step-line">{move || state_of(step).1.map(|r| summary(&r))}</span>
             </li>
         }
@@ -152,5 +167,17 @@ pub fn StepsView(run: Run) -> impl IntoView {
             </section>
         </Show>
         <div class="idr-sr-only" aria-live="polite" id="idr-live">{announcement}</div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_faster_than_a_millisecond_is_not_called_zero() {
+        assert_eq!(duration(0), "< 1 ms");
+        assert_eq!(duration(1), "1 ms");
+        assert_eq!(duration(1234), "1234 ms");
     }
 }

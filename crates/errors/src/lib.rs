@@ -10,6 +10,7 @@
 
 pub mod classify;
 pub mod discovery;
+pub mod finding;
 pub mod hint;
 pub mod protocol;
 pub mod report;
@@ -23,6 +24,7 @@ pub use discovery::{
     AdminNote, AppPassword, Candidate, Discovery, ProbeOutcome, Provider, Source, SourceResult,
     SourceStatus,
 };
+pub use finding::{Finding, FindingKind};
 pub use hint::{hints, HintKind};
 pub use protocol::{
     ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, ProtocolError,

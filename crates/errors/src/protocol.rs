@@ -140,14 +140,36 @@ pub struct DomainChange {
     pub after: Option<DomainSettings>,
 }
 
-/// What the page needs to know about the relay it talks to (`GET /api/info`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What the page needs to know about the relay it talks to (`GET /api/info`, which any page
+/// may read: a page the relay refuses learns it before it asks for a password).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelayInfo {
     pub protocol_version: u32,
     /// Whether the operator lets the test email go to addresses other than the mailbox itself.
     pub test_recipients_allowed: bool,
     /// Whether the WebSocket needs a token.
     pub token_required: bool,
+    /// Whether the page asking (its `Origin`) may use the relay: `false` means every run from
+    /// it would be refused with `origin_not_allowed`. A request without `Origin` (the relay's
+    /// own page in some browsers, a script) is answered `true`; so is any from a relay older
+    /// than this field.
+    #[serde(default = "yes")]
+    pub origin_allowed: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for RelayInfo {
+    fn default() -> RelayInfo {
+        RelayInfo {
+            protocol_version: 0,
+            test_recipients_allowed: false,
+            token_required: false,
+            origin_allowed: true,
+        }
+    }
 }
 
 /// The addresses the relay connects from, for mail servers' allowlists.

@@ -88,7 +88,18 @@ pub struct Warning {
     pub cause: Cause,
     pub side: Side,
     pub step: StepId,
+    /// What was found in the run's language (the [`Warning::finding`] worded, for readers of
+    /// the report and the terminal), or our side's technical observation (a certificate
+    /// verifier's error) when there is no finding.
     pub detail: Option<String>,
+    /// What was found, as values: a front end words it in its reader's language
+    /// ([`crate::Finding::words`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<crate::Finding>,
+    /// The server's own words, when it said something (why it refused a session): shown as
+    /// said, never translated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_reply: Option<String>,
     pub explanation: String,
     pub remediation: Vec<String>,
 }

@@ -153,6 +153,16 @@ pub fn hint_template(h: crate::HintKind, lang: Lang) -> &'static str {
     }
 }
 
+#[cfg(feature = "texts")]
+pub fn finding_template(k: crate::FindingKind, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::finding(k),
+        Lang::De => de::finding(k),
+        Lang::Nb => nb::finding(k),
+        Lang::Pl => pl::finding(k),
+    }
+}
+
 /// One language's words for every category, cause and step: what the relay serves the page
 /// (`GET /api/texts/{lang}`), so a browser downloads only its user's language.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +180,9 @@ pub struct TextBundle {
     /// What the relay's refusals mean.
     #[serde(default)]
     pub refusals: Vec<(crate::ErrorCode, String)>,
+    /// Templates of what warnings found ([`crate::Finding::words`]).
+    #[serde(default)]
+    pub findings: Vec<(crate::FindingKind, String)>,
 }
 
 /// [`CauseText`], owned, for the wire.
@@ -218,6 +231,10 @@ impl TextBundle {
                 .iter()
                 .map(|&c| (c, refusal(c, lang).to_owned()))
                 .collect(),
+            findings: crate::FindingKind::ALL
+                .iter()
+                .map(|&k| (k, finding_template(k, lang).to_owned()))
+                .collect(),
         }
     }
 
@@ -234,6 +251,15 @@ impl TextBundle {
         self.skips
             .iter()
             .find(|(r, _)| *r == reason)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    }
+
+    /// A finding's template; empty until the words have arrived.
+    pub fn finding(&self, kind: crate::FindingKind) -> String {
+        self.findings
+            .iter()
+            .find(|(k, _)| *k == kind)
             .map(|(_, t)| t.clone())
             .unwrap_or_default()
     }

@@ -54,13 +54,21 @@ pub fn print_event(out: &mut dyn Write, event: &StepEvent, lang: Lang) -> std::i
         }
         StepEvent::Warning(w) => writeln!(
             out,
-            "{} {}: {}{}",
+            "{} {}: {}{}{}",
             paint("33", "!"),
             text::phrase(Phrase::Warning, lang),
             text::cause_text(w.cause, lang).title,
             w.detail
                 .as_deref()
                 .map(|d| format!(" ({})", printable(d)))
+                .unwrap_or_default(),
+            w.server_reply
+                .as_deref()
+                .map(|r| format!(
+                    "\n  {}: {}",
+                    text::phrase(Phrase::ServerSaid, lang),
+                    printable(r)
+                ))
                 .unwrap_or_default()
         ),
     }

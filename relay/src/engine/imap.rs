@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use inbox_doctor_errors::{
-    Cause, Delivery, Observation, SessionCheck, Side, SkipReason, StepId, Validation,
+    Cause, Delivery, Finding, Observation, SessionCheck, Side, SkipReason, StepId, Validation,
 };
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -147,23 +147,24 @@ fn record_validation(run: &Run, step: &mut Step<'_>, found: &Mailboxes, v: &Vali
         .filter(|c| !v.capabilities.iter().any(|x| x.eq_ignore_ascii_case(c)))
         .collect();
     if !missing.is_empty() {
-        run.warn(
+        run.warn_found(
             Cause::CapabilityMissing,
             StepId::ImapValidate,
-            Some(format!("missing: {}", missing.join(", "))),
+            Finding::CapabilitiesMissing {
+                capabilities: missing.into_iter().map(str::to_owned).collect(),
+            },
+            None,
         );
     }
     if allowed < target {
-        let said = check
-            .and_then(|c| c.refusal.as_deref())
-            .map(|r| format!("; the server said: {r}"))
-            .unwrap_or_default();
-        run.warn(
+        run.warn_found(
             Cause::FewerSessionsThanTarget,
             StepId::ImapValidate,
-            Some(format!(
-                "{allowed} simultaneous sessions allowed, {target} wanted{said}"
-            )),
+            Finding::Sessions {
+                allowed,
+                wanted: target,
+            },
+            check.and_then(|c| c.refusal.clone()),
         );
     }
 }

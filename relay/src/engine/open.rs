@@ -83,12 +83,18 @@ pub(super) async fn secure<D: Dialogue + 'static>(
     let road = run.road(side);
     let link = with_deadline(link, deadline);
     let warn_offered = |session: &D| {
-        if let Some(offered) = session.auth_offered() {
-            let detail = match offered.as_str() {
-                "" => "before STARTTLS".to_owned(),
-                o => format!("before STARTTLS: {o}"),
-            };
-            run.warn(Cause::AuthOfferedBeforeTls, tls_step, Some(detail));
+        match session.auth_offered().as_deref() {
+            None => {}
+            // Offered without naming a mechanism: the cause's words say all there is.
+            Some("") => run.warn(Cause::AuthOfferedBeforeTls, tls_step, None),
+            Some(mechanisms) => run.warn_found(
+                Cause::AuthOfferedBeforeTls,
+                tls_step,
+                inbox_doctor_errors::Finding::OfferedInClear {
+                    mechanisms: run.evidence(mechanisms),
+                },
+                None,
+            ),
         }
     };
     let (io, local) = step.check(road.to_tls(link, warn_offered).await)?;

@@ -6,9 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use inbox_doctor_errors::text::{self, Lang};
 use inbox_doctor_errors::{
-    classify, Cause, Delivery, DiagnosisRequest, Direction, Endpoint, Failure, Outcome, Report,
-    Security, Side, SourceAddress, StepEvent, StepId, StepResult, TlsReport, TlsSides, Validation,
-    Warning, REPORT_SCHEMA,
+    classify, Cause, Delivery, DiagnosisRequest, Direction, Endpoint, Failure, Finding, Outcome,
+    Report, Security, Side, SourceAddress, StepEvent, StepId, StepResult, TlsReport, TlsSides,
+    Validation, Warning, REPORT_SCHEMA,
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -158,13 +158,41 @@ impl Run {
         let _ = self.events.send(StepEvent::Finished(result));
     }
 
+    /// A warning with our side's technical detail (a verifier's error), or none.
     pub fn warn(&self, cause: Cause, step: StepId, detail: Option<String>) {
+        self.push_warning(cause, step, detail, None, None);
+    }
+
+    /// A warning with what was found, as values (worded in the run's language for the
+    /// report's `detail`; a front end words it in its reader's), and the server's own words.
+    pub fn warn_found(
+        &self,
+        cause: Cause,
+        step: StepId,
+        finding: Finding,
+        server_reply: Option<String>,
+    ) {
+        let lang = self.lang();
+        let detail = finding.words(|k| text::finding_template(k, lang).to_owned());
+        self.push_warning(cause, step, Some(detail), Some(finding), server_reply);
+    }
+
+    fn push_warning(
+        &self,
+        cause: Cause,
+        step: StepId,
+        detail: Option<String>,
+        finding: Option<Finding>,
+        server_reply: Option<String>,
+    ) {
         let words = text::cause_text(cause, self.lang());
         let warning = Warning {
             cause,
             side: step.side(),
             step,
             detail: detail.map(|d| self.evidence(&d)),
+            finding,
+            server_reply: server_reply.map(|r| self.evidence(&r)),
             explanation: words.explanation.to_owned(),
             remediation: words.remediation.iter().map(|s| (*s).to_owned()).collect(),
         };
@@ -193,10 +221,11 @@ impl Run {
     /// Records a side's TLS report and the warnings it implies.
     pub fn tls_report(&self, side: Side, step: StepId, report: TlsReport) {
         if let Some(days) = leaf_days_left(&report).filter(|d| (0..30).contains(d)) {
-            self.warn(
+            self.warn_found(
                 Cause::CertificateExpiringSoon,
                 step,
-                Some(format!("the certificate expires in {days} days")),
+                Finding::ExpiresIn { days },
+                None,
             );
         }
         if report.insecure_allowed {

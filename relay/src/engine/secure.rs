@@ -98,10 +98,13 @@ async fn also_legacy<D: Dialogue>(run: Arc<Run>, addrs: Vec<SocketAddr>) {
     if let Some(tls) = run.state().tls.side_mut(side) {
         tls.legacy_version_accepted = Some(v.to_owned());
     }
-    run.warn(
+    run.warn_found(
         Cause::WeakTlsAccepted,
         tls_step(side),
-        Some(format!("the server also accepts {v}")),
+        inbox_doctor_errors::Finding::AlsoAccepts {
+            version: v.to_owned(),
+        },
+        None,
     );
 }
 

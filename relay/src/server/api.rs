@@ -114,11 +114,14 @@ async fn texts(Path(lang): Path<String>) -> Result<Response, ApiError> {
         .into_response())
 }
 
-async fn info(State(state): State<Arc<AppState>>) -> Json<RelayInfo> {
+/// What the page needs to know before it shows its form, including whether it may use the
+/// relay at all (any page may read this: `origins::readable_by_all`).
+async fn info(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Json<RelayInfo> {
     Json(RelayInfo {
         protocol_version: inbox_doctor_errors::PROTOCOL_VERSION,
         test_recipients_allowed: !state.config.egress.allow_recipients.is_empty(),
         token_required: state.config.limits.token.is_some(),
+        origin_allowed: super::origins::admits(&state, &headers),
     })
 }
 
@@ -237,19 +240,19 @@ fn domain_of(raw: &str) -> Result<String, ApiError> {
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_domain", e.to_string()))
 }
 
+/// `GET /api/domains/{domain}`: the stored settings (200), or 204 No Content when none are
+/// stored. Nothing stored is the usual answer to the page's lookup as an address is typed,
+/// not an error: a 404 put a red line in every visitor's console. (`DELETE` of a domain
+/// with nothing stored is still a 404: there the administrator named something absent.)
 async fn get_domain(
     State(state): State<Arc<AppState>>,
     Path(domain): Path<String>,
 ) -> Result<Response, ApiError> {
     let domain = domain_of(&domain)?;
-    match state.store.get(&domain).await? {
-        Some(record) => Ok(Json(record).into_response()),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no settings stored for {domain}"),
-        )),
-    }
+    Ok(match state.store.get(&domain).await? {
+        Some(record) => Json(record).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 async fn list_domains(

@@ -73,26 +73,19 @@ async fn upgrade(
 /// Origin and token checks, made before anything else.
 fn admission(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Option<ProtocolError> {
     let limits = &state.config.limits;
-    if let Some(origin) = headers.get("origin").and_then(|o| o.to_str().ok()) {
-        let host = headers
-            .get("host")
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        let same_origin = origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host));
-        let listed = limits
-            .allowed_origins
-            .iter()
-            .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin));
-        if !same_origin && !listed {
-            return Some(ProtocolError {
-                code: ErrorCode::OriginNotAllowed,
-                message: format!(
-                    "pages from {origin} may not use this relay; the operator can allow the origin"
-                ),
-            });
-        }
+    // The same decision as CORS and `/api/info` make (`origins.rs`): a page that could load
+    // the widget and read the API is never refused here, nor one refused here admitted there.
+    if !super::origins::admits(state, headers) {
+        let origin = headers
+            .get("origin")
+            .and_then(|o| o.to_str().ok())
+            .unwrap_or("?");
+        return Some(ProtocolError {
+            code: ErrorCode::OriginNotAllowed,
+            message: format!(
+                "pages from {origin} may not use this relay; the operator can allow the origin"
+            ),
+        });
     }
     if let Some(expected) = &limits.token {
         let given = headers

@@ -11,9 +11,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use inbox_doctor_errors::{
     AdminNote, AppPassword, Candidate, CertVerdict, Certificate, ClientMessage, Delivery,
-    DiagnosisRequest, Direction, Discovery, DomainRecord, Endpoint, ErrorCode, Fact, Failure, Lang,
-    Outcome, ProbeOutcome, ProtocolError, Provider, RelayInfo, Report, Secret, Security,
-    ServerMessage, ServerSettings, SessionCheck, Side, SkipReason, Source, SourceAddress,
+    DiagnosisRequest, Direction, Discovery, DomainRecord, Endpoint, ErrorCode, Fact, Failure,
+    Finding, Lang, Outcome, ProbeOutcome, ProtocolError, Provider, RelayInfo, Report, Secret,
+    Security, ServerMessage, ServerSettings, SessionCheck, Side, SkipReason, Source, SourceAddress,
     StepEvent, StepId, StepResult, StepStatus, TextBundle, TlsReport, TlsSides, TranscriptLine,
     Validation, Warning,
 };
@@ -249,20 +249,37 @@ fn warning() -> BoxedStrategy<Warning> {
         side(),
         step(),
         opt(text()),
+        (opt(finding()), opt(text())),
         text(),
         few(text()),
     )
         .prop_map(
-            |(cause, side, step, detail, explanation, remediation)| Warning {
-                cause,
-                side,
-                step,
-                detail,
-                explanation,
-                remediation,
+            |(cause, side, step, detail, (finding, server_reply), explanation, remediation)| {
+                Warning {
+                    cause,
+                    side,
+                    step,
+                    detail,
+                    finding,
+                    server_reply,
+                    explanation,
+                    remediation,
+                }
             },
         )
         .boxed()
+}
+
+fn finding() -> BoxedStrategy<Finding> {
+    prop_oneof![
+        few(text()).prop_map(|capabilities| Finding::CapabilitiesMissing { capabilities }),
+        (any::<u32>(), any::<u32>())
+            .prop_map(|(allowed, wanted)| Finding::Sessions { allowed, wanted }),
+        any::<i64>().prop_map(|days| Finding::ExpiresIn { days }),
+        text().prop_map(|version| Finding::AlsoAccepts { version }),
+        text().prop_map(|mechanisms| Finding::OfferedInClear { mechanisms }),
+    ]
+    .boxed()
 }
 
 fn step_result() -> BoxedStrategy<StepResult> {

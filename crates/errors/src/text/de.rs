@@ -1,6 +1,7 @@
 //! German texts.
 
 use super::{CauseText, Phrase};
+use crate::finding::FindingKind;
 use crate::hint::HintKind;
 use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
@@ -479,5 +480,15 @@ pub(super) fn refusal(code: ErrorCode) -> &'static str {
         ErrorCode::Timeout => "Die Prüfung hat zu lange gedauert und wurde abgebrochen.",
         ErrorCode::ShuttingDown => "Das Relay startet gerade neu. Versuchen Sie es gleich noch einmal.",
         ErrorCode::Internal => "Im Relay ist ein Fehler aufgetreten. Versuchen Sie es erneut; wenn es wieder passiert, informieren Sie den Betreiber.",
+    }
+}
+
+pub(super) fn finding(k: FindingKind) -> &'static str {
+    match k {
+        FindingKind::CapabilitiesMissing => "Der Server kündigt nicht an: {capabilities}.",
+        FindingKind::Sessions => "Gleichzeitige Sitzungen zugelassen: {allowed} von {wanted}.",
+        FindingKind::ExpiresIn => "Tage bis zum Ablauf des Zertifikats: {days}.",
+        FindingKind::AlsoAccepts => "Der Server akzeptiert auch {version}.",
+        FindingKind::OfferedInClear => "Vor der Verschlüsselung angeboten: {mechanisms}.",
     }
 }

@@ -1,6 +1,7 @@
 //! English texts. The reference language: the other languages translate these.
 
 use super::{CauseText, Phrase};
+use crate::finding::FindingKind;
 use crate::hint::HintKind;
 use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
@@ -475,5 +476,15 @@ pub(super) fn refusal(code: ErrorCode) -> &'static str {
         ErrorCode::Timeout => "The check took too long and was stopped.",
         ErrorCode::ShuttingDown => "The relay is restarting. Try again in a moment.",
         ErrorCode::Internal => "The relay ran into a problem of its own. Try again; if it keeps happening, tell its operator.",
+    }
+}
+
+pub(super) fn finding(k: FindingKind) -> &'static str {
+    match k {
+        FindingKind::CapabilitiesMissing => "The server does not announce: {capabilities}.",
+        FindingKind::Sessions => "Simultaneous sessions allowed: {allowed} of {wanted}.",
+        FindingKind::ExpiresIn => "Days until the certificate expires: {days}.",
+        FindingKind::AlsoAccepts => "The server also accepts {version}.",
+        FindingKind::OfferedInClear => "Offered before encryption: {mechanisms}.",
     }
 }

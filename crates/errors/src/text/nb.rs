@@ -1,6 +1,7 @@
 //! Norwegian Bokmål texts.
 
 use super::{CauseText, Phrase};
+use crate::finding::FindingKind;
 use crate::hint::HintKind;
 use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
@@ -477,5 +478,15 @@ pub(super) fn refusal(code: ErrorCode) -> &'static str {
         ErrorCode::Timeout => "Sjekken tok for lang tid og ble stoppet.",
         ErrorCode::ShuttingDown => "Reléet starter på nytt. Prøv igjen om et øyeblikk.",
         ErrorCode::Internal => "Reléet fikk et problem hos seg selv. Prøv igjen; skjer det igjen, si fra til den som driver det.",
+    }
+}
+
+pub(super) fn finding(k: FindingKind) -> &'static str {
+    match k {
+        FindingKind::CapabilitiesMissing => "Serveren oppgir ikke: {capabilities}.",
+        FindingKind::Sessions => "Samtidige økter tillatt: {allowed} av {wanted}.",
+        FindingKind::ExpiresIn => "Dager til sertifikatet utløper: {days}.",
+        FindingKind::AlsoAccepts => "Serveren godtar også {version}.",
+        FindingKind::OfferedInClear => "Tilbudt før kryptering: {mechanisms}.",
     }
 }

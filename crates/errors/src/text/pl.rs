@@ -1,6 +1,7 @@
 //! Polish texts.
 
 use super::{CauseText, Phrase};
+use crate::finding::FindingKind;
 use crate::hint::HintKind;
 use crate::protocol::ErrorCode;
 use crate::step::{SkipReason, StepId};
@@ -477,5 +478,15 @@ pub(super) fn refusal(code: ErrorCode) -> &'static str {
         ErrorCode::Timeout => "Sprawdzanie trwało zbyt długo i zostało przerwane.",
         ErrorCode::ShuttingDown => "Przekaźnik uruchamia się ponownie. Spróbuj ponownie za chwilę.",
         ErrorCode::Internal => "W przekaźniku wystąpił błąd. Spróbuj ponownie; jeśli to się powtórzy, powiadom jego operatora.",
+    }
+}
+
+pub(super) fn finding(k: FindingKind) -> &'static str {
+    match k {
+        FindingKind::CapabilitiesMissing => "Serwer nie ogłasza: {capabilities}.",
+        FindingKind::Sessions => "Dozwolone jednoczesne sesje: {allowed} z {wanted}.",
+        FindingKind::ExpiresIn => "Dni do wygaśnięcia certyfikatu: {days}.",
+        FindingKind::AlsoAccepts => "Serwer akceptuje także {version}.",
+        FindingKind::OfferedInClear => "Oferowane przed szyfrowaniem: {mechanisms}.",
     }
 }
