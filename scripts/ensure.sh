@@ -49,7 +49,7 @@ ensure_nextest() {
 }
 
 # The browser UI's toolchain: Trunk, the wasm-bindgen CLI matching Cargo.lock, wasm-opt from
-# npm (Debian's binaryen is too old), and Chromium for the browser tests.
+# npm (Debian's binaryen is too old), and axe-core from npm for the browser tests.
 ensure_web_tools() {
   local wbg
   wbg=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
@@ -57,7 +57,9 @@ ensure_web_tools() {
     || cargo install wasm-bindgen-cli --version "$wbg" --no-default-features
   trunk --version 2>/dev/null | grep -q "0.21.14" \
     || cargo install trunk --version 0.21.14 --locked
-  [ -x tools/node_modules/.bin/wasm-opt ] || (cd tools && npm ci --no-audit --no-fund)
+  if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -f tools/node_modules/axe-core/axe.min.js ]; then
+    (cd tools && npm ci --no-audit --no-fund)
+  fi
   export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 }
 

@@ -56,6 +56,12 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium whose preferred language is `lang`, at
     /// `width`×`height`.
     pub async fn start(lang: &str, width: u32, height: u32) -> Browser {
+        Browser::start_with(lang, width, height, &[]).await
+    }
+
+    /// [`Browser::start`] with more Chromium flags (`--force-dark-mode`: a reader who prefers
+    /// dark colours).
+    pub async fn start_with(lang: &str, width: u32, height: u32, flags: &[&str]) -> Browser {
         for binary in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 Path::new(binary).exists(),
@@ -77,18 +83,28 @@ impl Browser {
         );
         let profile = tempfile::tempdir().unwrap();
         let downloads = tempfile::tempdir().unwrap();
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ]
+        .iter()
+        .chain(flags)
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push(format!("--window-size={width},{height}"));
+        args.push(format!("--lang={lang}"));
         let caps = serde_json::json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    format!("--user-data-dir={}", profile.path().display()),
-                    format!("--window-size={width},{height}"),
-                    format!("--lang={lang}"),
-                ],
+                "args": args,
                 "prefs": {
                     "intl.accept_languages": lang,
                     "download.default_directory": downloads.path(),
@@ -223,6 +239,74 @@ impl Browser {
             .map(|e| {
                 let field = |name: &str| e[name].as_str().unwrap_or_default().to_owned();
                 (field("level"), field("message"))
+            })
+            .collect()
+    }
+
+    /// Runs axe-core (tools/node_modules/axe-core, from npm: scripts/ensure.sh installs it) on
+    /// the page as it is now, and returns its violations, one line each: the rule's id, its
+    /// impact, its help and the nodes it found (their selectors and what axe says of them).
+    ///
+    /// The script goes in through WebDriver's execute, which the page's Content-Security-Policy
+    /// does not govern (it has no `<script>` element); `axe.run` is asynchronous, so it is awaited
+    /// with the async execute.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}. Install it with:\n  (cd tools && npm ci)   (scripts/ensure.sh does)",
+                path.display()
+            )
+        });
+        self.client
+            .execute(
+                &format!("if (!window.axe) {{ {axe}\n }} return !!window.axe;"),
+                vec![],
+            )
+            .await
+            .expect("inject axe-core");
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, { resultTypes: ['violations'] })
+                  .then(r => done({ violations: r.violations.map(v => ({
+                      id: v.id, impact: v.impact, help: v.help,
+                      nodes: v.nodes.map(n => ({ target: n.target, summary: n.failureSummary })),
+                  })) }))
+                  .catch(e => done({ error: String(e) }));"#,
+                vec![],
+            )
+            .await
+            .expect("axe.run");
+        if let Some(e) = found.get("error") {
+            panic!("axe.run failed: {e}");
+        }
+        found["violations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| {
+                let nodes: Vec<String> = v["nodes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|n| {
+                        format!(
+                            "    {} — {}",
+                            n["target"],
+                            n["summary"].as_str().unwrap_or_default().replace('\n', " ")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} ({}): {}\n{}",
+                    v["id"].as_str().unwrap_or_default(),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or_default(),
+                    nodes.join("\n")
+                )
             })
             .collect()
     }

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 pub struct HostPage {
     pub port: u16,
     html: Arc<Mutex<String>>,
+    headers: Arc<Mutex<String>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -21,9 +22,12 @@ impl HostPage {
         let port = listener.local_addr().expect("addr").port();
         let html = Arc::new(Mutex::new(String::new()));
         let page = html.clone();
+        let headers = Arc::new(Mutex::new(String::new()));
+        let extra = headers.clone();
         let task = tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let html = page.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let extra = extra.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 tokio::spawn(async move {
                     let mut head = Vec::new();
                     let mut buf = [0u8; 1024];
@@ -34,13 +38,13 @@ impl HostPage {
                         }
                     }
                     let root = head.starts_with(b"GET / ") || head.starts_with(b"GET /? ");
-                    let (status, body) = if root {
-                        ("200 OK", html)
+                    let (status, body, extra) = if root {
+                        ("200 OK", html, extra)
                     } else {
-                        ("404 Not Found", "not found\n".to_owned())
+                        ("404 Not Found", "not found\n".to_owned(), String::new())
                     };
                     let response = format!(
-                        "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\n{extra}content-length: {}\r\nconnection: close\r\n\r\n{body}",
                         body.len()
                     );
                     let _ = stream.write_all(response.as_bytes()).await;
@@ -48,11 +52,22 @@ impl HostPage {
                 });
             }
         });
-        HostPage { port, html, task }
+        HostPage {
+            port,
+            html,
+            headers,
+            task,
+        }
     }
 
     pub fn set(&self, html: String) {
         *self.html.lock().unwrap_or_else(|e| e.into_inner()) = html;
+    }
+
+    /// Sends `name: value` with the page from now on (say, the host's Content-Security-Policy).
+    pub fn set_header(&self, name: &str, value: &str) {
+        let mut headers = self.headers.lock().unwrap_or_else(|e| e.into_inner());
+        headers.push_str(&format!("{name}: {value}\r\n"));
     }
 
     pub fn origin(&self) -> String {

@@ -891,3 +891,315 @@ async fn loading_the_page_and_typing_an_address_log_no_errors() {
     assert!(svg.starts_with("<svg"), "{svg}");
     b.close().await;
 }
+
+/// axe-core (from npm) finds no accessibility violations in `lang` on the empty form, a
+/// failure card (a wrong password), a success (the good mailbox) and a running diagnosis (the
+/// steps list live, its IMAP side waiting on a server that never answers).
+/// `dark`: the reader prefers dark colours (the page's other palette).
+async fn axe_finds_nothing_in(lang: &str, html_lang: &str, dark: bool) {
+    let h = Harness::start();
+    let hole = inbox_doctor_tests::net::BlackHole::new().await;
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.egress.ports.push(hole.addr.port());
+    let relay = Relay::start(config).await;
+    let flags: &[&str] = if dark { &["--force-dark-mode"] } else { &[] };
+    let b = Browser::start_with(lang, 1200, 1600, flags).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    let scheme = b
+        .client
+        .execute(
+            "return matchMedia('(prefers-color-scheme: dark)').matches;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(scheme, serde_json::json!(dark), "dark colours: {dark}");
+    assert_eq!(
+        b.attr(".idr", "lang").await.as_deref(),
+        Some(html_lang),
+        "the page speaks {lang}"
+    );
+    let mut found = Vec::new();
+    let mut audit = async |state: &str| {
+        for v in b.axe_violations().await {
+            found.push(format!("[{lang}, {state}] {v}"));
+        }
+    };
+    audit("the empty form").await;
+
+    b.fill_mailbox(&h, "127.0.0.1", "falsch").await;
+    b.run_diagnosis().await;
+    b.wait_for("#idr-failure").await;
+    audit("a failure").await;
+
+    b.wait_for("#run:enabled").await;
+    b.fill("#password", PASSWORD).await;
+    b.run_diagnosis().await;
+    b.wait_for("#idr-success").await;
+    audit("a success").await;
+
+    b.wait_for("#run:enabled").await;
+    b.fill("#password", PASSWORD).await;
+    b.fill("#imap-port", &hole.addr.port().to_string()).await;
+    b.click("#run").await;
+    b.wait_for("li[data-step='imap.connect'][data-status='running']")
+        .await;
+    audit("a running diagnosis").await;
+    b.close().await;
+    assert!(found.is_empty(), "axe-core:\n{}", found.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_finds_no_violations_in_german() {
+    axe_finds_nothing_in("de-DE", "de", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_finds_no_violations_in_polish() {
+    axe_finds_nothing_in("pl", "pl", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_finds_no_violations_in_polish_in_dark_colours() {
+    axe_finds_nothing_in("pl", "pl", true).await;
+}
+
+/// The Content-Security-Policy the README's "Embed the widget" section gives a help center for
+/// the relay at `relay` (its origin), with `trusted_types` (the host's `trusted-types`
+/// directive, if any).
+fn host_csp(relay: &str, trusted_types: &str) -> String {
+    let socket = relay.replacen("http", "ws", 1);
+    format!(
+        "default-src 'none'; script-src {relay} 'wasm-unsafe-eval'; connect-src {relay} {socket}; \
+         base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; {trusted_types}"
+    )
+}
+
+/// A host page with nothing but the widget for `relay`: no inline style or script, which a
+/// strict policy refuses.
+fn bare_host_page(relay: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Help</title></head>\
+         <body><h1>Help</h1><div data-inbox-doctor data-relay=\"{relay}\" data-lang=\"en\"></div>\
+         <script type=\"module\" src=\"{relay}/widget.js\"></script></body></html>"
+    )
+}
+
+/// What the console said about the page's policy (refused loads, styles, Trusted Types).
+async fn policy_complaints(b: &Browser) -> Vec<String> {
+    b.console()
+        .await
+        .into_iter()
+        .map(|(_, message)| message)
+        .filter(|m| {
+            m.contains("Content Security Policy")
+                || m.contains("Refused to")
+                || m.contains("Trusted")
+        })
+        .collect()
+}
+
+/// A help center that sends exactly the README's strict Content-Security-Policy (Trusted Types
+/// enforced, the policy `inbox-doctor` allowed by name, no inline style) gets the widget and a
+/// diagnosis against the real mail server, and the browser reports no violation of its policy.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_widget_runs_on_a_host_page_with_the_readmes_strict_csp() {
+    let h = Harness::start();
+    let host = HostPage::start().await;
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.limits.allowed_origins = vec![host.origin()];
+    let relay = Relay::start(config).await;
+    let origin = relay.url("");
+    let origin = origin.trim_end_matches('/');
+    host.set_header(
+        "content-security-policy",
+        &host_csp(origin, "trusted-types inbox-doctor"),
+    );
+    host.set(bare_host_page(origin));
+
+    let b = Browser::start("en", 1200, 1600).await;
+    b.client.goto(&format!("{}/", host.origin())).await.unwrap();
+    let in_widget = |js: &str| {
+        format!("const root = document.querySelector('[data-inbox-doctor]').shadowRoot; {js}")
+    };
+    let mounted = until(
+        &b,
+        &in_widget("return !!(root && root.querySelector('#run'));"),
+    )
+    .await;
+    assert!(
+        mounted,
+        "the widget mounted; the console said: {:?}",
+        b.console().await
+    );
+    b.client
+        .execute(
+            "window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // The styles apply (a constructed sheet, which no style-src governs).
+    let styled = b
+        .client
+        .execute(
+            &in_widget("return getComputedStyle(root.querySelector('.idr')).maxWidth;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(styled, serde_json::json!("960px"));
+    let set = |id: &str, value: &str| {
+        in_widget(&format!(
+            "const e = root.querySelector('#{id}'); e.value = {value:?}; e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{bubbles: true}}));"
+        ))
+    };
+    for (id, value) in [
+        ("email", EMAIL.to_owned()),
+        ("password", PASSWORD.to_owned()),
+        ("imap-host", "127.0.0.1".to_owned()),
+        ("imap-port", h.dovecot.imaps.to_string()),
+        ("imap-security", "tls".to_owned()),
+        ("smtp-host", "127.0.0.1".to_owned()),
+        ("smtp-port", h.dovecot.submission.to_string()),
+        ("smtp-security", "starttls".to_owned()),
+    ] {
+        b.client.execute(&set(id, &value), vec![]).await.unwrap();
+    }
+    b.client
+        .execute(&in_widget("root.querySelector('#run').click();"), vec![])
+        .await
+        .unwrap();
+    // The run ends, and its result is rendered (through `inner_html`, so through the policy).
+    let mut ended = false;
+    for _ in 0..300 {
+        let v = b
+            .client
+            .execute(
+                &in_widget(
+                    "return !!(root.querySelector('#idr-failure') || root.querySelector('#idr-success'));",
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        if v == serde_json::Value::Bool(true) {
+            ended = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.screenshot("widget-strict-csp").await;
+    assert!(ended, "the diagnosis ended with a result");
+    let failure = b
+        .client
+        .execute(
+            &in_widget(
+                "const c = root.querySelector('#idr-failure'); return c ? c.textContent : null;",
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(failure, serde_json::Value::Null, "the good mailbox passed");
+    let success = b
+        .client
+        .execute(
+            &in_widget("return root.querySelector('#idr-success').textContent;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        success.as_str().unwrap_or("").contains("Everything works"),
+        "{success}"
+    );
+    let violations = b
+        .client
+        .execute("return window.violations;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(violations, serde_json::json!([]));
+    assert_eq!(policy_complaints(&b).await, Vec::<String>::new());
+    b.close().await;
+}
+
+/// Trusted Types: a host page that enforces them without naming policies gets the widget (its
+/// policy `inbox-doctor` may be created); one that allows only its own policies gets a clear
+/// message in the element and in the console instead of an empty box.
+#[tokio::test(flavor = "multi_thread")]
+async fn trusted_types_either_mount_the_widget_or_say_why_not() {
+    let h = Harness::start();
+    let open = HostPage::start().await;
+    let closed = HostPage::start().await;
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.limits.allowed_origins = vec![open.origin(), closed.origin()];
+    let relay = Relay::start(config).await;
+    let origin = relay.url("");
+    let origin = origin.trim_end_matches('/');
+    open.set_header("content-security-policy", &host_csp(origin, ""));
+    open.set(bare_host_page(origin));
+    closed.set_header(
+        "content-security-policy",
+        &host_csp(origin, "trusted-types help-center"),
+    );
+    closed.set(bare_host_page(origin));
+
+    let b = Browser::start("en", 1200, 1200).await;
+    let in_widget = |js: &str| {
+        format!("const root = document.querySelector('[data-inbox-doctor]').shadowRoot; {js}")
+    };
+    b.client.goto(&format!("{}/", open.origin())).await.unwrap();
+    assert!(
+        until(
+            &b,
+            &in_widget("return !!(root && root.querySelector('#run'));")
+        )
+        .await,
+        "the widget mounted under require-trusted-types-for alone: {:?}",
+        b.console().await
+    );
+    assert_eq!(policy_complaints(&b).await, Vec::<String>::new());
+
+    b.client
+        .goto(&format!("{}/", closed.origin()))
+        .await
+        .unwrap();
+    assert!(
+        until(
+            &b,
+            &in_widget("return !!(root && root.querySelector('#idr-trusted-types-refused'));")
+        )
+        .await,
+        "the element says why"
+    );
+    let said = b
+        .client
+        .execute(
+            &in_widget("return [root.querySelector('#idr-trusted-types-refused').textContent, !!root.querySelector('#run'), !!root.querySelector('input')];"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        said,
+        serde_json::json!([
+            "Inbox Doctor cannot start here: this page's security policy (Trusted Types) does not allow it. The site's operator can allow the policy \"inbox-doctor\".",
+            false,
+            false
+        ])
+    );
+    let console: Vec<String> = b.console().await.into_iter().map(|(_, m)| m).collect();
+    assert!(
+        console
+            .iter()
+            .any(|m| m.contains("not mounted") && m.contains("trusted-types inbox-doctor")),
+        "{console:?}"
+    );
+    b.screenshot("widget-trusted-types-refused").await;
+    b.close().await;
+}

@@ -112,6 +112,58 @@ fn adopt_styles(current: &js_sys::Array, set: impl FnOnce(&JsValue)) {
     set(&sheets);
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// An element, for [`HtmlTarget::try_set_inner_html`].
+    type HtmlTarget;
+    /// `innerHTML` assignment that reports a refusal instead of throwing through the wasm. Like
+    /// every `innerHTML` assignment of the UI, its glue goes through the Trusted Types policy
+    /// `inbox-doctor` where the browser has one (`scripts/trusted-types-glue`).
+    #[wasm_bindgen(method, catch, setter = innerHTML)]
+    fn try_set_inner_html(this: &HtmlTarget, html: &str) -> Result<(), JsValue>;
+}
+
+/// Whether the page lets the renderer assign HTML (Leptos fills `<template>` elements through
+/// `innerHTML`): not when it enforces Trusted Types and does not allow the policy `inbox-doctor`.
+fn html_allowed(document: &web_sys::Document) -> bool {
+    document.create_element("template").is_ok_and(|t| {
+        t.unchecked_ref::<HtmlTarget>()
+            .try_set_inner_html("")
+            .is_ok()
+    })
+}
+
+/// What `target` shows, and the console says, on a page whose Trusted Types refuse the renderer:
+/// a clear reason instead of an empty box.
+fn refuse_trusted_types(document: &web_sys::Document, target: &web_sys::HtmlElement) {
+    web_sys::console::error_1(&JsValue::from_str(
+        "Inbox Doctor: not mounted: this page enforces Trusted Types (require-trusted-types-for \
+         'script') and does not allow the policy the widget renders through. Add \
+         `trusted-types inbox-doctor` to the page's Content-Security-Policy (README, \"Embed the \
+         widget\").",
+    ));
+    if let Ok(p) = document.create_element("p") {
+        let _ = p.set_attribute("class", "idr-card idr-error");
+        let _ = p.set_attribute("role", "alert");
+        let _ = p.set_attribute("id", "idr-trusted-types-refused");
+        p.set_text_content(Some(
+            "Inbox Doctor cannot start here: this page's security policy (Trusted Types) does \
+             not allow it. The site's operator can allow the policy \"inbox-doctor\".",
+        ));
+        // Inside `.idr`, where the widget's styles for an error card apply.
+        match document.create_element("div") {
+            Ok(wrap) => {
+                let _ = wrap.set_attribute("class", "idr");
+                let _ = wrap.append_child(&p);
+                let _ = target.append_child(&wrap);
+            }
+            Err(_) => {
+                let _ = target.append_child(&p);
+            }
+        }
+    }
+}
+
 /// Starts an app for `relay` in `host`.
 fn start(host: web_sys::HtmlElement, relay: String, lang: Option<String>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -151,6 +203,9 @@ fn start(host: web_sys::HtmlElement, relay: String, lang: Option<String>) {
         let _ = shadow.append_child(&root);
         root
     };
+    if !html_allowed(&document) {
+        return refuse_trusted_types(&document, &target);
+    }
     // What the relay says about this page decides what is shown, so it is asked first: a page
     // it refuses gets the reason instead of a form (one mount or the other, not a reactive
     // switch, whose rebuilding code for the whole form cost 19 KB of wasm). Without an answer
