@@ -1,26 +1,18 @@
 //! The door to domain-setting changes: a named admin token, and a client that keeps guessing
 //! is shut out before its token is even looked at.
 //!
-//! Failures (a wrong or missing token) are counted per client with `governor`'s keyed limiter:
+//! Failures (a wrong or missing token) are counted per client ([`Lockout`]):
 //! `domains.max_failed_admin_attempts` at once, then one more each ten minutes / that number.
 //! A client that has used them all is *locked out* until its next one is due: its requests are
-//! refused (429) without hashing or comparing what it sent. governor cannot tell how much a
-//! key has left without taking from it, so the lockouts are a small table of their own, holding
-//! a client only while it is locked out. Both tables are bounded: when either is full of
-//! clients still failing, admin requests from clients it has no room for are refused as busy
-//! rather than let the tables grow (the command line still works; and a token is 256 random
-//! bits, so being shut out costs an attacker nothing it could have won).
+//! refused (429) without hashing or comparing what it sent. When the tables are full of
+//! clients still failing, admin requests from clients they have no room for are refused as busy
+//! (the command line still works; and a token is 256 random bits, so being shut out costs an
+//! attacker nothing it could have won).
 
-use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-use governor::clock::Clock;
-use governor::middleware::StateInformationMiddleware;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::time::Duration;
 
 use super::client::ClientKey;
+use super::lockout::Lockout;
 use crate::config::admin_tokens::{AdminTokens, FAILURE_WINDOW};
 
 /// Clients whose failures the gate remembers at most (each table).
@@ -41,25 +33,14 @@ pub enum Refusal {
 
 pub struct AdminGate {
     tokens: AdminTokens,
-    failures: DefaultKeyedRateLimiter<ClientKey, StateInformationMiddleware>,
-    /// Clients out of attempts, and when their next one is due.
-    locked: Mutex<HashMap<ClientKey, Instant>>,
-    /// Time between two attempts once the allowance is used up.
-    interval: Duration,
+    failures: Lockout<ClientKey>,
 }
 
 impl AdminGate {
     pub fn new(tokens: AdminTokens, max_failures: u32) -> AdminGate {
-        let burst = NonZeroU32::new(max_failures).unwrap_or(NonZeroU32::MIN);
-        let interval = FAILURE_WINDOW / burst.get();
-        let quota = Quota::with_period(interval)
-            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
-            .allow_burst(burst);
         AdminGate {
             tokens,
-            failures: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
-            locked: Mutex::new(HashMap::new()),
-            interval,
+            failures: Lockout::new(max_failures, FAILURE_WINDOW, MAX_TRACKED_CLIENTS),
         }
     }
 
@@ -74,56 +55,16 @@ impl AdminGate {
         if self.tokens.is_empty() {
             return Err(Refusal::ReadOnly);
         }
-        if let Some(retry_after) = self.locked_for(client) {
+        if let Some(retry_after) = self.failures.locked_for(&client) {
             return Err(Refusal::LockedOut { retry_after });
         }
         if let Some(name) = presented.and_then(|token| self.tokens.holder(token)) {
             return Ok(name);
         }
-        self.count_failure(client)?;
+        self.failures.failed(&client).map_err(|_| Refusal::Busy)?;
         Err(Refusal::Unauthorized {
             missing: presented.is_none(),
         })
-    }
-
-    /// How long `client` stays locked out, if it is.
-    fn locked_for(&self, client: ClientKey) -> Option<Duration> {
-        let mut locked = self.locked.lock().unwrap_or_else(|e| e.into_inner());
-        let until = *locked.get(&client)?;
-        let now = Instant::now();
-        if until > now {
-            Some(until - now)
-        } else {
-            locked.remove(&client);
-            None
-        }
-    }
-
-    /// Counts a failure; locks `client` out when it was its last allowed one.
-    fn count_failure(&self, client: ClientKey) -> Result<(), Refusal> {
-        if self.failures.len() >= MAX_TRACKED_CLIENTS {
-            self.failures.retain_recent();
-            if self.failures.len() >= MAX_TRACKED_CLIENTS {
-                return Err(Refusal::Busy);
-            }
-        }
-        let next_allowed = match self.failures.check_key(&client) {
-            Ok(state) if state.remaining_burst_capacity() > 0 => return Ok(()),
-            // That was the last one: the next is due when a new one has accrued.
-            Ok(_) => self.interval,
-            // Two requests raced past the lockout check; this one is over the count.
-            Err(not_until) => not_until.wait_time_from(self.failures.clock().now()),
-        };
-        let mut locked = self.locked.lock().unwrap_or_else(|e| e.into_inner());
-        if locked.len() >= MAX_TRACKED_CLIENTS {
-            let now = Instant::now();
-            locked.retain(|_, until| *until > now);
-            if locked.len() >= MAX_TRACKED_CLIENTS {
-                return Err(Refusal::Busy);
-            }
-        }
-        locked.insert(client, Instant::now() + next_allowed);
-        Ok(())
     }
 }
 

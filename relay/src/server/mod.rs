@@ -12,6 +12,7 @@ pub mod api;
 pub mod client;
 pub mod hosts;
 pub mod limits;
+pub mod lockout;
 pub mod metrics;
 pub mod origins;
 pub mod page_policy;

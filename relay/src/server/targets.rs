@@ -4,24 +4,21 @@
 //! has refilled — a guessing loop spread over many client addresses meets the same limit as
 //! one client.
 //!
-//! The quotas are `governor`'s keyed limiters (GCRA): `failed_logins_per_account` at once, then
-//! one more per `login_window_secs / failed_logins_per_account`. That refill is the back-off:
-//! once over, each further failure waits a full interval. A refused failure marks the key
-//! blocked until the limiter would admit it again; runs check the marks, which live in
-//! bounded caches, so a flood of made-up names cannot grow memory.
+//! Both counts are a [`Lockout`]: `failed_logins_per_account` (per host) failures at once, then
+//! one more per `login_window_secs / failed_logins_per_account` — a back-off: once over, each
+//! further guess waits a full interval. The tables are bounded; when they are full of keys
+//! still counting, a new key's failure goes uncounted and is logged (every failure takes a
+//! whole run, which the per-client limits already meter).
 
-use std::hash::Hash;
-use std::num::NonZeroU32;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use inbox_doctor_errors::{Category, DiagnosisRequest, ErrorCode, Failure, Side, StepId};
 
+use super::lockout::Lockout;
 use crate::config::Limits;
 
 /// Keys each table remembers at most.
-const MAX_KEYS: u64 = 100_000;
+const MAX_KEYS: usize = 100_000;
 
 /// An account on a server: what a guessing loop aims at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -30,53 +27,9 @@ struct Account {
     username: String,
 }
 
-/// Failed logins counted by key, and the keys blocked for now.
-struct Tally<K: Clone + Eq + Hash + Send + Sync + 'static> {
-    failures: DefaultKeyedRateLimiter<K>,
-    blocked: moka::sync::Cache<K, Instant>,
-}
-
-impl<K: Clone + Eq + Hash + Send + Sync + 'static> Tally<K> {
-    /// `per_window` failures block the key: the limiter admits one fewer (the failure it
-    /// refuses is the one that sets the block), refilling one per `window / per_window`.
-    fn new(per_window: u32, window: Duration) -> Self {
-        let per_window = per_window.max(2);
-        let burst = NonZeroU32::new(per_window - 1).unwrap_or(NonZeroU32::MIN);
-        let interval = (window / per_window).max(Duration::from_millis(1));
-        let quota = Quota::with_period(interval)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(burst);
-        Tally {
-            failures: RateLimiter::keyed(quota),
-            // A mark is never needed longer than one refill interval.
-            blocked: moka::sync::Cache::builder()
-                .max_capacity(MAX_KEYS)
-                .time_to_live(interval)
-                .build(),
-        }
-    }
-
-    /// How long `key` stays refused, if it is.
-    fn blocked_for(&self, key: &K) -> Option<Duration> {
-        let until = self.blocked.get(key)?;
-        until.checked_duration_since(Instant::now())
-    }
-
-    /// Counts a failed login; the key is blocked once over its quota.
-    fn failed(&self, key: K) {
-        if self.failures.len() >= MAX_KEYS as usize {
-            self.failures.retain_recent();
-        }
-        if let Err(not_until) = self.failures.check_key(&key) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            self.blocked.insert(key, Instant::now() + wait);
-        }
-    }
-}
-
 pub struct Targets {
-    accounts: Tally<Account>,
-    hosts: Tally<String>,
+    accounts: Lockout<Account>,
+    hosts: Lockout<String>,
 }
 
 /// Why a run may not start now, and for how long.
@@ -91,8 +44,8 @@ impl Targets {
     pub fn new(limits: &Limits) -> Targets {
         let window = Duration::from_secs(limits.login_window_secs);
         Targets {
-            accounts: Tally::new(limits.failed_logins_per_account, window),
-            hosts: Tally::new(limits.failed_logins_per_host, window),
+            accounts: Lockout::new(limits.failed_logins_per_account, window, MAX_KEYS),
+            hosts: Lockout::new(limits.failed_logins_per_host, window, MAX_KEYS),
         }
     }
 
@@ -100,11 +53,11 @@ impl Targets {
     pub fn admit(&self, req: &DiagnosisRequest) -> Result<(), Blocked> {
         for side in [Side::Imap, Side::Smtp] {
             let account = account(req, side);
-            if let Some(wait) = self.accounts.blocked_for(&account) {
+            if let Some(wait) = self.accounts.locked_for(&account) {
                 let code = ErrorCode::AccountRateLimited;
                 return Err(Blocked { code, side, wait });
             }
-            if let Some(wait) = self.hosts.blocked_for(&account.host) {
+            if let Some(wait) = self.hosts.locked_for(&account.host) {
                 let code = ErrorCode::TargetRateLimited;
                 return Err(Blocked { code, side, wait });
             }
@@ -123,8 +76,9 @@ impl Targets {
             .collect();
         refused.dedup();
         for account in &refused {
-            self.hosts.failed(account.host.clone());
-            self.accounts.failed(account.clone());
+            if self.hosts.failed(&account.host).is_err() || self.accounts.failed(account).is_err() {
+                tracing::warn!("the failed-login tables are full; a refused login went uncounted");
+            }
         }
         refused.len()
     }
