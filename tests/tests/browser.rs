@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use inbox_doctor::config::Config;
+use inbox_doctor_errors::{Label, Lang};
 use inbox_doctor_tests::browser::{dist, Browser};
 use inbox_doctor_tests::host_page::HostPage;
 use inbox_doctor_tests::net::free_port;
@@ -117,6 +118,34 @@ async fn a_wrong_password_shows_the_failure_card_in_german() {
         .find(fantoccini::Locator::Css("#idr-failure ol.idr-remedy li"))
         .await
         .is_ok());
+    // Both sides refused the password: one card says so once, naming both sides, with both
+    // servers' words.
+    assert_eq!(
+        card.attr("data-sides").await.unwrap().as_deref(),
+        Some("imap smtp")
+    );
+    let cards = b
+        .client
+        .find_all(fantoccini::Locator::Css(".idr-failure"))
+        .await
+        .unwrap();
+    assert_eq!(cards.len(), 1, "one card for one reason");
+    assert!(
+        text.contains("Eingehende und ausgehende E-Mails (IMAP und SMTP)"),
+        "{text}"
+    );
+    assert!(text.contains("535"), "Postfix's words too: {text}");
+    // The plain words carry no internal codes; IT finds them folded away.
+    assert!(!text.contains("invalid_credentials"), "{text}");
+    b.click("#idr-failure details.idr-tech > summary").await;
+    let tech = b.text("#idr-failure details.idr-tech").await;
+    for code in [
+        "unauthorized / invalid_credentials",
+        "imap.login",
+        "smtp.login",
+    ] {
+        assert!(tech.contains(code), "{code} in {tech}");
+    }
     b.screenshot_of("wrong-password-de", "#idr-failure").await;
     // Switching the language re-words the result.
     b.select("#lang", "pl").await;
@@ -162,7 +191,14 @@ async fn a_paused_account_is_explained_in_the_readers_language() {
         text.contains("zu oft abgelehnt"),
         "the refusal in German: {text}"
     );
-    assert!(text.contains("account_rate_limited"), "{text}");
+    assert!(
+        !text.contains("account_rate_limited"),
+        "the code is not in the plain words: {text}"
+    );
+    // It is for IT, in the folded technical details.
+    b.click("#idr-relay-error details.idr-tech > summary").await;
+    let tech = b.text("#idr-relay-error details.idr-tech").await;
+    assert!(tech.contains("account_rate_limited"), "{tech}");
     b.screenshot_of("account-paused-de", "#idr-relay-error")
         .await;
     b.close().await;
@@ -190,8 +226,45 @@ async fn a_self_signed_certificate_is_shown_with_the_chain_in_polish() {
         .await;
     let tls = b.text("#idr-tls").await;
     assert!(tls.contains("self-signed.test"), "{tls}");
+    // The verifier's own words ("invalid peer certificate: ...") are for IT, not the card.
+    let text = card.text().await.unwrap();
+    assert!(!text.contains("invalid peer certificate"), "{text}");
+    assert!(!text.contains("certificate_self_signed"), "{text}");
     b.screenshot_of("self-signed-pl", "#idr-failure").await;
     b.screenshot_of("self-signed-pl-tls", "#idr-tls").await;
+
+    // "Check again, going on past this certificate": the password is gone after the run, so the
+    // button ticks the box and sends the reader to the password field, which says to type it
+    // again; nothing runs without it.
+    assert_eq!(b.value("#password").await, "");
+    b.click("#idr-failure .idr-retry").await;
+    let note = b.wait_for("#password-note").await;
+    assert!(
+        note.text().await.unwrap().contains("Wpisz je ponownie"),
+        "said plainly, in Polish"
+    );
+    let state = b
+        .client
+        .execute(
+            "return [document.querySelector('#allow-insecure').checked, document.activeElement.id];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, serde_json::json!([true, "password"]));
+    b.fill("#password", PASSWORD).await;
+    b.run_diagnosis().await;
+    b.wait_for("#idr-success").await;
+
+    // With the password kept, the same button runs again at once.
+    b.click("#keep-password").await;
+    b.click("#allow-insecure").await;
+    b.fill("#password", PASSWORD).await;
+    b.run_diagnosis().await;
+    b.wait_for("#idr-failure .idr-retry").await;
+    assert_eq!(b.value("#password").await, PASSWORD, "kept as asked");
+    b.click("#idr-failure .idr-retry").await;
+    b.wait_for("#idr-success").await;
     b.close().await;
 }
 
@@ -979,10 +1052,10 @@ fn host_csp(relay: &str, trusted_types: &str) -> String {
 
 /// A host page with nothing but the widget for `relay`: no inline style or script, which a
 /// strict policy refuses.
-fn bare_host_page(relay: &str) -> String {
+fn bare_host_page(relay: &str, lang: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Help</title></head>\
-         <body><h1>Help</h1><div data-inbox-doctor data-relay=\"{relay}\" data-lang=\"en\"></div>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Help</title></head>\
+         <body><h1>Help</h1><div data-inbox-doctor data-relay=\"{relay}\" data-lang=\"{lang}\"></div>\
          <script type=\"module\" src=\"{relay}/widget.js\"></script></body></html>"
     )
 }
@@ -1018,7 +1091,7 @@ async fn the_widget_runs_on_a_host_page_with_the_readmes_strict_csp() {
         "content-security-policy",
         &host_csp(origin, "trusted-types inbox-doctor"),
     );
-    host.set(bare_host_page(origin));
+    host.set(bare_host_page(origin, "en"));
 
     let b = Browser::start("en", 1200, 1600).await;
     b.client.goto(&format!("{}/", host.origin())).await.unwrap();
@@ -1142,12 +1215,12 @@ async fn trusted_types_either_mount_the_widget_or_say_why_not() {
     let origin = relay.url("");
     let origin = origin.trim_end_matches('/');
     open.set_header("content-security-policy", &host_csp(origin, ""));
-    open.set(bare_host_page(origin));
+    open.set(bare_host_page(origin, "en"));
     closed.set_header(
         "content-security-policy",
         &host_csp(origin, "trusted-types help-center"),
     );
-    closed.set(bare_host_page(origin));
+    closed.set(bare_host_page(origin, "pl"));
 
     let b = Browser::start("en", 1200, 1200).await;
     let in_widget = |js: &str| {
@@ -1165,6 +1238,7 @@ async fn trusted_types_either_mount_the_widget_or_say_why_not() {
     );
     assert_eq!(policy_complaints(&b).await, Vec::<String>::new());
 
+    // A Polish help center: the refusal is said in Polish once the words are in.
     b.client
         .goto(&format!("{}/", closed.origin()))
         .await
@@ -1172,10 +1246,10 @@ async fn trusted_types_either_mount_the_widget_or_say_why_not() {
     assert!(
         until(
             &b,
-            &in_widget("return !!(root && root.querySelector('#idr-trusted-types-refused'));")
+            &in_widget("const p = root && root.querySelector('#idr-trusted-types-refused'); return !!(p && p.closest('[lang=pl]'));")
         )
         .await,
-        "the element says why"
+        "the element says why, in Polish"
     );
     let said = b
         .client
@@ -1188,7 +1262,7 @@ async fn trusted_types_either_mount_the_widget_or_say_why_not() {
     assert_eq!(
         said,
         serde_json::json!([
-            "Inbox Doctor cannot start here: this page's security policy (Trusted Types) does not allow it. The site's operator can allow the policy \"inbox-doctor\".",
+            inbox_doctor_errors::text::label(Label::TrustedTypesRefused, Lang::Pl),
             false,
             false
         ])

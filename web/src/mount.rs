@@ -12,13 +12,13 @@
 //! says so from its own script: `mount(element, { relay })`, exported by `widget.js`, which
 //! calls [`mount`] with the relay given.
 
-use inbox_doctor_errors::{Lang, RelayInfo};
+use inbox_doctor_errors::{Label, Lang, TextBundle};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::get_json;
-use crate::app::{App, Refused, Settings};
+use crate::app::{Root, Settings};
 
 /// The styles, shipped inside the wasm so the widget needs no second request.
 pub const STYLE: &str = include_str!("../style.css");
@@ -134,34 +134,41 @@ fn html_allowed(document: &web_sys::Document) -> bool {
 }
 
 /// What `target` shows, and the console says, on a page whose Trusted Types refuse the renderer:
-/// a clear reason instead of an empty box.
-fn refuse_trusted_types(document: &web_sys::Document, target: &web_sys::HtmlElement) {
+/// a clear reason instead of an empty box, in the reader's language once its words are in.
+fn refuse_trusted_types(
+    document: &web_sys::Document,
+    target: &web_sys::HtmlElement,
+    settings: Settings,
+) {
     web_sys::console::error_1(&JsValue::from_str(
         "Inbox Doctor: not mounted: this page enforces Trusted Types (require-trusted-types-for \
          'script') and does not allow the policy the widget renders through. Add \
          `trusted-types inbox-doctor` to the page's Content-Security-Policy (README, \"Embed the \
          widget\").",
     ));
-    if let Ok(p) = document.create_element("p") {
-        let _ = p.set_attribute("class", "idr-card idr-error");
-        let _ = p.set_attribute("role", "alert");
-        let _ = p.set_attribute("id", "idr-trusted-types-refused");
-        p.set_text_content(Some(
-            "Inbox Doctor cannot start here: this page's security policy (Trusted Types) does \
-             not allow it. The site's operator can allow the policy \"inbox-doctor\".",
-        ));
-        // Inside `.idr`, where the widget's styles for an error card apply.
-        match document.create_element("div") {
-            Ok(wrap) => {
-                let _ = wrap.set_attribute("class", "idr");
-                let _ = wrap.append_child(&p);
-                let _ = target.append_child(&wrap);
-            }
-            Err(_) => {
-                let _ = target.append_child(&p);
-            }
+    let (Ok(wrap), Ok(p)) = (document.create_element("div"), document.create_element("p")) else {
+        return;
+    };
+    // Inside `.idr`, where the widget's styles for an error card apply.
+    let _ = wrap.set_attribute("class", "idr");
+    let _ = wrap.set_attribute("lang", "en");
+    let _ = p.set_attribute("class", "idr-card idr-error");
+    let _ = p.set_attribute("role", "alert");
+    let _ = p.set_attribute("id", "idr-trusted-types-refused");
+    // English until the reader's words arrive (text, not markup: no HTML is assigned here).
+    p.set_text_content(Some(
+        "Inbox Doctor cannot start on this page: the page's security policy (Trusted Types) does \
+         not allow it. The site's operator can allow the policy \"inbox-doctor\".",
+    ));
+    let _ = wrap.append_child(&p);
+    let _ = target.append_child(&wrap);
+    let url = format!("{}/api/texts/{}", settings.relay, settings.lang.code());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(words) = get_json::<TextBundle>(&url).await {
+            let _ = wrap.set_attribute("lang", settings.lang.code());
+            p.set_text_content(Some(words.label(Label::TrustedTypesRefused)));
         }
-    }
+    });
 }
 
 /// Starts an app for `relay` in `host`.
@@ -204,24 +211,7 @@ fn start(host: web_sys::HtmlElement, relay: String, lang: Option<String>) {
         root
     };
     if !html_allowed(&document) {
-        return refuse_trusted_types(&document, &target);
+        return refuse_trusted_types(&document, &target, settings);
     }
-    // What the relay says about this page decides what is shown, so it is asked first: a page
-    // it refuses gets the reason instead of a form (one mount or the other, not a reactive
-    // switch, whose rebuilding code for the whole form cost 19 KB of wasm). Without an answer
-    // the form shows, and a run says what went wrong.
-    let info_url = format!("{}/api/info", settings.relay);
-    // The browser's own task queue: Leptos's executor starts with the first mount.
-    wasm_bindgen_futures::spawn_local(async move {
-        let info = get_json::<RelayInfo>(&info_url).await.unwrap_or_default();
-        if info.origin_allowed {
-            leptos::mount::mount_to(target, move || view! { <App settings info /> }).forget();
-        } else {
-            leptos::mount::mount_to(target, move || view! { <Refused settings /> }).forget();
-        }
-        // For the speed measurement: the form is on screen and handlers are attached.
-        if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = perf.mark("inbox-doctor-interactive");
-        }
-    });
+    leptos::mount::mount_to(target, move || view! { <Root settings /> }).forget();
 }

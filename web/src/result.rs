@@ -1,312 +1,343 @@
-//! The result: the failure card (category in plain words, the cause, the server's own reply,
-//! numbered steps to fix it), warnings, the TLS panel, the transcript, and the report to copy
-//! or download. Texts are rendered from codes in the current language, so switching language
-//! after a run re-words everything.
-//!
-//! The panels are static once shown, so each is one piece of markup ([`crate::html`]), rebuilt
-//! only when what it shows, the language or the texts change; only the two buttons are a view.
-//! A rebuild keeps each `<details>` as the reader left it (`Opened`).
+//! The result: failure cards (the category in plain words, which side, the cause, the server's
+//! own reply, numbered steps to fix it), warnings, the TLS panel, the transcript, and the report
+//! to copy or download. Every text is a reactive view of the current language, so switching
+//! language re-words a finished run in place: no card is rebuilt under the reader, and a
+//! `<details>` stays as the reader left it. Codes and our side's raw observations stay in a
+//! folded "technical details" part (and in the report); the cards speak plain words.
 
-use inbox_doctor_errors::{Cause, CertVerdict, Failure, Lang, Report, Side, TextBundle, TlsReport};
+use inbox_doctor_errors::{
+    Category, Cause, CertVerdict, Failure, Label, ProtocolError, Report, Side, TextBundle,
+    TlsReport, Warning,
+};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::use_lang;
-use crate::html::Html;
 use crate::i18n::{
-    category_name, cause_explanation, cause_title, remediation, t, texts, tr, warning_detail, T,
+    category_name, cause_explanation, cause_title, finding_words, refusal, remediation, texts, tr,
+    word,
 };
 use crate::socket::{Phase, Run};
 
+/// What a failure card offers to run again with, when the form has it (the app provides it;
+/// a result shown on its own has none).
+#[derive(Clone, Copy)]
+pub struct Retry(pub Callback<()>);
+
 #[component]
 pub fn ResultView(run: Run) -> impl IntoView {
-    let lang = use_lang();
-    let opened = Opened::new(Vec::new());
-    // One memo per panel, so an event that changes one panel leaves the others' markup (an
-    // opened `<details>`, a selection, the element the reader is on) alone.
-    let panel = |build: fn(&mut Html, Run, Lang, Opened)| {
-        let markup = Memo::new(move |_| {
-            let mut h = Html::default();
-            build(&mut h, run, lang.get(), opened);
-            h.into_string()
-        });
-        view! { <div inner_html=move || markup.get()></div> }
+    view! {
+        <div class="idr-result">
+            <Notices run />
+            <Verdict run />
+            <Warnings run />
+            <Show when=move || run.report.with(Option::is_some)>
+                <TlsPanel run />
+                <TranscriptPanel run />
+                <ReportActions run />
+            </Show>
+        </div>
+    }
+}
+
+/// A folded part for IT: codes and our side's technical words.
+#[component]
+fn TechnicalDetails(children: Children) -> impl IntoView {
+    view! {
+        <details class="idr-tech">
+            <summary>{tr(Label::TechnicalDetails)}</summary>
+            <dl>{children()}</dl>
+        </details>
+    }
+}
+
+/// The relay's refusal or a lost connection, and a cancelled run.
+#[component]
+fn Notices(run: Run) -> impl IntoView {
+    // `Some(None)`: the connection broke without a word from the relay.
+    let problem = Memo::new(move |_| match run.error.get() {
+        Some(e) => Some(Some(e)),
+        None => run.connection_lost.get().then_some(None),
+    });
+    let notice = move |error: Option<ProtocolError>| {
+        let code = error.as_ref().map(|e| e.code);
+        // The relay's own sentence is English; the page says it in the reader's language.
+        let message = move || match code {
+            Some(code) => refusal(code).unwrap_or_else(|| code.code().to_owned()),
+            None => word(Label::ConnectionLost),
+        };
+        view! {
+            <section class="idr-card idr-error" role="alert" id="idr-relay-error">
+                <h2>{tr(Label::RelayError)}</h2>
+                <p>{message}</p>
+                {error.map(|e| view! {
+                    <TechnicalDetails>
+                        <dt>{tr(Label::Code)}</dt>
+                        <dd><code class="idr-code">{e.code.code()}</code></dd>
+                        <dt>{tr(Label::Detail)}</dt>
+                        <dd class="idr-detail">{e.message}</dd>
+                    </TechnicalDetails>
+                })}
+            </section>
+        }
     };
     view! {
-        <div class="idr-result" on:click=move |ev| record_toggle(&ev, opened)>
-            {panel(notices)}
-            {panel(verdict)}
-            {panel(warnings)}
-            {panel(details)}
-        </div>
-        <Show when=move || run.report.with(Option::is_some)>
-            {
-                let copied = RwSignal::new(false);
-                view! {
-                    <div class="idr-actions">
-                        <button id="copy-report" type="button" on:click=move |_| {
-                            let text = run.report.with_untracked(|r| {
-                                r.as_ref().map(|r| report_text(r, &texts().get_untracked(), lang.get_untracked()))
-                            });
-                            if let (Some(text), Some(w)) = (text, web_sys::window()) {
-                                let _ = w.navigator().clipboard().write_text(&text);
-                                copied.set(true);
-                            }
-                        }>{move || if copied.get() { t(lang.get(), T::Copied) } else { t(lang.get(), T::CopyReport) }}</button>
-                        <button id="download-report" type="button" on:click=move |_| run.report_json.with_value(|m| download_json(m))>
-                            {tr(T::DownloadJson)}
-                        </button>
-                    </div>
-                }
-            }
+        {move || problem.get().map(notice)}
+        <Show when=move || run.phase.get() == Phase::Cancelled>
+            <p class="idr-note" role="status">{tr(Label::Cancelled)}</p>
         </Show>
     }
 }
 
-/// The `<details>` the reader opened or closed, by their `data-key`, so that rebuilt markup
-/// (after a language switch) shows them as the reader left them. Not reactive: a toggle
-/// rebuilds nothing.
-type Opened = StoredValue<Vec<(String, bool)>>;
-
-/// Whether the `<details>` under `key` is open: as the reader left it, else `default`.
-fn is_open(opened: Opened, key: &str, default: bool) -> bool {
-    opened.with_value(|o| {
-        o.iter()
-            .find(|(k, _)| k == key)
-            .map_or(default, |&(_, v)| v)
-    })
+/// One failure card: one cause, on one side or on both.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Card {
+    /// One per side, in flow order.
+    pub failures: Vec<Failure>,
 }
 
-/// Notes the state a click on a `<summary>` is about to give its `<details>` (the browser
-/// toggles it after the handlers; Enter and Space on a summary are clicks too).
-fn record_toggle(ev: &web_sys::Event, opened: Opened) {
-    let Some(details) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.closest("summary").ok().flatten())
-        .and_then(|s| s.parent_element())
-    else {
-        return;
-    };
-    let Some(key) = details.get_attribute("data-key") else {
-        return;
-    };
-    let open = !details.has_attribute("open");
-    opened.update_value(|o| {
-        o.retain(|(k, _)| *k != key);
-        o.push((key, open));
-    });
-}
-
-/// The relay's error or a lost connection, and a cancelled run.
-fn notices(h: &mut Html, run: Run, lang: Lang, _: Opened) {
-    let error = run.error.get();
-    if error.is_some() || run.connection_lost.get() {
-        // The relay's own sentence is English; the page says it in the reader's language.
-        let localized = error.as_ref().and_then(|e| crate::i18n::refusal(e.code));
-        let message = match (&localized, &error) {
-            (Some(words), _) => words.as_str(),
-            (None, Some(e)) => e.message.as_str(),
-            (None, None) => t(lang, T::ConnectionLost),
-        };
-        h.open(
-            "section",
-            &[
-                ("class", "idr-card idr-error"),
-                ("role", "alert"),
-                ("id", "idr-relay-error"),
-            ],
-        )
-        .el("h2", &[], t(lang, T::RelayError))
-        .el("p", &[], message)
-        .el(
-            "p",
-            &[("class", "idr-code")],
-            &error.map_or(String::new(), |e| {
-                format!("{}: {}", e.code.code(), e.message)
-            }),
-        )
-        .close("section");
+impl Card {
+    fn key(&self) -> (Category, Cause) {
+        let f = &self.failures[0];
+        (f.category, f.cause)
     }
-    if run.phase.get() == Phase::Cancelled {
-        h.el(
-            "p",
-            &[("class", "idr-note"), ("role", "status")],
-            t(lang, T::Cancelled),
-        );
+
+    /// The sides as codes (`imap`, `smtp`, `imap smtp`), for the `data-sides` attribute.
+    fn sides_code(&self) -> String {
+        self.failures
+            .iter()
+            .map(|f| f.step.side().code())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
-/// The failure cards (the first failure as soon as a side finishes with one), or success.
-fn verdict(h: &mut Html, run: Run, lang: Lang, _: Opened) {
-    run.report.with(|report| {
-        let first = match report {
-            Some(r) => r.failure.clone(),
+/// The cards for `failures`: a cause that both sides failed with is said once, in one card that
+/// names both sides and carries both servers' words.
+pub fn cards(failures: impl IntoIterator<Item = Failure>) -> Vec<Card> {
+    let mut cards: Vec<Card> = Vec::new();
+    for f in failures {
+        match cards.iter_mut().find(|c| c.key() == (f.category, f.cause)) {
+            Some(card) => card.failures.push(f),
+            None => cards.push(Card { failures: vec![f] }),
+        }
+    }
+    cards
+}
+
+/// The failure cards (each as soon as its side finishes with it), or the success.
+#[component]
+fn Verdict(run: Run) -> impl IntoView {
+    let all = Memo::new(move |_| {
+        run.report.with(|report| match report {
+            Some(r) => cards(r.failures.iter().cloned()),
             None => run
                 .finished
-                .with(|f| f.iter().find_map(|r| r.failure.clone())),
-        };
-        if let Some(f) = &first {
-            failure_card(h, f, true, lang);
-        }
-        for f in report.iter().flat_map(|r| r.failures.iter().skip(1)) {
-            failure_card(h, f, false, lang);
-        }
-        if report.as_ref().is_some_and(|r| r.failure.is_none()) {
-            h.open(
-                "section",
-                &[
-                    ("class", "idr-card idr-success"),
-                    ("id", "idr-success"),
-                    ("role", "status"),
-                ],
-            )
-            .open("h2", &[])
-            .el("span", &[("aria-hidden", "true")], "✓ ")
-            .text(t(lang, T::AllGood))
-            .close("h2")
-            .close("section");
-        }
+                .with(|f| cards(f.iter().filter_map(|r| r.failure.clone()))),
+        })
     });
+    let keys = move || all.with(|c| c.iter().map(Card::key).collect::<Vec<_>>());
+    let first = move || all.with(|c| c.first().map(Card::key));
+    let success = move || {
+        run.report
+            .with(|r| r.as_ref().is_some_and(|r| r.failure.is_none()))
+    };
+    view! {
+        <For each=keys key=|k| *k children=move |k| {
+            let card = Memo::new(move |_| {
+                all.with(|c| c.iter().find(|c| c.key() == k).cloned().unwrap_or_default())
+            });
+            view! { <FailureCard card main=Signal::derive(move || first() == Some(k)) /> }
+        } />
+        <Show when=success>
+            <section class="idr-card idr-success" id="idr-success" role="status">
+                <h2><span aria-hidden="true">"✓ "</span>{tr(Label::AllGood)}</h2>
+            </section>
+        </Show>
+    }
+}
+
+/// Which side, in the reader's words.
+fn side_words(sides: &[Side]) -> String {
+    match sides {
+        [Side::Imap] => word(Label::ImapServer),
+        [Side::Smtp] => word(Label::SmtpServer),
+        _ => word(Label::BothSides),
+    }
+}
+
+fn side_of(failures: &[Failure]) -> Vec<Side> {
+    failures.iter().map(|f| f.step.side()).collect()
+}
+
+#[component]
+fn FailureCard(card: Memo<Card>, main: Signal<bool>) -> impl IntoView {
+    let (category, cause) = card.with_untracked(Card::key);
+    let both = move || card.with(|c| c.failures.len() > 1);
+    let replies = move || {
+        card.with(|c| {
+            c.failures
+                .iter()
+                .filter_map(|f| Some((f.step.side(), f.server_reply.clone()?)))
+                .collect::<Vec<_>>()
+        })
+    };
+    let retry =
+        use_context::<Retry>().filter(|_| category == Category::UnauthorizedUntrustedCertificate);
+    view! {
+        <section
+            class=move || if main.get() { "idr-card idr-failure" } else { "idr-card idr-failure idr-secondary" }
+            id=move || main.get().then_some("idr-failure")
+            data-category=category.code()
+            data-cause=cause.code()
+            data-sides=move || card.with(Card::sides_code)
+        >
+            <h2><span aria-hidden="true">"✗ "</span>{move || category_name(category)}</h2>
+            <p class="idr-side">{move || card.with(|c| side_words(&side_of(&c.failures)))}</p>
+            <p class="idr-cause"><strong>{move || cause_title(cause)}</strong></p>
+            <p>{move || cause_explanation(cause)}</p>
+            <Show when=both>
+                <p class="idr-same">{tr(Label::SameOnBoth)}</p>
+            </Show>
+            <For each=replies key=|(side, _)| *side children=move |(side, reply)| {
+                let heading = move || {
+                    if both() {
+                        format!("{} ({})", word(Label::ServerSaid), side_words(&[side]))
+                    } else {
+                        word(Label::ServerSaid)
+                    }
+                };
+                view! { <Evidence heading reply /> }
+            } />
+            <h3>{tr(Label::WhatToDo)}</h3>
+            <ol class="idr-remedy">
+                {move || card.with(|c| remediation(&c.failures)).into_iter()
+                    .map(|step| view! { <li>{step}</li> }).collect_view()}
+            </ol>
+            {retry.map(|Retry(again)| view! {
+                <button type="button" class="idr-retry" on:click=move |_| again.run(())>
+                    {tr(Label::RetryAllowingCertificate)}
+                </button>
+            })}
+            <TechnicalDetails>
+                <dt>{tr(Label::Code)}</dt>
+                <dd><code class="idr-code">{format!("{category} / {cause}")}</code></dd>
+                <For each=move || card.get().failures key=|f| f.step children=move |f| view! {
+                    <dt>{tr(Label::Step)}</dt>
+                    <dd><code>{f.step.code()}</code></dd>
+                    {f.detail.map(|d| view! {
+                        <dt>{tr(Label::Detail)}</dt>
+                        <dd class="idr-detail">{d}</dd>
+                    })}
+                } />
+            </TechnicalDetails>
+        </section>
+    }
+}
+
+/// The server's own words, shown as said.
+#[component]
+fn Evidence(heading: impl Fn() -> String + Send + Sync + 'static, reply: String) -> impl IntoView {
+    view! {
+        <div class="idr-evidence">
+            <h3>{heading}</h3>
+            <pre class="idr-reply">{reply}</pre>
+        </div>
+    }
 }
 
 /// The warnings: "worth fixing" beside a failure; on a run with none (yet), advice in the
 /// accent colour, which does not read as a problem next to the green verdict.
-fn warnings(h: &mut Html, run: Run, lang: Lang, _: Opened) {
-    let failed = run.report.with(|r| match r {
-        Some(r) => r.failure.is_some(),
-        None => run.finished.with(|f| f.iter().any(|s| s.failure.is_some())),
-    });
-    run.warnings.with(|warnings| {
-        if warnings.is_empty() {
-            return;
-        }
-        let (class, title) = if failed {
-            ("idr-card idr-warnings", T::Warnings)
-        } else {
-            ("idr-card idr-advice", T::Advice)
-        };
-        h.open("section", &[("class", class), ("id", "idr-warnings")])
-            .el("h2", &[], t(lang, title));
-        if !failed {
-            h.el("p", &[], t(lang, T::AdviceIntro));
-        }
-        h.open("ul", &[]);
-        for w in warnings {
-            h.open("li", &[("data-cause", w.cause.code())])
-                .el("strong", &[], &cause_title(w.cause))
-                .text(" — ")
-                .text(&cause_explanation(w.cause));
-            if let Some(d) = warning_detail(w) {
-                h.el("small", &[("class", "idr-finding")], &format!(" {d}"));
-            }
-            if let Some(reply) = &w.server_reply {
-                h.open("div", &[("class", "idr-evidence")])
-                    .el("h3", &[], t(lang, T::ServerSaid))
-                    .el("pre", &[("class", "idr-reply")], reply)
-                    .close("div");
-            }
-            h.close("li");
-        }
-        h.close("ul").close("section");
-    });
-}
-
-/// The TLS panel and the transcript, once the report is in.
-fn details(h: &mut Html, run: Run, lang: Lang, opened: Opened) {
-    run.report.with(|report| {
-        let Some(r) = report else { return };
-        h.open(
-            "section",
-            &[("class", "idr-card idr-tls"), ("id", "idr-tls")],
-        )
-        .el("h2", &[], t(lang, T::TlsPanel))
-        .open("div", &[("class", "idr-tls-sides")]);
-        for (side, tls) in r.tls.each() {
-            if let Some(tls) = tls {
-                tls_side(h, side, tls, lang, opened);
-            }
-        }
-        h.close("div").close("section");
-        h.open("section", &[("class", "idr-card")])
-            .open(
-                "details",
-                &[
-                    ("class", "idr-transcript"),
-                    ("data-key", "transcript"),
-                    ("open", open_attr(is_open(opened, "transcript", false))),
-                ],
-            )
-            .el("summary", &[], t(lang, T::Transcript))
-            .el("pre", &[("id", "idr-transcript")], &transcript_text(r))
-            .close("details")
-            .close("section");
-    });
-}
-
-fn failure_card(h: &mut Html, failure: &Failure, main: bool, lang: Lang) {
-    let (category, cause) = (failure.category, failure.cause);
-    let class = if main {
-        "idr-card idr-failure"
-    } else {
-        "idr-card idr-failure idr-secondary"
+#[component]
+fn Warnings(run: Run) -> impl IntoView {
+    let failed = move || {
+        run.report.with(|r| match r {
+            Some(r) => r.failure.is_some(),
+            None => run.finished.with(|f| f.iter().any(|s| s.failure.is_some())),
+        })
     };
-    let mut attrs = vec![
-        ("class", class),
-        ("data-category", category.code()),
-        ("data-cause", cause.code()),
-    ];
-    if main {
-        attrs.push(("id", "idr-failure"));
+    let count = move || run.warnings.with(Vec::len);
+    view! {
+        <Show when=move || count() != 0>
+            <section
+                class=move || if failed() { "idr-card idr-warnings" } else { "idr-card idr-advice" }
+                id="idr-warnings"
+            >
+                <h2>{move || word(if failed() { Label::Warnings } else { Label::Advice })}</h2>
+                <Show when=move || !failed()>
+                    <p>{tr(Label::AdviceIntro)}</p>
+                </Show>
+                <ul>
+                    <For each=move || 0..count() key=|i| *i children=move |i| {
+                        let w = run.warnings.with_untracked(|w| w[i].clone());
+                        view! { <WarningItem w /> }
+                    } />
+                </ul>
+            </section>
+        </Show>
     }
-    h.open("section", &attrs)
-        .open("h2", &[])
-        .el("span", &[("aria-hidden", "true")], "✗ ")
-        .text(&category_name(category))
-        .close("h2")
-        .open("p", &[("class", "idr-cause")])
-        .el("strong", &[], &cause_title(cause))
-        .text(" ")
-        .el("code", &[], cause.code())
-        .close("p")
-        .el("p", &[], &cause_explanation(cause));
-    if let Some(reply) = &failure.server_reply {
-        h.open("div", &[("class", "idr-evidence")])
-            .el("h3", &[], t(lang, T::ServerSaid))
-            .el("pre", &[("class", "idr-reply")], reply)
-            .close("div");
-    }
-    if let Some(d) = &failure.detail {
-        h.open("p", &[("class", "idr-detail")])
-            .el("strong", &[], &format!("{}: ", t(lang, T::Detail)))
-            .text(d)
-            .close("p");
-    }
-    h.el("h3", &[], t(lang, T::WhatToDo))
-        .open("ol", &[("class", "idr-remedy")]);
-    for step in remediation(failure) {
-        h.el("li", &[], &step);
-    }
-    h.close("ol").close("section");
 }
 
-/// The `open` attribute's value: an empty value leaves the attribute out.
-fn open_attr(open: bool) -> &'static str {
-    if open {
-        "open"
-    } else {
-        ""
+#[component]
+fn WarningItem(w: Warning) -> impl IntoView {
+    let cause = w.cause;
+    let side = w.side;
+    let found = w.finding.is_some().then(|| {
+        let w = w.clone();
+        view! { <p class="idr-finding">{move || finding_words(&w)}</p> }
+    });
+    view! {
+        <li data-cause=cause.code() data-side=side.code()>
+            <p>
+                <strong>{move || cause_title(cause)}</strong>
+                <span class="idr-side">{move || format!(" · {}", side_words(&[side]))}</span>
+            </p>
+            <p>{move || cause_explanation(cause)}</p>
+            {found}
+            {w.server_reply.map(|reply| view! { <Evidence heading=tr(Label::ServerSaid) reply /> })}
+            <TechnicalDetails>
+                <dt>{tr(Label::Code)}</dt>
+                <dd><code class="idr-code">{cause.code()}</code></dd>
+                <dt>{tr(Label::Step)}</dt>
+                <dd><code>{w.step.code()}</code></dd>
+                {w.detail.filter(|_| w.finding.is_none()).map(|d| view! {
+                    <dt>{tr(Label::Detail)}</dt>
+                    <dd class="idr-detail">{d}</dd>
+                })}
+            </TechnicalDetails>
+        </li>
+    }
+}
+
+/// The TLS facts and certificate chains of both sides, once the report is in.
+#[component]
+fn TlsPanel(run: Run) -> impl IntoView {
+    let sides = run.report.with_untracked(|r| {
+        r.as_ref().map_or_else(Vec::new, |r| {
+            r.tls
+                .each()
+                .into_iter()
+                .filter_map(|(side, tls)| Some((side, tls?.clone())))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="idr-card idr-tls" id="idr-tls">
+            <h2>{tr(Label::TlsPanel)}</h2>
+            <div class="idr-tls-sides">
+                {sides.into_iter().map(|(side, tls)| view! { <TlsSide side tls /> }).collect_view()}
+            </div>
+        </section>
     }
 }
 
 /// Which certificate field the verdict is about, to highlight it.
-fn bad_field(v: CertVerdict) -> &'static str {
+fn bad_field(v: CertVerdict) -> Option<Label> {
     match v {
-        CertVerdict::Expired => "not_after",
-        CertVerdict::NotYetValid => "not_before",
-        CertVerdict::NameMismatch => "sans",
-        CertVerdict::SelfSigned | CertVerdict::UnknownIssuer => "issuer",
-        _ => "",
+        CertVerdict::Expired => Some(Label::ValidTo),
+        CertVerdict::NotYetValid => Some(Label::ValidFrom),
+        CertVerdict::NameMismatch => Some(Label::Names),
+        CertVerdict::SelfSigned | CertVerdict::UnknownIssuer => Some(Label::Issuer),
+        _ => None,
     }
 }
 
@@ -319,93 +350,110 @@ fn verdict_words(v: CertVerdict, title: impl FnOnce(Cause) -> String) -> String 
     }
 }
 
-/// One side's TLS facts and certificate chain.
-fn tls_side(h: &mut Html, side: Side, report: &TlsReport, lang: Lang, opened: Opened) {
-    let name = side.code();
-    let title = t(
-        lang,
-        match side {
-            Side::Imap => T::Imap,
-            Side::Smtp => T::Smtp,
-        },
-    );
-    let verdict = report.verdict;
-    let bad = bad_field(verdict);
-    let class = |flagged: bool| if flagged { "idr-bad" } else { "" };
-    let row = |h: &mut Html, key: T, class: &str, value: &str| {
-        h.el("dt", &[], t(lang, key))
-            .el("dd", &[("class", class)], value);
-    };
-    h.open(
-        "div",
-        &[
-            ("class", "idr-tls-side"),
-            ("data-side", name),
-            ("data-verdict", verdict.code()),
-        ],
-    )
-    .el("h3", &[], title)
-    .open("dl", &[]);
-    row(h, T::Version, "", report.version.as_deref().unwrap_or("–"));
-    row(
-        h,
-        T::Cipher,
-        "",
-        report.cipher_suite.as_deref().unwrap_or("–"),
-    );
-    row(
-        h,
-        T::Verdict,
-        class(verdict != CertVerdict::Trusted),
-        &verdict_words(verdict, cause_title),
-    );
-    h.close("dl");
-    for (i, c) in report.chain.iter().enumerate() {
-        let leaf = i == 0;
-        let key = format!("{name}-cert-{i}");
-        h.open(
-            "details",
-            &[
-                ("class", "idr-cert"),
-                ("data-key", &key),
-                ("open", open_attr(is_open(opened, &key, leaf))),
-            ],
-        );
-        h.el(
-            "summary",
-            &[],
-            &format!("{} {}: {}", t(lang, T::Certificate), i + 1, c.subject),
-        )
-        .open("dl", &[]);
-        row(h, T::Subject, "", &c.subject);
-        row(h, T::Issuer, class(leaf && bad == "issuer"), &c.issuer);
-        row(
-            h,
-            T::Names,
-            class(leaf && bad == "sans"),
-            &c.sans.join(", "),
-        );
-        row(
-            h,
-            T::ValidFrom,
-            class(leaf && bad == "not_before"),
-            &c.not_before,
-        );
-        row(
-            h,
-            T::ValidTo,
-            class(leaf && bad == "not_after"),
-            &c.not_after,
-        );
-        row(h, T::Key, "", &c.key);
-        h.close("dl").close("details");
+/// One row of a TLS fact list; `bad` highlights the value the verdict is about.
+#[component]
+fn Row(label: Label, value: String, #[prop(optional)] bad: bool) -> impl IntoView {
+    view! {
+        <dt>{tr(label)}</dt>
+        <dd class:idr-bad=bad>{value}</dd>
     }
-    h.close("div");
 }
 
-/// The report as plain text for a support ticket. Built from the report, which never holds a
-/// password.
-pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
+#[component]
+fn TlsSide(side: Side, tls: TlsReport) -> impl IntoView {
+    let verdict = tls.verdict;
+    let bad = bad_field(verdict);
+    let name = match side {
+        Side::Imap => Label::Imap,
+        Side::Smtp => Label::Smtp,
+    };
+    let detail = tls.verdict_detail.clone();
+    let chain = tls.chain.into_iter().enumerate().map(move |(i, c)| {
+        let leaf = i == 0;
+        let flag = move |field: Label| leaf && bad == Some(field);
+        let summary = c.subject.clone();
+        view! {
+            // The leaf is open at first; afterwards each stays as the reader leaves it.
+            <details class="idr-cert" open=leaf>
+                <summary>{move || format!("{} {}: {summary}", word(Label::Certificate), i + 1)}</summary>
+                <dl>
+                    <Row label=Label::Subject value=c.subject />
+                    <Row label=Label::Issuer value=c.issuer bad=flag(Label::Issuer) />
+                    <Row label=Label::Names value=c.sans.join(", ") bad=flag(Label::Names) />
+                    <Row label=Label::ValidFrom value=c.not_before bad=flag(Label::ValidFrom) />
+                    <Row label=Label::ValidTo value=c.not_after bad=flag(Label::ValidTo) />
+                    <Row label=Label::Key value=c.key />
+                </dl>
+            </details>
+        }
+    });
+    view! {
+        <div class="idr-tls-side" data-side=side.code() data-verdict=verdict.code()>
+            <h3>{tr(name)}</h3>
+            <dl>
+                <Row label=Label::Version value=tls.version.unwrap_or_else(|| "–".to_owned()) />
+                <Row label=Label::Cipher value=tls.cipher_suite.unwrap_or_else(|| "–".to_owned()) />
+                <dt>{tr(Label::Verdict)}</dt>
+                <dd class:idr-bad=verdict != CertVerdict::Trusted>
+                    {move || verdict_words(verdict, cause_title)}
+                </dd>
+            </dl>
+            {detail.map(|d| view! {
+                <TechnicalDetails>
+                    <dt>{tr(Label::Detail)}</dt>
+                    <dd class="idr-detail">{d}</dd>
+                </TechnicalDetails>
+            })}
+            {chain.collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn TranscriptPanel(run: Run) -> impl IntoView {
+    let text = run
+        .report
+        .with_untracked(|r| r.as_ref().map(transcript_text).unwrap_or_default());
+    view! {
+        <section class="idr-card">
+            <details class="idr-transcript">
+                <summary>{tr(Label::Transcript)}</summary>
+                <pre id="idr-transcript">{text}</pre>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn ReportActions(run: Run) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        let text = run.report.with_untracked(|r| {
+            r.as_ref()
+                .map(|r| texts().with_untracked(|words| report_text(r, words)))
+        });
+        if let (Some(text), Some(w)) = (text, web_sys::window()) {
+            let _ = w.navigator().clipboard().write_text(&text);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="idr-actions">
+            <button id="copy-report" type="button" on:click=copy>
+                {move || word(if copied.get() { Label::Copied } else { Label::CopyReport })}
+            </button>
+            <button id="download-report" type="button"
+                on:click=move |_| run.report_json.with_value(|m| download_json(m))>
+                {tr(Label::DownloadJson)}
+            </button>
+        </div>
+    }
+}
+
+/// The report as plain text for a support ticket, in the language of `words`. Built from the
+/// report, which never holds a password; codes beside the words, for whoever reads the ticket.
+pub fn report_text(r: &Report, words: &TextBundle) -> String {
+    let w = |l: Label| words.label(l);
     // The mode asked for, and the one used when `auto` chose it.
     let mode = |s: &inbox_doctor_errors::Endpoint| match s.security_used {
         Some(used) if used != s.security => format!("{} → {}", s.security.code(), used.code()),
@@ -432,47 +480,45 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
     }
     for f in &r.failures {
         out.push_str(&format!(
-            "\n{} [{}] / {} [{}]\n{}\n",
+            "\n{} [{}] / {} [{}] ({})\n{}\n",
             words.category(f.category),
             f.category.code(),
             words.cause(f.cause).map_or("", |w| w.title.as_str()),
             f.cause.code(),
+            f.step.code(),
             words.cause(f.cause).map_or("", |w| w.explanation.as_str())
         ));
         if let Some(reply) = &f.server_reply {
-            out.push_str(&format!(
-                "{}: {}\n",
-                t(lang, T::ServerSaid),
-                reply.trim_end()
-            ));
+            out.push_str(&format!("{}: {}\n", w(Label::ServerSaid), reply.trim_end()));
         }
         if let Some(d) = &f.detail {
-            out.push_str(&format!("{}: {d}\n", t(lang, T::Detail)));
+            out.push_str(&format!("{}: {d}\n", w(Label::Detail)));
         }
     }
-    for w in &r.warnings {
+    for warning in &r.warnings {
         out.push_str(&format!(
-            "\n! {} [{}]\n",
-            words.cause(w.cause).map_or("", |x| x.title.as_str()),
-            w.cause.code()
+            "\n! {} [{}] ({})\n",
+            words.cause(warning.cause).map_or("", |x| x.title.as_str()),
+            warning.cause.code(),
+            warning.step.code()
         ));
-        let detail = match &w.finding {
+        let detail = match &warning.finding {
             Some(f) => Some(f.words(|k| words.finding(k))),
-            None => w.detail.clone(),
+            None => warning.detail.clone(),
         };
         if let Some(d) = detail {
-            out.push_str(&format!("  {}: {d}\n", t(lang, T::Detail)));
+            out.push_str(&format!("  {}: {d}\n", w(Label::Detail)));
         }
-        if let Some(reply) = &w.server_reply {
+        if let Some(reply) = &warning.server_reply {
             out.push_str(&format!(
                 "  {}: {}\n",
-                t(lang, T::ServerSaid),
+                w(Label::ServerSaid),
                 reply.trim_end()
             ));
         }
     }
     if r.tls.each().iter().any(|(_, tls)| tls.is_some()) {
-        out.push_str(&format!("\n--- {} ---\n", t(lang, T::TlsPanel)));
+        out.push_str(&format!("\n--- {} ---\n", w(Label::TlsPanel)));
     }
     for (side, tls) in r.tls.each() {
         let Some(tls) = tls else { continue };
@@ -492,22 +538,22 @@ pub fn report_text(r: &Report, words: &TextBundle, lang: Lang) -> String {
             }
         ));
         if let Some(d) = &tls.verdict_detail {
-            out.push_str(&format!("  {}: {d}\n", t(lang, T::Detail)));
+            out.push_str(&format!("  {}: {d}\n", w(Label::Detail)));
         }
         for (i, c) in tls.chain.iter().enumerate() {
             out.push_str(&format!(
                 "  {} {}: {}\n    {}: {}\n    {}: {}\n    {}: {} – {}\n    {}: {}  SHA-256 {}\n",
-                t(lang, T::Certificate),
+                w(Label::Certificate),
                 i + 1,
                 c.subject,
-                t(lang, T::Issuer),
+                w(Label::Issuer),
                 c.issuer,
-                t(lang, T::Names),
+                w(Label::Names),
                 c.sans.join(", "),
-                t(lang, T::ValidFrom),
+                w(Label::ValidFrom),
                 c.not_before,
                 c.not_after,
-                t(lang, T::Key),
+                w(Label::Key),
                 c.key,
                 c.sha256
             ));
@@ -586,28 +632,34 @@ fn download_json(message: &str) {
 
 #[cfg(test)]
 mod tests {
-    use inbox_doctor_errors::{ServerMessage, StepEvent};
+    use inbox_doctor_errors::{Lang, ServerMessage, StepEvent, StepId};
 
     use super::*;
 
-    #[test]
-    fn the_text_report_has_the_failure_the_tls_facts_and_the_transcript() {
-        let Some(ServerMessage::Event(StepEvent::Report(mut r))) =
-            crate::json::decode(crate::json::tests::REPORT)
-        else {
-            panic!("the sample report decodes")
+    /// The sample report the component tests use too, with both sides' login failures.
+    fn sample() -> Report {
+        let message: ServerMessage =
+            serde_json::from_str(include_str!("../tests/report-message.json")).unwrap();
+        let ServerMessage::Event(StepEvent::Report(mut r)) = message else {
+            panic!("the sample is a report")
         };
         r.failures.extend(r.steps[0].failure.clone());
+        r
+    }
+
+    #[test]
+    fn the_text_report_has_the_failure_the_tls_facts_and_the_transcript() {
+        let mut r = sample();
         let words = TextBundle::of(Lang::En);
-        let text = report_text(&r, &words, Lang::En);
+        let text = report_text(&r, &words);
         let self_signed = &words.cause(Cause::CertificateSelfSigned).unwrap().title;
         for expected in [
             "IMAP mail.example.com:993 (auto → tls)  SMTP mail.example.com:587 (starttls)",
             "imap.login     failed",
             "[unauthorized]",
-            "[invalid_credentials]",
+            "[invalid_credentials] (imap.login)",
             "The server said: a1 NO [AUTHENTICATIONFAILED] Authentication failed.\n",
-            "[invalid_credentials]\n  Detail: x\n",
+            "[invalid_credentials] (smtp.tls)\n  Detail: x\n",
             "--- Encryption and certificates ---",
             &format!("imap: TLSv1.3 · TLS13_AES_256_GCM_SHA384 · {self_signed} [self_signed]"),
             "Certificate 1: CN=mail",
@@ -627,10 +679,38 @@ mod tests {
 
         // A certificate nobody checked is not called good.
         r.tls.imap.as_mut().unwrap().verdict = CertVerdict::NotChecked;
-        let text = report_text(&r, &words, Lang::En);
+        let text = report_text(&r, &words);
         assert!(
             text.contains("TLS13_AES_256_GCM_SHA384 · – [not_checked]"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_cause_both_sides_failed_with_is_one_card_naming_both() {
+        let imap = sample().failures[0].clone();
+        assert_eq!(imap.step, StepId::ImapLogin);
+        let smtp = Failure {
+            step: StepId::SmtpLogin,
+            server_reply: Some("535 5.7.8 Error: authentication failed".into()),
+            ..imap.clone()
+        };
+        let other = Failure {
+            cause: Cause::ConnectionRefused,
+            category: Category::SmtpSettingsIncorrect,
+            step: StepId::SmtpConnect,
+            ..imap.clone()
+        };
+
+        let merged = cards([imap.clone(), smtp.clone()]);
+        assert_eq!(merged.len(), 1, "one card for one reason");
+        assert_eq!(merged[0].failures, [imap.clone(), smtp.clone()]);
+        assert_eq!(merged[0].sides_code(), "imap smtp");
+
+        let apart = cards([imap.clone(), other.clone()]);
+        assert_eq!(apart.len(), 2, "different reasons, different cards");
+        assert_eq!(apart[0].sides_code(), "imap");
+        assert_eq!(apart[1].sides_code(), "smtp");
+        assert!(cards([]).is_empty());
     }
 }

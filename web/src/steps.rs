@@ -2,11 +2,10 @@
 //! symbol, not colour alone), its time and a one-line result. An ARIA live region announces
 //! every finished step.
 
-use inbox_doctor_errors::{StepId, StepResult, StepStatus};
+use inbox_doctor_errors::{Label, StepId, StepResult, StepStatus};
 use leptos::prelude::*;
 
-use crate::app::use_lang;
-use crate::i18n::{cause_title, skip_reason, step_name, t, tr, T};
+use crate::i18n::{cause_title, skip_reason, step_name, tr, word};
 use crate::socket::{Phase, Run};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,14 +41,14 @@ impl State {
         }
     }
 
-    fn word(self) -> T {
+    fn word(self) -> Label {
         match self {
-            State::Waiting => T::Waiting,
-            State::InProgress => T::InProgress,
-            State::Passed => T::Passed,
-            State::Failed => T::Failed,
-            State::Skipped => T::Skipped,
-            State::NotRun => T::NotRun,
+            State::Waiting => Label::Waiting,
+            State::InProgress => Label::InProgress,
+            State::Passed => Label::Passed,
+            State::Failed => Label::Failed,
+            State::Skipped => Label::Skipped,
+            State::NotRun => Label::NotRun,
         }
     }
 }
@@ -103,7 +102,6 @@ fn duration(ms: u64) -> String {
 
 #[component]
 pub fn StepsView(run: Run) -> impl IntoView {
-    let lang = use_lang();
     let state_of = move |step: StepId| {
         let finished = run
             .finished
@@ -129,7 +127,7 @@ pub fn StepsView(run: Run) -> impl IntoView {
                 data-status=move || state_of(step).0.code()>
                 <span class="idr-symbol" aria-hidden="true">{move || state_of(step).0.symbol()}</span>
                 <span class="idr-step-title">{move || step_name(step)}</span>
-                <span class="idr-step-state">{move || t(lang.get(), state_of(step).0.word())}</span>
+                <span class="idr-step-state">{move || word(state_of(step).0.word())}</span>
                 <span class="idr-step-time">{move || state_of(step).1.map(|r| duration(r.elapsed_ms))}</span>
                 <span class="idr-step-line">{move || state_of(step).1.map(|r| summary(&r))}</span>
             </li>
@@ -140,26 +138,26 @@ pub fn StepsView(run: Run) -> impl IntoView {
         run.finished.with(|f| {
             f.last().map(|r| {
                 let state = match r.status {
-                    StepStatus::Passed => T::Passed,
-                    StepStatus::Failed => T::Failed,
-                    _ => T::Skipped,
+                    StepStatus::Passed => Label::Passed,
+                    StepStatus::Failed => Label::Failed,
+                    _ => Label::Skipped,
                 };
-                format!("{}: {}", step_name(r.step), t(lang.get(), state))
+                format!("{}: {}", step_name(r.step), word(state))
             })
         })
     };
     view! {
         <Show when=move || run.phase.get() != Phase::Idle>
             <section class="idr-steps" aria-labelledby="idr-steps-title">
-                <h2 id="idr-steps-title">{tr(T::Steps)}</h2>
+                <h2 id="idr-steps-title">{tr(Label::Steps)}</h2>
                 <ol class="idr-flow">{row(StepId::Resolve)}</ol>
                 <div class="idr-branches">
                     <div class="idr-branch">
-                        <h3>{tr(T::Imap)}</h3>
+                        <h3>{tr(Label::Imap)}</h3>
                         <ol>{row(StepId::ImapConnect)}{row(StepId::ImapTls)}{row(StepId::ImapLogin)}{row(StepId::ImapValidate)}</ol>
                     </div>
                     <div class="idr-branch">
-                        <h3>{tr(T::Smtp)}</h3>
+                        <h3>{tr(Label::Smtp)}</h3>
                         <ol>{row(StepId::SmtpConnect)}{row(StepId::SmtpTls)}{row(StepId::SmtpLogin)}{row(StepId::SmtpSend)}</ol>
                     </div>
                 </div>

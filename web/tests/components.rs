@@ -4,9 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use inbox_doctor_errors::{Lang, TextBundle};
-use inbox_doctor_web::app::Language;
-use inbox_doctor_web::html::Html;
-use inbox_doctor_web::i18n::Texts;
+use inbox_doctor_web::i18n::{Language, Texts};
 use inbox_doctor_web::result::ResultView;
 use inbox_doctor_web::socket::{Phase, Run};
 use inbox_doctor_web::steps::StepsView;
@@ -36,41 +34,25 @@ fn find(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
         .unwrap_or_else(|| panic!("{selector} on screen: {}", host.inner_html()))
 }
 
-/// The steps and result views of a running diagnosis, mounted in `el` in `lang`; the run, and
-/// the language to switch.
-fn mount_run(el: &web_sys::HtmlElement, lang: Lang) -> (Run, RwSignal<Lang>) {
+/// The steps and result views of a running diagnosis, mounted in `el` in `lang`: the run,
+/// the language to switch and its words (as the relay would send them).
+fn mount_run(el: &web_sys::HtmlElement, lang: Lang) -> (Run, RwSignal<Lang>, RwSignal<TextBundle>) {
     let run = Run::new();
     let language = RwSignal::new(lang);
+    let texts = RwSignal::new(TextBundle::of(lang));
     leptos::mount::mount_to(el.clone(), move || {
         provide_context(Language(language));
-        provide_context(Texts(RwSignal::new(TextBundle::of(lang))));
+        provide_context(Texts(texts));
         view! { <StepsView run=run /> <ResultView run=run /> }
     })
     .forget();
     run.phase.set(Phase::Running);
-    (run, language)
+    (run, language, texts)
 }
 
 /// Lets pending effects run (microtasks, before the browser's next frame).
 async fn settle() {
     leptos::task::tick().await;
-}
-
-#[wasm_bindgen_test]
-fn a_hostile_reply_stays_text_for_the_browsers_parser() {
-    let mut h = Html::default();
-    h.open("div", &[("data-reply", HOSTILE)])
-        .el("pre", &[], HOSTILE)
-        .close("div");
-    let el = host();
-    el.set_inner_html(&h.into_string());
-    assert_eq!(el.child_element_count(), 1);
-    assert!(el.query_selector("img, script").unwrap().is_none());
-    assert_eq!(find(&el, "pre").text_content().as_deref(), Some(HOSTILE));
-    assert_eq!(
-        find(&el, "div").get_attribute("data-reply").as_deref(),
-        Some(HOSTILE)
-    );
 }
 
 const FAILED_LOGIN: &str = r#"{"event":{"finished":{"step":"imap.login","status":"failed","started_ms":10,"elapsed_ms":20,
@@ -80,7 +62,7 @@ const FAILED_LOGIN: &str = r#"{"event":{"finished":{"step":"imap.login","status"
 #[wasm_bindgen_test]
 async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_frame() {
     let el = host();
-    let (run, _) = mount_run(&el, Lang::De);
+    let (run, _, _) = mount_run(&el, Lang::De);
     run.receive(r#"{"event":{"started":{"step":"imap.login","started_ms":10}}}"#);
     settle().await;
     let row = find(&el, "li[data-step='imap.login']");
@@ -140,6 +122,54 @@ async fn relay_messages_reach_the_steps_and_the_failure_card_before_the_next_fra
         .contains("The relay is busy."));
 }
 
+#[wasm_bindgen_test]
+async fn a_cause_both_sides_fail_with_is_said_once_naming_both_sides() {
+    let el = host();
+    let (run, _, _) = mount_run(&el, Lang::En);
+    run.receive(&FAILED_LOGIN.replace("\"REPLY\"", "\"a1 NO [AUTHENTICATIONFAILED]\""));
+    run.receive(
+        &FAILED_LOGIN
+            .replace("imap.login", "smtp.login")
+            .replace("\"REPLY\"", "\"535 5.7.8 Error: authentication failed\""),
+    );
+    settle().await;
+    assert_eq!(
+        el.query_selector_all(".idr-failure").unwrap().length(),
+        1,
+        "one card: {}",
+        el.inner_html()
+    );
+    let card = find(&el, "#idr-failure");
+    assert_eq!(
+        card.get_attribute("data-sides").as_deref(),
+        Some("imap smtp")
+    );
+    let text = card.text_content().unwrap();
+    for expected in [
+        "Incoming and outgoing mail (IMAP and SMTP)",
+        "for the same reason",
+        "The server said (Incoming mail (IMAP))",
+        "a1 NO [AUTHENTICATIONFAILED]",
+        "535 5.7.8 Error: authentication failed",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    // Codes and steps are for IT: folded away, there when asked for.
+    let tech = find(&el, "#idr-failure details.idr-tech");
+    assert!(!tech.has_attribute("open"));
+    let tech = tech.text_content().unwrap();
+    assert!(
+        tech.contains("unauthorized / invalid_credentials"),
+        "{tech}"
+    );
+    assert!(
+        tech.contains("imap.login") && tech.contains("smtp.login"),
+        "{tech}"
+    );
+    let visible = find(&el, "#idr-failure .idr-cause").text_content().unwrap();
+    assert!(!visible.contains("invalid_credentials"), "{visible}");
+}
+
 /// A host inside an open shadow root, as the widget mounts.
 fn shadow_host() -> web_sys::HtmlElement {
     use wasm_bindgen::JsCast;
@@ -161,29 +191,32 @@ async fn a_language_switch_keeps_the_details_the_reader_opened_or_closed() {
 
 async fn details_survive_a_language_switch(el: web_sys::HtmlElement) {
     use wasm_bindgen::JsCast;
-    let (run, lang) = mount_run(&el, Lang::En);
+    let (run, lang, texts) = mount_run(&el, Lang::En);
     run.receive(include_str!("report-message.json"));
     settle().await;
-    let open = |key: &str| find(&el, &format!("details[data-key='{key}']")).has_attribute("open");
-    assert!(!open("transcript"), "the transcript starts folded");
-    assert!(open("imap-cert-0"), "the leaf certificate starts open");
+    const TRANSCRIPT: &str = "details.idr-transcript";
+    const LEAF: &str = ".idr-tls-side[data-side='imap'] details.idr-cert";
+    let open = |selector: &str| find(&el, selector).has_attribute("open");
+    assert!(!open(TRANSCRIPT), "the transcript starts folded");
+    assert!(open(LEAF), "the leaf certificate starts open");
 
     // The reader opens the transcript and folds the certificate, by mouse or keyboard alike.
-    for key in ["transcript", "imap-cert-0"] {
-        find(&el, &format!("details[data-key='{key}'] > summary"))
+    for selector in [TRANSCRIPT, LEAF] {
+        find(&el, &format!("{selector} > summary"))
             .dyn_into::<web_sys::HtmlElement>()
             .unwrap()
             .click();
     }
-    assert!(open("transcript") && !open("imap-cert-0"));
+    assert!(open(TRANSCRIPT) && !open(LEAF));
 
     lang.set(Lang::Nb);
+    texts.set(TextBundle::of(Lang::Nb));
     settle().await;
-    let summary = find(&el, "details[data-key='imap-cert-0'] > summary");
+    let summary = find(&el, &format!("{LEAF} > summary"));
     assert!(
         summary.text_content().unwrap().starts_with("Sertifikat 1"),
         "re-worded in Norwegian"
     );
-    assert!(open("transcript"), "still open after the switch");
-    assert!(!open("imap-cert-0"), "still folded after the switch");
+    assert!(open(TRANSCRIPT), "still open after the switch");
+    assert!(!open(LEAF), "still folded after the switch");
 }

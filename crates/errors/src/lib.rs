@@ -34,4 +34,4 @@ pub use report::*;
 pub use request::{DiagnosisRequest, Secret, ServerSettings, DEFAULT_SESSION_TARGET};
 pub use step::{Fact, Security, Side, SkipReason, StepEvent, StepId, StepResult, StepStatus};
 pub use taxonomy::{Category, Cause};
-pub use text::{CauseWords, Lang, Phrase, TextBundle};
+pub use text::{CauseWords, Label, Lang, Phrase, TextBundle};

@@ -37,12 +37,8 @@ impl std::fmt::Debug for Secret {
 pub struct ServerSettings {
     pub host: String,
     pub port: u16,
-    #[serde(default = "auto")]
+    #[serde(default)]
     pub security: Security,
-}
-
-fn auto() -> Security {
-    Security::Auto
 }
 
 /// The default number of simultaneous IMAP sessions the validation tries to reach.

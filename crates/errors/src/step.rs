@@ -89,6 +89,13 @@ coded_enum! {
     }
 }
 
+/// What a form starts with and a request without a mode means.
+impl Default for Security {
+    fn default() -> Security {
+        Security::Auto
+    }
+}
+
 coded_enum! {
     /// Why a step was skipped: coded like causes, with words in every language.
     pub enum SkipReason {

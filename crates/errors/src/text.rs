@@ -15,7 +15,7 @@ mod pl;
 use serde::{Deserialize, Serialize};
 
 use crate::step::{SkipReason, StepId};
-use crate::taxonomy::{Category, Cause};
+use crate::taxonomy::{coded_enum, Category, Cause};
 
 /// A language of the texts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,6 +80,101 @@ pub enum Phrase {
     ServerSaid,
     AllPassed,
     Detail,
+}
+
+coded_enum! {
+    /// Every word of the browser page's own (labels, buttons, messages), served with the rest
+    /// of a language's texts (`TextBundle::labels`).
+    pub enum Label {
+        Title = "title",
+        Intro = "intro",
+        Language = "language",
+        Email = "email",
+        Password = "password",
+        KeepPassword = "keep_password",
+        Username = "username",
+        UsernameHint = "username_hint",
+        ImapServer = "imap_server",
+        SmtpServer = "smtp_server",
+        Host = "host",
+        Port = "port",
+        Security = "security",
+        SecurityAuto = "security_auto",
+        SecurityTls = "security_tls",
+        SecurityStarttls = "security_starttls",
+        SecurityPlain = "security_plain",
+        SeparateSmtp = "separate_smtp",
+        SmtpUsername = "smtp_username",
+        SmtpPassword = "smtp_password",
+        AllowInsecure = "allow_insecure",
+        AllowInsecureHint = "allow_insecure_hint",
+        TestRecipient = "test_recipient",
+        Roundtrip = "roundtrip",
+        Run = "run",
+        Running = "running",
+        Cancel = "cancel",
+        Prefilled = "prefilled",
+        Discovered = "discovered",
+        LookingUp = "looking_up",
+        ErrEmail = "err_email",
+        ErrPassword = "err_password",
+        ErrHost = "err_host",
+        ErrPort = "err_port",
+        Steps = "steps",
+        Imap = "imap",
+        Smtp = "smtp",
+        Waiting = "waiting",
+        InProgress = "in_progress",
+        Passed = "passed",
+        Failed = "failed",
+        Skipped = "skipped",
+        AllGood = "all_good",
+        ServerSaid = "server_said",
+        Detail = "detail",
+        WhatToDo = "what_to_do",
+        Warnings = "warnings",
+        TlsPanel = "tls_panel",
+        Version = "version",
+        Cipher = "cipher",
+        Certificate = "certificate",
+        Subject = "subject",
+        Issuer = "issuer",
+        Names = "names",
+        ValidFrom = "valid_from",
+        ValidTo = "valid_to",
+        Key = "key",
+        Verdict = "verdict",
+        Transcript = "transcript",
+        CopyReport = "copy_report",
+        Copied = "copied",
+        DownloadJson = "download_json",
+        RelayError = "relay_error",
+        ConnectionLost = "connection_lost",
+        Cancelled = "cancelled",
+        NotRun = "not_run",
+        Advice = "advice",
+        AdviceIntro = "advice_intro",
+        NotHere = "not_here",
+        TechnicalDetails = "technical_details",
+        Code = "code",
+        Step = "step",
+        BothSides = "both_sides",
+        SameOnBoth = "same_on_both",
+        RetryAllowingCertificate = "retry_allowing_certificate",
+        RetypePassword = "retype_password",
+        TrustedTypesRefused = "trusted_types_refused",
+    }
+}
+
+/// The page's words for `label`.
+#[cfg(feature = "texts")]
+pub fn label(l: Label, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::label(l),
+        Lang::De => de::label(l),
+        Lang::Nb => nb::label(l),
+        Lang::Pl => pl::label(l),
+    }
 }
 
 #[cfg(feature = "texts")]
@@ -183,6 +278,9 @@ pub struct TextBundle {
     /// Templates of what warnings found ([`crate::Finding::words`]).
     #[serde(default)]
     pub findings: Vec<(crate::FindingKind, String)>,
+    /// The browser page's own words.
+    #[serde(default)]
+    pub labels: Vec<(Label, String)>,
 }
 
 /// [`CauseText`], owned, for the wire.
@@ -235,7 +333,19 @@ impl TextBundle {
                 .iter()
                 .map(|&k| (k, finding_template(k, lang).to_owned()))
                 .collect(),
+            labels: Label::ALL
+                .iter()
+                .map(|&l| (l, label(l, lang).to_owned()))
+                .collect(),
         }
+    }
+
+    /// The page's words for `l`; empty until the words have arrived.
+    pub fn label(&self, l: Label) -> &str {
+        self.labels
+            .iter()
+            .find(|(k, _)| *k == l)
+            .map_or("", |(_, t)| t.as_str())
     }
 
     /// What a refusal means; `None` until the words have arrived.
@@ -375,6 +485,31 @@ mod tests {
         }
     }
 
+    /// Derived from the type: a label added to [`Label`] fails here until every language has it.
+    #[test]
+    fn every_label_is_translated() {
+        for &l in Label::ALL {
+            for lang in Lang::ALL {
+                let words = label(l, lang);
+                assert!(!words.trim().is_empty(), "{l} {lang:?}");
+                // Names and protocol words are the same everywhere; sentences are not.
+                let same_everywhere = matches!(
+                    l,
+                    Label::Title
+                        | Label::Imap
+                        | Label::Smtp
+                        | Label::SecurityTls
+                        | Label::SecurityStarttls
+                        | Label::Port
+                        | Label::Code
+                );
+                if lang != Lang::En && !same_everywhere {
+                    assert_ne!(words, label(l, Lang::En), "{l} {lang:?} untranslated");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_bundle_carries_every_word_of_its_language() {
         let b = TextBundle::of(Lang::Pl);
@@ -388,6 +523,8 @@ mod tests {
             cause_text(Cause::NoAnswer, Lang::Pl).title
         );
         assert_eq!(TextBundle::default().step(StepId::ImapTls), "imap.tls");
+        assert_eq!(b.label(Label::Run), label(Label::Run, Lang::Pl));
+        assert_eq!(TextBundle::default().label(Label::Run), "");
         assert_eq!(
             b.refusal(crate::ErrorCode::AccountRateLimited),
             Some(refusal(crate::ErrorCode::AccountRateLimited, Lang::Pl))
