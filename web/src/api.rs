@@ -8,6 +8,11 @@ use wasm_bindgen_futures::JsFuture;
 /// GETs `url` and decodes its JSON; `None` on any failure or a status other than 200 (the
 /// callers treat all of these as "nothing to show": `204` is the relay's "none stored").
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
+    crate::json::from_js(fetch_json(url).await?)
+}
+
+/// The fetching half of [`get_json`], not generic: one state machine for every type asked for.
+async fn fetch_json(url: &str) -> Option<wasm_bindgen::JsValue> {
     let window = web_sys::window()?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -17,5 +22,5 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
     if response.status() != 200 {
         return None;
     }
-    crate::json::from_js(JsFuture::from(response.json().ok()?).await.ok()?)
+    JsFuture::from(response.json().ok()?).await.ok()
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::get_json;
 use crate::form::{Checkbox, FormState, ServerBox, TextField};
-use crate::i18n::{language_name, provide_words, refusal, tr};
+use crate::i18n::{language_name, provide_words, say, tr, Text};
 use crate::result::{ResultView, Retry};
 use crate::socket::{Phase, Run};
 use crate::steps::StepsView;
@@ -84,7 +84,7 @@ fn Refused() -> impl IntoView {
         <h1>{tr(Label::Title)}</h1>
         <section class="idr-card idr-error" role="alert" id="idr-origin-refused">
             <h2>{tr(Label::NotHere)}</h2>
-            <p>{move || refusal(ErrorCode::OriginNotAllowed)}</p>
+            <p>{say(Text::Refusal(ErrorCode::OriginNotAllowed))}</p>
         </section>
     }
 }
@@ -171,9 +171,9 @@ pub fn App(relay: String, info: RelayInfo, lang: RwSignal<Lang>) -> impl IntoVie
                 autocomplete="email" on_change=prefill />
             <TextField id=FieldId::Password label=Label::Password value=form.password
                 kind="password" autocomplete="current-password" node_ref=form.password_input />
-            <Show when=move || form.password_cleared.get()>
+            {move || (form.password_cleared.get()).then(|| view! {
                 <p class="idr-note" id="password-note" role="status">{tr(Label::RetypePassword)}</p>
-            </Show>
+            })}
             <Checkbox id=FieldId::KeepPassword label=Label::KeepPassword checked=form.keep_password />
             <TextField id=FieldId::Username label=Label::Username value=form.username
                 autocomplete="username" placeholder=Label::UsernameHint />
@@ -192,17 +192,17 @@ pub fn App(relay: String, info: RelayInfo, lang: RwSignal<Lang>) -> impl IntoVie
             <Checkbox id=FieldId::AllowInsecure label=Label::AllowInsecure checked=form.allow_insecure
                 hint=Label::AllowInsecureHint />
             <Checkbox id=FieldId::Roundtrip label=Label::Roundtrip checked=form.roundtrip />
-            <Show when=move || info.test_recipients_allowed>
+            {move || (info.test_recipients_allowed).then(|| view! {
                 <TextField id=FieldId::TestRecipient label=Label::TestRecipient
                     value=form.test_recipient kind="email" />
-            </Show>
+            })}
             <div class="idr-actions">
                 <button id="run" type="submit" class="idr-primary" prop:disabled=running>
                     {move || if running() { tr(Label::Running)() } else { tr(Label::Run)() }}
                 </button>
-                <Show when=running>
+                {move || running().then(|| view! {
                     <button id="cancel" type="button" on:click=move |_| run.cancel()>{tr(Label::Cancel)}</button>
-                </Show>
+                })}
             </div>
         </form>
         <StepsView run />

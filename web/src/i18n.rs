@@ -4,8 +4,8 @@
 //! word is translated runs over the [`Label`] type in `inbox_doctor_errors`.
 
 use inbox_doctor_errors::{
-    hints, Category, Cause, ErrorCode, Failure, Label, Lang, SkipReason, StepId, TextBundle,
-    Warning,
+    hints, Category, Cause, CertVerdict, ErrorCode, Failure, Label, Lang, Side, SkipReason, StepId,
+    TextBundle, Warning,
 };
 use leptos::prelude::*;
 
@@ -65,11 +65,75 @@ pub fn word(label: Label) -> String {
     texts().with(|t| t.label(label).to_owned())
 }
 
-/// A reactive view of `label`. Every call returns the same closure type, which keeps the wasm
-/// small (one render function instead of one per label).
-pub fn tr(label: Label) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+/// Which side something is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sides {
+    One(Side),
+    Both,
+}
+
+/// Anything the page says that follows the language: a value, so that every reactive text of
+/// the page is one closure type ([`say`]), which keeps the wasm small (one render function for
+/// all of them instead of one per text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    Label(Label),
+    Category(Category),
+    CauseTitle(Cause),
+    CauseExplanation(Cause),
+    Step(StepId),
+    Skip(SkipReason),
+    /// A refusal's meaning; its code until the words arrive.
+    Refusal(ErrorCode),
+    Sides(Sides),
+    /// "The server said", naming the side when a card holds both.
+    ServerSaid(Option<Side>),
+    /// A certificate verdict: its cause's title, ✓ when trusted, – when not checked.
+    Verdict(CertVerdict),
+}
+
+impl Text {
+    pub fn in_words(self, t: &TextBundle) -> String {
+        match self {
+            Text::Label(l) => t.label(l).to_owned(),
+            Text::Category(c) => t.category(c),
+            Text::CauseTitle(c) => t
+                .cause(c)
+                .map_or_else(|| c.code().to_owned(), |w| w.title.clone()),
+            Text::CauseExplanation(c) => t
+                .cause(c)
+                .map(|w| w.explanation.clone())
+                .unwrap_or_default(),
+            Text::Step(s) => t.step(s),
+            Text::Skip(r) => t.skip(r),
+            Text::Refusal(code) => t.refusal(code).unwrap_or(code.code()).to_owned(),
+            Text::Sides(Sides::One(Side::Imap)) => t.label(Label::ImapServer).to_owned(),
+            Text::Sides(Sides::One(Side::Smtp)) => t.label(Label::SmtpServer).to_owned(),
+            Text::Sides(Sides::Both) => t.label(Label::BothSides).to_owned(),
+            Text::ServerSaid(None) => t.label(Label::ServerSaid).to_owned(),
+            Text::ServerSaid(Some(side)) => format!(
+                "{} ({})",
+                t.label(Label::ServerSaid),
+                Text::Sides(Sides::One(side)).in_words(t)
+            ),
+            Text::Verdict(v) => match v.cause() {
+                Some(c) => Text::CauseTitle(c).in_words(t),
+                None if v == CertVerdict::Trusted => "✓".to_owned(),
+                None => "–".to_owned(),
+            },
+        }
+    }
+}
+
+/// A reactive view of `text` in the current language.
+pub fn say(text: Text) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let words = texts();
-    move || words.with(|t| t.label(label).to_owned())
+    move || words.with(|t| text.in_words(t))
+}
+
+/// A reactive view of `label`.
+pub fn tr(label: Label) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    say(Text::Label(label))
 }
 
 /// The cause's title in the current language (reactive); its code until the words arrive.
@@ -77,14 +141,6 @@ pub fn cause_title(cause: Cause) -> String {
     texts().with(|t| {
         t.cause(cause)
             .map_or_else(|| cause.code().to_owned(), |w| w.title.clone())
-    })
-}
-
-pub fn cause_explanation(cause: Cause) -> String {
-    texts().with(|t| {
-        t.cause(cause)
-            .map(|w| w.explanation.clone())
-            .unwrap_or_default()
     })
 }
 
@@ -105,19 +161,6 @@ pub fn remediation(failures: &[Failure]) -> Vec<String> {
         }
         steps
     })
-}
-
-pub fn category_name(category: Category) -> String {
-    texts().with(|t| t.category(category))
-}
-
-pub fn step_name(step: StepId) -> String {
-    texts().with(|t| t.step(step))
-}
-
-/// Why a step was skipped, in the current language (empty until the words arrive).
-pub fn skip_reason(reason: SkipReason) -> String {
-    texts().with(|t| t.skip(reason))
 }
 
 /// What a refusal means in the page's language, once the words have arrived.

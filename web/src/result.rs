@@ -12,10 +12,7 @@ use inbox_doctor_errors::{
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{
-    category_name, cause_explanation, cause_title, finding_words, refusal, remediation, texts, tr,
-    word,
-};
+use crate::i18n::{finding_words, remediation, say, texts, tr, word, Sides, Text};
 use crate::socket::{Phase, Run};
 
 /// What a failure card offers to run again with, when the form has it (the app provides it;
@@ -30,11 +27,11 @@ pub fn ResultView(run: Run) -> impl IntoView {
             <Notices run />
             <Verdict run />
             <Warnings run />
-            <Show when=move || run.report.with(Option::is_some)>
+            {move || (run.report.with(Option::is_some)).then(|| view! {
                 <TlsPanel run />
                 <TranscriptPanel run />
                 <ReportActions run />
-            </Show>
+            })}
         </div>
     }
 }
@@ -59,12 +56,12 @@ fn Notices(run: Run) -> impl IntoView {
         None => run.connection_lost.get().then_some(None),
     });
     let notice = move |error: Option<ProtocolError>| {
-        let code = error.as_ref().map(|e| e.code);
         // The relay's own sentence is English; the page says it in the reader's language.
-        let message = move || match code {
-            Some(code) => refusal(code).unwrap_or_else(|| code.code().to_owned()),
-            None => word(Label::ConnectionLost),
-        };
+        let message = say(error
+            .as_ref()
+            .map_or(Text::Label(Label::ConnectionLost), |e| {
+                Text::Refusal(e.code)
+            }));
         view! {
             <section class="idr-card idr-error" role="alert" id="idr-relay-error">
                 <h2>{tr(Label::RelayError)}</h2>
@@ -82,9 +79,9 @@ fn Notices(run: Run) -> impl IntoView {
     };
     view! {
         {move || problem.get().map(notice)}
-        <Show when=move || run.phase.get() == Phase::Cancelled>
+        {move || (run.phase.get() == Phase::Cancelled).then(|| view! {
             <p class="idr-note" role="status">{tr(Label::Cancelled)}</p>
-        </Show>
+        })}
     }
 }
 
@@ -99,6 +96,13 @@ impl Card {
     fn key(&self) -> (Category, Cause) {
         let f = &self.failures[0];
         (f.category, f.cause)
+    }
+
+    fn sides(&self) -> Sides {
+        match self.failures.as_slice() {
+            [one] => Sides::One(one.step.side()),
+            _ => Sides::Both,
+        }
     }
 
     /// The sides as codes (`imap`, `smtp`, `imap smtp`), for the `data-sides` attribute.
@@ -124,7 +128,8 @@ pub fn cards(failures: impl IntoIterator<Item = Failure>) -> Vec<Card> {
     cards
 }
 
-/// The failure cards (each as soon as its side finishes with it), or the success.
+/// The failure cards (each as soon as its side finishes with it), or the success. A card is
+/// built again only when the other side's failure joins it.
 #[component]
 fn Verdict(run: Run) -> impl IntoView {
     let all = Memo::new(move |_| {
@@ -135,82 +140,80 @@ fn Verdict(run: Run) -> impl IntoView {
                 .with(|f| cards(f.iter().filter_map(|r| r.failure.clone()))),
         })
     });
-    let keys = move || all.with(|c| c.iter().map(Card::key).collect::<Vec<_>>());
+    let keys = move || {
+        all.with(|c| {
+            c.iter()
+                .map(|c| (c.key(), c.failures.len()))
+                .collect::<Vec<_>>()
+        })
+    };
     let first = move || all.with(|c| c.first().map(Card::key));
     let success = move || {
         run.report
             .with(|r| r.as_ref().is_some_and(|r| r.failure.is_none()))
     };
     view! {
-        <For each=keys key=|k| *k children=move |k| {
-            let card = Memo::new(move |_| {
-                all.with(|c| c.iter().find(|c| c.key() == k).cloned().unwrap_or_default())
-            });
-            view! { <FailureCard card main=Signal::derive(move || first() == Some(k)) /> }
+        <For each=keys key=|k| *k children=move |(k, _)| {
+            let card = all.with_untracked(|c| c.iter().find(|c| c.key() == k).cloned());
+            card.map(|card| view! { <FailureCard card main=Signal::derive(move || first() == Some(k)) /> })
         } />
-        <Show when=success>
+        {move || success().then(|| view! {
             <section class="idr-card idr-success" id="idr-success" role="status">
                 <h2><span aria-hidden="true">"✓ "</span>{tr(Label::AllGood)}</h2>
             </section>
-        </Show>
+        })}
     }
-}
-
-/// Which side, in the reader's words.
-fn side_words(sides: &[Side]) -> String {
-    match sides {
-        [Side::Imap] => word(Label::ImapServer),
-        [Side::Smtp] => word(Label::SmtpServer),
-        _ => word(Label::BothSides),
-    }
-}
-
-fn side_of(failures: &[Failure]) -> Vec<Side> {
-    failures.iter().map(|f| f.step.side()).collect()
 }
 
 #[component]
-fn FailureCard(card: Memo<Card>, main: Signal<bool>) -> impl IntoView {
-    let (category, cause) = card.with_untracked(Card::key);
-    let both = move || card.with(|c| c.failures.len() > 1);
-    let replies = move || {
-        card.with(|c| {
-            c.failures
-                .iter()
-                .filter_map(|f| Some((f.step.side(), f.server_reply.clone()?)))
-                .collect::<Vec<_>>()
-        })
-    };
+fn FailureCard(card: Card, main: Signal<bool>) -> impl IntoView {
+    let (category, cause) = card.key();
+    let sides = card.sides();
+    let both = sides == Sides::Both;
     let retry =
         use_context::<Retry>().filter(|_| category == Category::UnauthorizedUntrustedCertificate);
+    let sides_code = card.sides_code();
+    let replies = card
+        .failures
+        .iter()
+        .filter_map(|f| {
+            let heading = say(Text::ServerSaid(both.then_some(f.step.side())));
+            let reply = f.server_reply.clone()?;
+            Some(view! { <Evidence heading reply /> })
+        })
+        .collect_view();
+    let tech = card
+        .failures
+        .iter()
+        .map(|f| {
+            view! {
+                <dt>{tr(Label::Step)}</dt>
+                <dd><code>{f.step.code()}</code></dd>
+                {f.detail.clone().map(|d| view! {
+                    <dt>{tr(Label::Detail)}</dt>
+                    <dd class="idr-detail">{d}</dd>
+                })}
+            }
+        })
+        .collect_view();
+    let failures = card.failures;
     view! {
         <section
             class=move || if main.get() { "idr-card idr-failure" } else { "idr-card idr-failure idr-secondary" }
             id=move || main.get().then_some("idr-failure")
             data-category=category.code()
             data-cause=cause.code()
-            data-sides=move || card.with(Card::sides_code)
+            data-sides=sides_code
         >
-            <h2><span aria-hidden="true">"✗ "</span>{move || category_name(category)}</h2>
-            <p class="idr-side">{move || card.with(|c| side_words(&side_of(&c.failures)))}</p>
-            <p class="idr-cause"><strong>{move || cause_title(cause)}</strong></p>
-            <p>{move || cause_explanation(cause)}</p>
-            <Show when=both>
-                <p class="idr-same">{tr(Label::SameOnBoth)}</p>
-            </Show>
-            <For each=replies key=|(side, _)| *side children=move |(side, reply)| {
-                let heading = move || {
-                    if both() {
-                        format!("{} ({})", word(Label::ServerSaid), side_words(&[side]))
-                    } else {
-                        word(Label::ServerSaid)
-                    }
-                };
-                view! { <Evidence heading reply /> }
-            } />
+            <h2><span aria-hidden="true">"✗ "</span>{say(Text::Category(category))}</h2>
+            <p class="idr-side">{say(Text::Sides(sides))}</p>
+            <p class="idr-cause"><strong>{say(Text::CauseTitle(cause))}</strong></p>
+            <p>{say(Text::CauseExplanation(cause))}</p>
+            {both.then(|| view! { <p class="idr-same">{tr(Label::SameOnBoth)}</p> })}
+            {replies}
             <h3>{tr(Label::WhatToDo)}</h3>
             <ol class="idr-remedy">
-                {move || card.with(|c| remediation(&c.failures)).into_iter()
+                {move || remediation(&failures).into_iter()
                     .map(|step| view! { <li>{step}</li> }).collect_view()}
             </ol>
             {retry.map(|Retry(again)| view! {
@@ -221,14 +224,7 @@ fn FailureCard(card: Memo<Card>, main: Signal<bool>) -> impl IntoView {
             <TechnicalDetails>
                 <dt>{tr(Label::Code)}</dt>
                 <dd><code class="idr-code">{format!("{category} / {cause}")}</code></dd>
-                <For each=move || card.get().failures key=|f| f.step children=move |f| view! {
-                    <dt>{tr(Label::Step)}</dt>
-                    <dd><code>{f.step.code()}</code></dd>
-                    {f.detail.map(|d| view! {
-                        <dt>{tr(Label::Detail)}</dt>
-                        <dd class="idr-detail">{d}</dd>
-                    })}
-                } />
+                {tech}
             </TechnicalDetails>
         </section>
     }
@@ -236,7 +232,10 @@ fn FailureCard(card: Memo<Card>, main: Signal<bool>) -> impl IntoView {
 
 /// The server's own words, shown as said.
 #[component]
-fn Evidence(heading: impl Fn() -> String + Send + Sync + 'static, reply: String) -> impl IntoView {
+fn Evidence(
+    heading: impl Fn() -> String + Copy + Send + Sync + 'static,
+    reply: String,
+) -> impl IntoView {
     view! {
         <div class="idr-evidence">
             <h3>{heading}</h3>
@@ -288,10 +287,10 @@ fn WarningItem(w: Warning) -> impl IntoView {
     view! {
         <li data-cause=cause.code() data-side=side.code()>
             <p>
-                <strong>{move || cause_title(cause)}</strong>
-                <span class="idr-side">{move || format!(" · {}", side_words(&[side]))}</span>
+                <strong>{say(Text::CauseTitle(cause))}</strong>
+                <span class="idr-side">" · "{say(Text::Sides(Sides::One(side)))}</span>
             </p>
-            <p>{move || cause_explanation(cause)}</p>
+            <p>{say(Text::CauseExplanation(cause))}</p>
             {found}
             {w.server_reply.map(|reply| view! { <Evidence heading=tr(Label::ServerSaid) reply /> })}
             <TechnicalDetails>
@@ -341,15 +340,6 @@ fn bad_field(v: CertVerdict) -> Option<Label> {
     }
 }
 
-/// The verdict in words: the cause's `title`, ✓ when trusted, – when not checked.
-fn verdict_words(v: CertVerdict, title: impl FnOnce(Cause) -> String) -> String {
-    match v.cause() {
-        Some(c) => title(c),
-        None if v == CertVerdict::Trusted => "✓".to_owned(),
-        None => "–".to_owned(),
-    }
-}
-
 /// One row of a TLS fact list; `bad` highlights the value the verdict is about.
 #[component]
 fn Row(label: Label, value: String, #[prop(optional)] bad: bool) -> impl IntoView {
@@ -371,11 +361,11 @@ fn TlsSide(side: Side, tls: TlsReport) -> impl IntoView {
     let chain = tls.chain.into_iter().enumerate().map(move |(i, c)| {
         let leaf = i == 0;
         let flag = move |field: Label| leaf && bad == Some(field);
-        let summary = c.subject.clone();
+        let summary = format!(" {}: {}", i + 1, c.subject);
         view! {
             // The leaf is open at first; afterwards each stays as the reader leaves it.
             <details class="idr-cert" open=leaf>
-                <summary>{move || format!("{} {}: {summary}", word(Label::Certificate), i + 1)}</summary>
+                <summary>{tr(Label::Certificate)}{summary}</summary>
                 <dl>
                     <Row label=Label::Subject value=c.subject />
                     <Row label=Label::Issuer value=c.issuer bad=flag(Label::Issuer) />
@@ -394,9 +384,7 @@ fn TlsSide(side: Side, tls: TlsReport) -> impl IntoView {
                 <Row label=Label::Version value=tls.version.unwrap_or_else(|| "–".to_owned()) />
                 <Row label=Label::Cipher value=tls.cipher_suite.unwrap_or_else(|| "–".to_owned()) />
                 <dt>{tr(Label::Verdict)}</dt>
-                <dd class:idr-bad=verdict != CertVerdict::Trusted>
-                    {move || verdict_words(verdict, cause_title)}
-                </dd>
+                <dd class:idr-bad=verdict != CertVerdict::Trusted>{say(Text::Verdict(verdict))}</dd>
             </dl>
             {detail.map(|d| view! {
                 <TechnicalDetails>
@@ -527,9 +515,7 @@ pub fn report_text(r: &Report, words: &TextBundle) -> String {
             side.code(),
             tls.version.as_deref().unwrap_or("–"),
             tls.cipher_suite.as_deref().unwrap_or("–"),
-            verdict_words(tls.verdict, |c| {
-                words.cause(c).map_or_else(String::new, |w| w.title.clone())
-            }),
+            Text::Verdict(tls.verdict).in_words(words),
             tls.verdict.code(),
             if tls.insecure_allowed {
                 " insecure_allowed"

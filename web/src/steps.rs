@@ -5,7 +5,7 @@
 use inbox_doctor_errors::{Label, StepId, StepResult, StepStatus};
 use leptos::prelude::*;
 
-use crate::i18n::{cause_title, skip_reason, step_name, tr, word};
+use crate::i18n::{cause_title, say, tr, word, Text};
 use crate::socket::{Phase, Run};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ fn summary(r: &StepResult) -> String {
         return cause_title(f.cause);
     }
     if let Some(reason) = r.skipped_because {
-        return skip_reason(reason);
+        return say(Text::Skip(reason))();
     }
     let fact = |name: &str| {
         r.evidence
@@ -126,7 +126,7 @@ pub fn StepsView(run: Run) -> impl IntoView {
             <li class="idr-step" data-step=step.code()
                 data-status=move || state_of(step).0.code()>
                 <span class="idr-symbol" aria-hidden="true">{move || state_of(step).0.symbol()}</span>
-                <span class="idr-step-title">{move || step_name(step)}</span>
+                <span class="idr-step-title">{say(Text::Step(step))}</span>
                 <span class="idr-step-state">{move || word(state_of(step).0.word())}</span>
                 <span class="idr-step-time">{move || state_of(step).1.map(|r| duration(r.elapsed_ms))}</span>
                 <span class="idr-step-line">{move || state_of(step).1.map(|r| summary(&r))}</span>
@@ -142,7 +142,7 @@ pub fn StepsView(run: Run) -> impl IntoView {
                     StepStatus::Failed => Label::Failed,
                     _ => Label::Skipped,
                 };
-                format!("{}: {}", step_name(r.step), word(state))
+                format!("{}: {}", say(Text::Step(r.step))(), word(state))
             })
         })
     };
