@@ -68,3 +68,8 @@ ensure_browser() {
     apt_install chromium chromium-driver
   fi
 }
+
+# What checks the deployment files (scripts/check-deploy): promtool, from Debian's prometheus.
+ensure_deploy_tools() {
+  command -v promtool >/dev/null || apt_install prometheus
+}

@@ -842,3 +842,20 @@ async fn provider_replies_that_no_local_server_produces() {
     assert_eq!(smtp["cause"], "basic_auth_disabled");
     assert!(smtp["server_reply"].as_str().unwrap().contains("5.7.139"));
 }
+
+#[test]
+fn the_version_names_the_protocol_a_page_must_speak() {
+    let out = std::process::Command::new(inbox_doctor_tests::cli::binary())
+        .arg("--version")
+        .output()
+        .expect("run inbox-doctor --version");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "inbox-doctor {} (protocol {})\n",
+            env!("CARGO_PKG_VERSION"),
+            inbox_doctor_errors::PROTOCOL_VERSION
+        )
+    );
+}

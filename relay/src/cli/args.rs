@@ -8,10 +8,23 @@ use inbox_doctor_errors::{Security, ServerSettings, DEFAULT_SESSION_TARGET};
 
 use super::UsageError;
 
+/// `inbox-doctor --version`: the release and the WebSocket protocol it speaks, which a page
+/// must match (`PROTOCOL_VERSION`).
+fn version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (protocol {})",
+            env!("CARGO_PKG_VERSION"),
+            inbox_doctor_errors::PROTOCOL_VERSION
+        )
+    });
+    VERSION.as_str()
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "inbox-doctor",
-    version,
+    version = version(),
     about = "Finds out why a mailbox cannot connect over IMAP and SMTP, and says what to do."
 )]
 pub struct Cli {

@@ -93,7 +93,7 @@ impl From<crate::domains::StoreError> for ApiError {
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
-        [("content-type", "text/plain; version=0.0.4")],
+        [("content-type", super::metrics::CONTENT_TYPE)],
         state.metrics.render(),
     )
 }

@@ -1,207 +1,224 @@
-//! Prometheus metrics, rendered by hand: runs, outcomes by category, step latencies, open
-//! sockets and refusals by reason. No label carries user input.
-
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Mutex;
+//! Prometheus metrics through `prometheus-client`: runs, runs in flight, outcomes by category,
+//! step latencies, open sockets, refusals by reason, refused logins, admin refusals. No label
+//! carries user input: every label value is one of our codes. `deploy/alerts.yml` and the
+//! README ("Metrics") say what each is for.
 
 use inbox_doctor_errors::{ErrorCode, Report};
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 /// Step latency buckets, in milliseconds.
-const BUCKETS_MS: [u64; 10] = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+const BUCKETS_MS: [f64; 10] = [
+    10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0, 10000.0,
+];
 
-#[derive(Default)]
-struct Histogram {
-    buckets: [u64; BUCKETS_MS.len()],
-    count: u64,
-    sum_ms: u64,
+/// The content type of [`Metrics::render`]'s text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Outcome {
+    outcome: &'static str,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Reason {
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Step {
+    step: &'static str,
+}
+
+fn step_histogram() -> Histogram {
+    Histogram::new(BUCKETS_MS)
+}
+
 pub struct Metrics {
-    runs: AtomicU64,
-    refused_logins: AtomicU64,
-    open_sockets: AtomicI64,
-    outcomes: Mutex<BTreeMap<&'static str, u64>>,
-    refusals: Mutex<BTreeMap<&'static str, u64>>,
-    steps: Mutex<BTreeMap<&'static str, Histogram>>,
-    admin_refusals: Mutex<BTreeMap<&'static str, u64>>,
+    registry: Registry,
+    runs: Counter,
+    running: Gauge,
+    refused_logins: Counter,
+    open_sockets: Gauge,
+    outcomes: Family<Outcome, Counter>,
+    refusals: Family<Reason, Counter>,
+    admin_refusals: Family<Reason, Counter>,
+    steps: Family<Step, Histogram, fn() -> Histogram>,
 }
 
-/// Counts an open socket for as long as it lives.
-pub struct SocketGuard<'a>(&'a Metrics);
+impl Metrics {
+    /// The metrics of a relay that runs at most `max_runs` diagnoses at once.
+    pub fn new(max_runs: usize) -> Metrics {
+        let mut registry = Registry::default();
+        let runs = Counter::default();
+        registry.register("inbox_doctor_runs", "Diagnoses started", runs.clone());
+        let running = Gauge::default();
+        registry.register(
+            "inbox_doctor_running_diagnoses",
+            "Diagnoses running now (each holds a place until its engine is done)",
+            running.clone(),
+        );
+        let capacity = Gauge::<i64>::default();
+        capacity.set(i64::try_from(max_runs).unwrap_or(i64::MAX));
+        registry.register(
+            "inbox_doctor_max_running_diagnoses",
+            "How many diagnoses may run at once (limits.max_runs)",
+            capacity,
+        );
+        let outcomes = Family::default();
+        registry.register(
+            "inbox_doctor_outcomes",
+            "Finished diagnoses by outcome: passed, or the category of the failure",
+            outcomes.clone(),
+        );
+        let refused_logins = Counter::default();
+        registry.register(
+            "inbox_doctor_refused_logins",
+            "Logins the servers refused (counted per account and server)",
+            refused_logins.clone(),
+        );
+        let open_sockets = Gauge::default();
+        registry.register(
+            "inbox_doctor_open_sockets",
+            "WebSockets open now",
+            open_sockets.clone(),
+        );
+        let refusals = Family::default();
+        registry.register(
+            "inbox_doctor_refusals",
+            "Requests refused, by reason",
+            refusals.clone(),
+        );
+        let admin_refusals = Family::default();
+        registry.register(
+            "inbox_doctor_admin_refusals",
+            "Admin requests refused, by reason",
+            admin_refusals.clone(),
+        );
+        let steps = Family::new_with_constructor(step_histogram as fn() -> Histogram);
+        registry.register(
+            "inbox_doctor_step_duration_milliseconds",
+            "How long each step took",
+            steps.clone(),
+        );
+        Metrics {
+            registry,
+            runs,
+            running,
+            refused_logins,
+            open_sockets,
+            outcomes,
+            refusals,
+            admin_refusals,
+            steps,
+        }
+    }
+}
 
-impl Drop for SocketGuard<'_> {
+/// Counts something in a gauge for as long as it lives: an open socket, a running diagnosis.
+pub struct GaugeGuard(Gauge);
+
+impl Drop for GaugeGuard {
     fn drop(&mut self) {
-        self.0.open_sockets.fetch_sub(1, Ordering::Relaxed);
+        self.0.dec();
     }
 }
 
 impl Metrics {
-    pub fn socket(&self) -> SocketGuard<'_> {
-        self.open_sockets.fetch_add(1, Ordering::Relaxed);
-        SocketGuard(self)
+    pub fn socket(&self) -> GaugeGuard {
+        self.open_sockets.inc();
+        GaugeGuard(self.open_sockets.clone())
+    }
+
+    /// A diagnosis starts: counted, and running until the guard is dropped.
+    pub fn run_started(&self) -> GaugeGuard {
+        self.runs.inc();
+        self.running.inc();
+        GaugeGuard(self.running.clone())
     }
 
     pub fn refused(&self, code: ErrorCode) {
-        *self
-            .refusals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(code.code())
-            .or_default() += 1;
+        self.refusals
+            .get_or_create(&Reason {
+                reason: code.code(),
+            })
+            .inc();
     }
 
     /// An admin request refused: `unauthorized` (a wrong or missing token, counted against
     /// the client), `locked_out` (refused without looking at the token) or `busy`.
     pub fn admin_refused(&self, reason: &'static str) {
-        *self
-            .admin_refusals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(reason)
-            .or_default() += 1;
-    }
-
-    pub fn run_started(&self) {
-        self.runs.fetch_add(1, Ordering::Relaxed);
+        self.admin_refusals.get_or_create(&Reason { reason }).inc();
     }
 
     /// Logins the servers refused, as counted toward the account and server limits.
     pub fn logins_refused(&self, n: usize) {
-        self.refused_logins.fetch_add(n as u64, Ordering::Relaxed);
+        self.refused_logins.inc_by(n as u64);
     }
 
     pub fn run_finished(&self, report: &Report) {
-        let label = report
+        let outcome = report
             .failure
             .as_ref()
             .map_or("passed", |f| f.category.code());
-        *self
-            .outcomes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(label)
-            .or_default() += 1;
-        let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+        self.outcomes.get_or_create(&Outcome { outcome }).inc();
         for s in report
             .steps
             .iter()
             .filter(|s| s.elapsed_ms > 0 || s.failure.is_some())
         {
-            let h = steps.entry(s.step.code()).or_default();
-            h.count += 1;
-            h.sum_ms += s.elapsed_ms;
-            for (i, le) in BUCKETS_MS.iter().enumerate() {
-                if s.elapsed_ms <= *le {
-                    h.buckets[i] += 1;
-                }
-            }
+            self.steps
+                .get_or_create(&Step {
+                    step: s.step.code(),
+                })
+                .observe(s.elapsed_ms as f64);
         }
     }
 
-    /// The Prometheus text exposition format.
+    /// The OpenMetrics text exposition format ([`CONTENT_TYPE`]).
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP inbox_doctor_runs_total Diagnoses started.");
-        let _ = writeln!(out, "# TYPE inbox_doctor_runs_total counter");
-        let _ = writeln!(
-            out,
-            "inbox_doctor_runs_total {}",
-            self.runs.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(out, "# HELP inbox_doctor_outcomes_total Finished diagnoses by outcome: passed, or the category of the failure.");
-        let _ = writeln!(out, "# TYPE inbox_doctor_outcomes_total counter");
-        for (label, n) in self
-            .outcomes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "inbox_doctor_outcomes_total{{outcome=\"{label}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP inbox_doctor_refused_logins_total Logins the servers refused (counted per account and server)."
-        );
-        let _ = writeln!(out, "# TYPE inbox_doctor_refused_logins_total counter");
-        let _ = writeln!(
-            out,
-            "inbox_doctor_refused_logins_total {}",
-            self.refused_logins.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(out, "# HELP inbox_doctor_open_sockets WebSockets open now.");
-        let _ = writeln!(out, "# TYPE inbox_doctor_open_sockets gauge");
-        let _ = writeln!(
-            out,
-            "inbox_doctor_open_sockets {}",
-            self.open_sockets.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP inbox_doctor_refusals_total Requests refused, by reason."
-        );
-        let _ = writeln!(out, "# TYPE inbox_doctor_refusals_total counter");
-        for (label, n) in self
-            .refusals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(out, "inbox_doctor_refusals_total{{reason=\"{label}\"}} {n}");
-        }
-        let _ = writeln!(
-            out,
-            "# HELP inbox_doctor_admin_refusals_total Admin requests refused, by reason."
-        );
-        let _ = writeln!(out, "# TYPE inbox_doctor_admin_refusals_total counter");
-        for (label, n) in self
-            .admin_refusals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "inbox_doctor_admin_refusals_total{{reason=\"{label}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP inbox_doctor_step_duration_milliseconds How long each step took."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE inbox_doctor_step_duration_milliseconds histogram"
-        );
-        for (step, h) in self.steps.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            for (i, le) in BUCKETS_MS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "inbox_doctor_step_duration_milliseconds_bucket{{step=\"{step}\",le=\"{le}\"}} {}",
-                    h.buckets[i]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "inbox_doctor_step_duration_milliseconds_bucket{{step=\"{step}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "inbox_doctor_step_duration_milliseconds_sum{{step=\"{step}\"}} {}",
-                h.sum_ms
-            );
-            let _ = writeln!(
-                out,
-                "inbox_doctor_step_duration_milliseconds_count{{step=\"{step}\"}} {}",
-                h.count
-            );
-        }
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_as_they_were_and_guards_count_down() {
+        let m = Metrics::new(32);
+        let socket = m.socket();
+        let run = m.run_started();
+        m.refused(ErrorCode::Busy);
+        m.admin_refused("locked_out");
+        m.logins_refused(3);
+        let text = m.render();
+        for line in [
+            "inbox_doctor_runs_total 1\n",
+            "inbox_doctor_running_diagnoses 1\n",
+            "inbox_doctor_max_running_diagnoses 32\n",
+            "inbox_doctor_open_sockets 1\n",
+            "inbox_doctor_refusals_total{reason=\"busy\"} 1\n",
+            "inbox_doctor_admin_refusals_total{reason=\"locked_out\"} 1\n",
+            "inbox_doctor_refused_logins_total 3\n",
+        ] {
+            assert!(text.contains(line), "{line:?} in\n{text}");
+        }
+        drop((socket, run));
+        let text = m.render();
+        assert!(
+            text.contains("inbox_doctor_running_diagnoses 0\n"),
+            "{text}"
+        );
+        assert!(text.contains("inbox_doctor_open_sockets 0\n"), "{text}");
     }
 }

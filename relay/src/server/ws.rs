@@ -357,7 +357,7 @@ async fn stream_run(
     request: DiagnosisRequest,
     permit: RunPermit,
 ) {
-    state.metrics.run_started();
+    let running = state.metrics.run_started();
     let started = std::time::Instant::now();
     // Validated: no control characters, so these cannot forge a log line.
     let targets = (
@@ -369,7 +369,7 @@ async fn stream_run(
     let discovery = state.discovery.clone();
     let asked = request.clone();
     let mut run = tokio::spawn(async move {
-        let _permit = permit;
+        let _place = (permit, running);
         diagnose_with(&request, &engine_config, &discovery, tx).await
     });
     let bound = tokio::time::sleep(state.config.run_timeout());
