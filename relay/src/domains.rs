@@ -182,6 +182,12 @@ impl DomainStore {
         Ok(store)
     }
 
+    /// Whether the database answers (`/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// A transaction that holds the schema_migrations lock: relays starting together on one
     /// database run each migration once.
     async fn begin_migration(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {

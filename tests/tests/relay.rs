@@ -485,3 +485,23 @@ async fn relays_side_by_side_share_domain_settings_in_postgresql() {
     let record: inbox_doctor_errors::DomainRecord = serde_json::from_str(&text).unwrap();
     assert_eq!(record.settings.smtp.port, 465);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ready_only_while_the_database_answers_and_alive_regardless() {
+    let h = Harness::start();
+    let pg = inbox_doctor_tests::postgres::Postgres::start();
+    let mut config = config_for(&h);
+    config.domains.database = pg.url.clone();
+    let relay = Relay::start(config).await;
+    assert_eq!(
+        http_get(&relay.url("/readyz")).await,
+        (200, "ready\n".to_owned())
+    );
+    drop(pg);
+    assert_eq!(
+        http_get(&relay.url("/readyz")).await,
+        (503, "the database does not answer\n".to_owned())
+    );
+    // Alive all the same: restarting the relay would not bring the database back.
+    assert_eq!(http_get(&relay.url("/healthz")).await.0, 200);
+}

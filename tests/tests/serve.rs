@@ -176,8 +176,19 @@ async fn shutdown_lets_a_running_diagnosis_finish() {
         .await;
     assert!(matches!(s.next().await, Some(ServerMessage::Event(_))));
     let Served { mut child, .. } = served;
+    let ready = format!("http://{}/readyz", served.addr);
+    assert_eq!(ureq::get(&ready).call().map(|r| r.status()).ok(), Some(200));
     let asked = Instant::now();
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    // Draining: a load balancer soon sees it not ready (refused, or 503) while the run finishes.
+    let not_ready = tokio::task::spawn_blocking(move || {
+        (0..100).any(|_| {
+            let ready = ureq::get(&ready).call().is_ok_and(|r| r.status() == 200);
+            std::thread::sleep(Duration::from_millis(50));
+            !ready
+        })
+    });
+    assert!(not_ready.await.unwrap(), "still ready while draining");
     // The run ends on its own deadline (the black hole never answers) and still reports.
     let messages = s.all().await;
     let Some(ServerMessage::Event(StepEvent::Report(report))) = messages.last() else {

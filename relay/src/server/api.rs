@@ -26,6 +26,7 @@ pub const LEGACY_ACTOR_HEADER: &str = "x-inbox-doctor-actor";
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/api/egress-ips", get(egress_ips))
         .route("/api/info", get(info))
@@ -88,6 +89,22 @@ impl From<crate::domains::StoreError> for ApiError {
             "storage_unavailable",
             "the settings store is unavailable",
         )
+    }
+}
+
+/// Whether this relay should get new users (a load balancer's readiness check): not while it
+/// drains, nor while its database does not answer. Its trust roots loaded at start, or it did
+/// not start. `/healthz` only says the process serves HTTP (liveness).
+async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str) {
+    if state.shutting_down() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining\n");
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready\n"),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer\n",
+        ),
     }
 }
 
