@@ -69,7 +69,16 @@ ensure_browser() {
   fi
 }
 
-# What checks the deployment files (scripts/check-deploy): promtool, from Debian's prometheus.
+# What checks the deployment files (scripts/check-deploy): promtool from Debian's prometheus,
+# systemd-analyze from Debian's systemd, and hadolint, yamllint and kubernetes-validate from
+# PyPI in tools/venv.
 ensure_deploy_tools() {
   command -v promtool >/dev/null || apt_install prometheus
+  command -v systemd-analyze >/dev/null || apt_install systemd
+  if ! cmp -s tools/deploy-requirements.txt tools/venv/installed.txt 2>/dev/null; then
+    python3 -m venv tools/venv
+    tools/venv/bin/pip install -q --disable-pip-version-check -r tools/deploy-requirements.txt
+    cp tools/deploy-requirements.txt tools/venv/installed.txt
+  fi
+  export PATH="$PWD/tools/venv/bin:$PATH"
 }

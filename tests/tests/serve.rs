@@ -333,3 +333,25 @@ fn a_configuration_out_of_range_refuses_to_start_and_says_which_value() {
         assert!(stderr.contains(named), "{stderr}");
     }
 }
+
+#[test]
+fn the_health_command_asks_the_relay_next_to_it_and_nothing_else() {
+    let h = Harness::start();
+    let served = serve(&config(&h, &[]), &[]);
+    let health = |url: &str| {
+        std::process::Command::new(inbox_doctor_tests::cli::binary())
+            .args(["health", url])
+            .output()
+            .expect("run inbox-doctor health")
+    };
+    for path in ["/healthz", "/readyz"] {
+        let out = health(&format!("http://{}{path}", served.addr));
+        assert!(out.status.success(), "{path}: {out:?}");
+    }
+    let missing = health(&format!("http://{}/nowhere", served.addr));
+    assert_eq!(missing.status.code(), Some(1), "{missing:?}");
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("answered 404"));
+    let elsewhere = health("http://192.0.2.1/healthz");
+    assert_eq!(elsewhere.status.code(), Some(2), "{elsewhere:?}");
+    assert!(String::from_utf8_lossy(&elsewhere.stderr).contains("only a loopback address"));
+}

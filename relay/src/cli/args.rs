@@ -49,6 +49,16 @@ pub enum Command {
     /// Find the IMAP and SMTP settings of an email address: stored settings, the provider
     /// table, DNS SRV, autoconfig and guesses, each candidate confirmed by connecting.
     Discover(DiscoverArgs),
+    /// Ask the relay on this machine whether it is alive: exit 0 when URL (default
+    /// http://127.0.0.1:8080/healthz) answers 200. For container health checks.
+    Health(HealthArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HealthArgs {
+    /// A loopback http:// URL: /healthz (alive) or /readyz (ready for users).
+    #[arg(default_value = "http://127.0.0.1:8080/healthz")]
+    pub url: String,
 }
 
 #[derive(Args, Debug)]

@@ -5,7 +5,7 @@
 //! request, discovery of missing servers, the diagnosis), [`render`] (events and the summary
 //! on the terminal, JSON), [`discover`] (`discover`, and the discovery `check` runs),
 //! [`serve`] (the relay, its logs), [`egress`] (`egress-check`), [`domains`] (stored domain
-//! settings), [`admin_token`] (a new named admin token). Every command returns its [`Exit`] or
+//! settings), [`admin_token`] (a new named admin token), [`health`] (a container's health check). Every command returns its [`Exit`] or
 //! a [`UsageError`], which `main` prints.
 
 pub mod admin_token;
@@ -14,6 +14,7 @@ pub mod check;
 pub mod discover;
 pub mod domains;
 pub mod egress;
+pub mod health;
 pub mod render;
 pub mod serve;
 
@@ -22,12 +23,13 @@ use std::process::ExitCode;
 pub use admin_token::admin_token;
 pub use args::{
     parse_endpoint, AdminTokenArgs, CheckArgs, Cli, Command, DiscoverArgs, DiscoverFlags,
-    DomainsAction, DomainsArgs, EgressCheckArgs, SecurityArg, ServeArgs,
+    DomainsAction, DomainsArgs, EgressCheckArgs, HealthArgs, SecurityArg, ServeArgs,
 };
 pub use check::{check, request};
 pub use discover::discover_command;
 pub use domains::domains;
 pub use egress::egress_check;
+pub use health::health;
 pub use serve::{env_help, init_logs, serve};
 
 /// Exit status: the diagnosis ran and everything passed.
@@ -79,6 +81,7 @@ pub async fn run(cli: Cli) -> Result<Exit, UsageError> {
         Command::Domains(args) => domains(args).await,
         Command::AdminToken(args) => admin_token(args),
         Command::Discover(args) => discover_command(args).await,
+        Command::Health(args) => health(args).await,
     }
 }
 
