@@ -38,6 +38,10 @@ const MIGRATIONS: &[(i64, Migration)] = &[
             postgres: include_str!("../migrations/002_audit.postgres.sql"),
         },
     ),
+    (
+        3,
+        Migration::Portable(include_str!("../migrations/003_login_failures.sql")),
+    ),
 ];
 
 /// Which database the store is in: where their SQL differs.
@@ -180,6 +184,51 @@ impl DomainStore {
         let store = DomainStore { pool, backend };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Whether relays share this database (PostgreSQL): then the login limits count there,
+    /// for all of them. A SQLite file belongs to one relay.
+    pub fn shared(&self) -> bool {
+        self.backend == Backend::Postgres
+    }
+
+    /// Counts one failure of `key` (GCRA in the database's clock: each failure moves the key's
+    /// time `interval_ms` further) and returns how far ahead of now its time is, in ms.
+    pub async fn count_failure(&self, key: &str, interval_ms: i64) -> Result<i64, StoreError> {
+        const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+        let ahead: i64 = sqlx::query_scalar(&format!(
+            "INSERT INTO login_failures (key, tat_ms) VALUES ($1, {NOW_MS} + $2) \
+             ON CONFLICT (key) DO UPDATE \
+             SET tat_ms = GREATEST(login_failures.tat_ms, {NOW_MS}) + $2 \
+             RETURNING tat_ms - {NOW_MS}"
+        ))
+        .bind(key)
+        .bind(interval_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        // Keys whose count is back at zero say nothing; dropping them keeps the table small.
+        if ahead == interval_ms {
+            sqlx::query(&format!("DELETE FROM login_failures WHERE tat_ms < {NOW_MS}"))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(ahead)
+    }
+
+    /// How far ahead of now each of `keys` is (ms; 0 for a key without failures), in order.
+    pub async fn failures_ahead(&self, keys: &[&str]) -> Result<Vec<i64>, StoreError> {
+        let mut ahead = Vec::with_capacity(keys.len());
+        for key in keys {
+            let row: Option<i64> = sqlx::query_scalar(
+                "SELECT tat_ms - (extract(epoch from clock_timestamp()) * 1000)::bigint \
+                 FROM login_failures WHERE key = $1",
+            )
+            .bind(*key)
+            .fetch_optional(&self.pool)
+            .await?;
+            ahead.push(row.unwrap_or(0).max(0));
+        }
+        Ok(ahead)
     }
 
     /// Whether the database answers (`/readyz`).

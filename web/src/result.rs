@@ -116,12 +116,16 @@ impl Card {
 }
 
 /// The cards for `failures`: a cause that both sides failed with is said once, in one card that
-/// names both sides and carries both servers' words.
+/// names both sides and carries both servers' words, IMAP's first whichever side finished
+/// first (so the card is the same during the run and in the report).
 pub fn cards(failures: impl IntoIterator<Item = Failure>) -> Vec<Card> {
     let mut cards: Vec<Card> = Vec::new();
     for f in failures {
         match cards.iter_mut().find(|c| c.key() == (f.category, f.cause)) {
-            Some(card) => card.failures.push(f),
+            Some(card) => {
+                card.failures.push(f);
+                card.failures.sort_by_key(|f| f.step.side() == Side::Smtp);
+            }
             None => cards.push(Card { failures: vec![f] }),
         }
     }
@@ -692,6 +696,8 @@ mod tests {
         assert_eq!(merged.len(), 1, "one card for one reason");
         assert_eq!(merged[0].failures, [imap.clone(), smtp.clone()]);
         assert_eq!(merged[0].sides_code(), "imap smtp");
+        // The same card when SMTP's failure came first (it is no later in the run).
+        assert_eq!(cards([smtp.clone(), imap.clone()]), merged);
 
         let apart = cards([imap.clone(), other.clone()]);
         assert_eq!(apart.len(), 2, "different reasons, different cards");

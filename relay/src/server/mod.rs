@@ -127,7 +127,7 @@ impl AppState {
             limiter: Limiter::new(config.limits.clone()),
             metrics: Metrics::new(config.limits.max_runs),
             admin,
-            targets: targets::Targets::new(&config.limits),
+            targets: targets::Targets::new(&config.limits, store.shared().then(|| store.clone())),
             config,
             engine,
             policy,

@@ -218,7 +218,7 @@ async fn session(
         Ok(None) => return,
         Err(e) => return refuse(&mut socket, &state, e).await,
     };
-    let permit = match check_request(&state, client, &request) {
+    let permit = match check_request(&state, client, &request).await {
         Ok(permit) => permit,
         Err(e) => return refuse(&mut socket, &state, e).await,
     };
@@ -264,7 +264,7 @@ async fn wait_for_start(
 /// Whether `request` may run now, in this order: the relay is not shutting down, the request
 /// is valid, its test email goes where the policy allows, and the limiter has a place for
 /// `client`. The place, held while the run lasts, or the refusal.
-fn check_request(
+async fn check_request(
     state: &AppState,
     client: ClientKey,
     request: &DiagnosisRequest,
@@ -292,7 +292,7 @@ fn check_request(
             "the test email may only go to the mailbox itself or to an address the operator allows",
         ));
     }
-    if let Err(blocked) = state.targets.admit(request) {
+    if let Err(blocked) = state.targets.admit(request).await {
         let minutes = blocked.wait.as_secs().div_ceil(60).max(1);
         let what = match blocked.code {
             ErrorCode::AccountRateLimited => "this account",
@@ -414,7 +414,7 @@ async fn forward(
     let ended = match &event {
         StepEvent::Report(report) => {
             state.metrics.run_finished(report);
-            let refused = state.targets.record(request, &report.failures);
+            let refused = state.targets.record(request, &report.failures).await;
             state.metrics.logins_refused(refused);
             Some(Ended::Reported {
                 outcome: report.outcome,
