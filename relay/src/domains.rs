@@ -25,6 +25,9 @@ enum Migration {
     },
 }
 
+/// The PostgreSQL advisory lock relays hold while they migrate (any number of our own).
+const MIGRATION_LOCK: i64 = 0x1d0c_7000_0000_0001;
+
 /// The migrations, in order; each runs once per database.
 const MIGRATIONS: &[(i64, Migration)] = &[
     (
@@ -208,9 +211,11 @@ impl DomainStore {
         .await?;
         // Keys whose count is back at zero say nothing; dropping them keeps the table small.
         if ahead == interval_ms {
-            sqlx::query(&format!("DELETE FROM login_failures WHERE tat_ms < {NOW_MS}"))
-                .execute(&self.pool)
-                .await?;
+            sqlx::query(&format!(
+                "DELETE FROM login_failures WHERE tat_ms < {NOW_MS}"
+            ))
+            .execute(&self.pool)
+            .await?;
         }
         Ok(ahead)
     }
@@ -237,18 +242,12 @@ impl DomainStore {
         Ok(())
     }
 
-    /// A transaction that holds the schema_migrations lock: relays starting together on one
-    /// database run each migration once.
+    /// A migration's transaction; SQLite's takes the write lock at once (one relay per file
+    /// migrates at a time), PostgreSQL's relays are already one at a time ([`MIGRATION_LOCK`]).
     async fn begin_migration(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE")
-                    .execute(&mut *tx)
-                    .await?;
-                tx
-            }
+            Backend::Postgres => self.pool.begin().await?,
         })
     }
 
@@ -272,6 +271,32 @@ impl DomainStore {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
+        // Relays starting together on one PostgreSQL: one migrates, the others wait for it.
+        // Even `CREATE TABLE IF NOT EXISTS` races there (both create, one fails on the catalog),
+        // so the lock comes first: a session-level advisory lock on a connection of its own,
+        // released when it is given back or closed.
+        let mut lock = match self.backend {
+            Backend::Postgres => {
+                let mut conn = self.pool.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(MIGRATION_LOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                Some(conn)
+            }
+            Backend::Sqlite => None,
+        };
+        let migrated = self.run_migrations().await;
+        if let Some(conn) = lock.as_mut() {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut **conn)
+                .await?;
+        }
+        migrated
+    }
+
+    async fn run_migrations(&self) -> Result<(), StoreError> {
         sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
             .execute(&self.pool)
             .await?;

@@ -62,7 +62,10 @@ async fn a_guessing_loop_spread_over_replicas_meets_one_account_limit() {
         .expect("psql");
     let keys = String::from_utf8_lossy(&keys.stdout);
     assert_eq!(keys.lines().count(), 2, "one account, one server: {keys}");
-    assert!(!keys.contains("alice") && !keys.contains("127.0.0.1"), "{keys}");
+    assert!(
+        !keys.contains("alice") && !keys.contains("127.0.0.1"),
+        "{keys}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -81,5 +84,8 @@ async fn a_domain_set_through_one_replica_is_read_through_the_other() {
     assert_eq!(http(put, Some(body)).await.0, 200);
     let (status, read) = http(ureq::get(&b.url("/api/domains/replicas.test")), None).await;
     assert_eq!(status, 200, "{read}");
-    assert!(read.contains(&format!("\"port\":{}", h.dovecot.imaps)), "{read}");
+    assert!(
+        read.contains(&format!("\"port\":{}", h.dovecot.imaps)),
+        "{read}"
+    );
 }

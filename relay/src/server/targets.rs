@@ -121,16 +121,16 @@ impl Targets {
 
     /// How long `account` and its host stay locked by the shared counts; `None` when there
     /// are none or the database did not answer.
-    async fn shared_wait(
-        &self,
-        account: &Account,
-    ) -> Option<(Option<Duration>, Option<Duration>)> {
+    async fn shared_wait(&self, account: &Account) -> Option<(Option<Duration>, Option<Duration>)> {
         let shared = self.shared.as_ref()?;
         let keys = [account.key(), host_key(&account.host)];
         match shared.store.failures_ahead(&[&keys[0], &keys[1]]).await {
             Ok(ahead) => {
                 let ms = |i: usize| Duration::from_millis(ahead[i].unsigned_abs());
-                Some((shared.account.locked_for(ms(0)), shared.host.locked_for(ms(1))))
+                Some((
+                    shared.account.locked_for(ms(0)),
+                    shared.host.locked_for(ms(1)),
+                ))
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the shared login counts did not answer; counting here");
@@ -280,7 +280,10 @@ mod tests {
         assert_eq!(blocked.code, ErrorCode::AccountRateLimited);
         assert!(blocked.wait > Duration::from_secs(100), "{blocked:?}");
         // Case and a trailing dot do not make another account.
-        assert!(t.admit(&request("ALICE", "Mail.Example.com.")).await.is_err());
+        assert!(t
+            .admit(&request("ALICE", "Mail.Example.com."))
+            .await
+            .is_err());
         // Another account on the same server is not refused.
         t.admit(&request("bob", "mail.example.com")).await.unwrap();
     }
@@ -293,7 +296,10 @@ mod tests {
             t.admit(&req).await.unwrap();
             t.record(&req, &refused_login()).await;
         }
-        let blocked = t.admit(&request("e", "mail.example.com")).await.unwrap_err();
+        let blocked = t
+            .admit(&request("e", "mail.example.com"))
+            .await
+            .unwrap_err();
         assert_eq!(blocked.code, ErrorCode::TargetRateLimited);
         t.admit(&request("e", "other.example.com")).await.unwrap();
     }
