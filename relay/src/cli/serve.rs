@@ -14,8 +14,7 @@ pub async fn serve(args: ServeArgs) -> Result<Exit, UsageError> {
     }
     init_logs(config.log_format, "info");
     let listen = config.listen;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
+    let listener = crate::server::listen(listen)
         .map_err(|e| UsageError(format!("cannot listen on {listen}: {e}")))?;
     let state = crate::server::AppState::new(config)
         .await

@@ -175,6 +175,22 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 /// Serves until `shutdown` completes, then refuses new diagnoses and gives running ones
 /// `shutdown_grace_secs` to finish.
+/// How many connections may wait to be accepted. The standard library's (and mio's) 128 drops
+/// SYNs when a few hundred clients connect at once (each then retries after a second); the
+/// kernel caps this at `net.core.somaxconn`.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on `addr` with [`LISTEN_BACKLOG`].
+pub fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 pub async fn run(
     listener: TcpListener,
     state: Arc<AppState>,
