@@ -114,23 +114,22 @@ fn adopt_styles(current: &js_sys::Array, set: impl FnOnce(&JsValue)) {
 
 #[wasm_bindgen]
 extern "C" {
-    /// An element, for [`HtmlTarget::try_set_inner_html`].
+    /// An element, for [`HtmlTarget::try_assign_html`].
     type HtmlTarget;
-    /// `innerHTML` assignment that reports a refusal instead of throwing through the wasm. Like
-    /// every `innerHTML` assignment of the UI, its glue goes through the Trusted Types policy
+    /// The probe's one assignment of HTML (an empty string, to a `<template>`), reporting a
+    /// refusal instead of throwing through the wasm. The UI renders nothing this way; like
+    /// Leptos's own template filling, its glue goes through the Trusted Types policy
     /// `inbox-doctor` where the browser has one (`scripts/trusted-types-glue`).
     #[wasm_bindgen(method, catch, setter = innerHTML)]
-    fn try_set_inner_html(this: &HtmlTarget, html: &str) -> Result<(), JsValue>;
+    fn try_assign_html(this: &HtmlTarget, html: &str) -> Result<(), JsValue>;
 }
 
 /// Whether the page lets the renderer assign HTML (Leptos fills `<template>` elements through
 /// `innerHTML`): not when it enforces Trusted Types and does not allow the policy `inbox-doctor`.
 fn html_allowed(document: &web_sys::Document) -> bool {
-    document.create_element("template").is_ok_and(|t| {
-        t.unchecked_ref::<HtmlTarget>()
-            .try_set_inner_html("")
-            .is_ok()
-    })
+    document
+        .create_element("template")
+        .is_ok_and(|t| t.unchecked_ref::<HtmlTarget>().try_assign_html("").is_ok())
 }
 
 /// What `target` shows, and the console says, on a page whose Trusted Types refuse the renderer:
