@@ -36,6 +36,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// Which header a trusted proxy appends the client's address to. Only that one is read: a
+/// proxy passes the other on as the client sent it, and the client could name itself there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For`: what nginx, HAProxy, Traefik, Envoy and most load balancers write.
+    #[default]
+    XForwardedFor,
+    /// RFC 7239's `Forwarded`.
+    Forwarded,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
@@ -63,6 +75,8 @@ pub struct Limits {
     /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDRs). From any other
     /// peer those headers are ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The header those proxies write the client into; only it is read.
+    pub forwarded_header: ForwardedHeader,
     /// IPv6 clients are counted per prefix of this length (one host often holds a /64).
     pub ipv6_prefix: u8,
     /// Open WebSockets, relay-wide and per client.
@@ -96,6 +110,7 @@ impl Default for Limits {
             runs_per_minute: 10,
             max_session_target: 10,
             trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::default(),
             ipv6_prefix: 64,
             max_sockets: 512,
             max_sockets_per_client: 8,

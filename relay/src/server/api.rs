@@ -176,7 +176,12 @@ fn admin(
 ) -> Result<Author, ApiError> {
     let limits = &state.config.limits;
     let key = ClientKey::of(peer.ip(), headers, limits);
-    let address = client_ip(peer.ip(), headers, &limits.trusted_proxies);
+    let address = client_ip(
+        peer.ip(),
+        headers,
+        &limits.trusted_proxies,
+        limits.forwarded_header,
+    );
     let refusal = match state.admin.admit(key, bearer(headers)) {
         Ok(name) => {
             return Ok(Author {

@@ -1,8 +1,9 @@
 //! Who a request comes from: the key every per-client limit counts by.
 //!
 //! Behind a TLS-terminating proxy every user shares the proxy's address, so the proxy's word
-//! (`Forwarded`, else `X-Forwarded-For`) is taken — but only from peers the operator listed in
-//! `limits.trusted_proxies`. From anyone else both headers are ignored: anyone can send them.
+//! is taken — from the header it writes (`limits.forwarded_header`: `X-Forwarded-For` or
+//! `Forwarded`; the other is whatever the client sent) and only from peers the operator listed
+//! in `limits.trusted_proxies`. From anyone else the headers are ignored: anyone can send them.
 //! IPv6 clients are keyed by their prefix (`limits.ipv6_prefix`), since one host commonly holds
 //! a whole /64 and could rotate through it.
 
@@ -13,7 +14,7 @@ use axum::http::HeaderMap;
 use forwarded_header_value::ForwardedHeaderValue;
 use ipnet::IpNet;
 
-use crate::config::Limits;
+use crate::config::{ForwardedHeader, Limits};
 
 /// A client as the limits see it: an IPv4 address, or an IPv6 prefix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,7 +24,12 @@ impl ClientKey {
     /// The key of the client behind `peer` (the TCP peer) given the request's `headers`.
     pub fn of(peer: IpAddr, headers: &HeaderMap, limits: &Limits) -> ClientKey {
         ClientKey::from_ip(
-            client_ip(peer, headers, &limits.trusted_proxies),
+            client_ip(
+                peer,
+                headers,
+                &limits.trusted_proxies,
+                limits.forwarded_header,
+            ),
             limits.ipv6_prefix,
         )
     }
@@ -58,13 +64,18 @@ fn canonical(ip: IpAddr) -> IpAddr {
 /// in its forwarding chain that is not itself a trusted proxy. Each proxy appends the address
 /// it received from, so everything left of the first untrusted hop was written by someone we
 /// cannot believe.
-pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+pub fn client_ip(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: &[IpNet],
+    header: ForwardedHeader,
+) -> IpAddr {
     let peer = canonical(peer);
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
     }
-    let Some(chain) = forwarding_chain(headers) else {
+    let Some(chain) = forwarding_chain(headers, header) else {
         return peer;
     };
     for hop in chain.iter().rev() {
@@ -82,7 +93,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
 
 /// The addresses a trusted proxy says the request passed through, farthest first (`None` for
 /// a hop given as `unknown` or an obfuscated name); `None` when there is no usable header.
-fn forwarding_chain(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
+fn forwarding_chain(headers: &HeaderMap, header: ForwardedHeader) -> Option<Vec<Option<IpAddr>>> {
     let joined = |name: &str| -> Option<String> {
         let values: Vec<&str> = headers
             .get_all(name)
@@ -91,10 +102,13 @@ fn forwarding_chain(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
             .collect();
         (!values.is_empty()).then(|| values.join(", "))
     };
-    let parsed = match joined("forwarded") {
-        Some(v) => ForwardedHeaderValue::from_forwarded(&v).ok(),
-        None => ForwardedHeaderValue::from_x_forwarded_for(&joined("x-forwarded-for")?).ok(),
-    }?;
+    let parsed = match header {
+        ForwardedHeader::Forwarded => ForwardedHeaderValue::from_forwarded(&joined("forwarded")?),
+        ForwardedHeader::XForwardedFor => {
+            ForwardedHeaderValue::from_x_forwarded_for(&joined("x-forwarded-for")?)
+        }
+    }
+    .ok()?;
     Some(
         parsed
             .iter()
@@ -119,6 +133,8 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const XFF: ForwardedHeader = ForwardedHeader::XForwardedFor;
+
     const PROXIES: &[&str] = &["10.0.0.0/8", "2001:db8:ffff::/48"];
 
     fn trusted() -> Vec<IpNet> {
@@ -132,10 +148,13 @@ mod tests {
             ("forwarded", "for=198.51.100.8"),
         ]);
         assert_eq!(
-            client_ip(ip("203.0.113.5"), &h, &trusted()),
+            client_ip(ip("203.0.113.5"), &h, &trusted(), XFF),
             ip("203.0.113.5")
         );
-        assert_eq!(client_ip(ip("203.0.113.5"), &h, &[]), ip("203.0.113.5"));
+        assert_eq!(
+            client_ip(ip("203.0.113.5"), &h, &[], XFF),
+            ip("203.0.113.5")
+        );
     }
 
     #[test]
@@ -143,7 +162,7 @@ mod tests {
         // The client forged the first entry; the proxies appended the rest.
         let h = headers(&[("x-forwarded-for", "1.2.3.4, 198.51.100.7, 10.1.1.1")]);
         assert_eq!(
-            client_ip(ip("10.0.0.2"), &h, &trusted()),
+            client_ip(ip("10.0.0.2"), &h, &trusted(), XFF),
             ip("198.51.100.7")
         );
         // Several header lines form one list, in order.
@@ -152,13 +171,13 @@ mod tests {
             ("x-forwarded-for", "198.51.100.9"),
         ]);
         assert_eq!(
-            client_ip(ip("10.0.0.2"), &h, &trusted()),
+            client_ip(ip("10.0.0.2"), &h, &trusted(), XFF),
             ip("198.51.100.9")
         );
     }
 
     #[test]
-    fn forwarded_is_read_like_x_forwarded_for_and_wins() {
+    fn only_the_header_the_proxy_writes_is_read() {
         let h = headers(&[
             (
                 "forwarded",
@@ -167,8 +186,20 @@ mod tests {
             ("x-forwarded-for", "198.51.100.1"),
         ]);
         assert_eq!(
-            client_ip(ip("10.0.0.2"), &h, &trusted()),
+            client_ip(ip("10.0.0.2"), &h, &trusted(), ForwardedHeader::Forwarded),
             ip("2001:db8:cafe::17")
+        );
+        // A proxy that appends X-Forwarded-For passes a client's own Forwarded on: the client
+        // cannot name itself there.
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &h, &trusted(), XFF),
+            ip("198.51.100.1")
+        );
+        let forged = headers(&[("forwarded", "for=203.0.113.66")]);
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &forged, &trusted(), XFF),
+            ip("10.0.0.2"),
+            "no X-Forwarded-For: the proxy stands for the client"
         );
     }
 
@@ -180,11 +211,11 @@ mod tests {
             headers(&[("x-forwarded-for", "not an address")]),
             headers(&[("forwarded", "for=unknown")]),
         ] {
-            assert_eq!(client_ip(proxy, &h, &trusted()), proxy, "{h:?}");
+            assert_eq!(client_ip(proxy, &h, &trusted(), XFF), proxy, "{h:?}");
         }
         // A chain of trusted proxies only: the farthest is the client.
         let h = headers(&[("x-forwarded-for", "10.9.9.9, 10.1.1.1")]);
-        assert_eq!(client_ip(proxy, &h, &trusted()), ip("10.9.9.9"));
+        assert_eq!(client_ip(proxy, &h, &trusted(), XFF), ip("10.9.9.9"));
     }
 
     #[test]
