@@ -355,3 +355,26 @@ fn the_health_command_asks_the_relay_next_to_it_and_nothing_else() {
     assert_eq!(elsewhere.status.code(), Some(2), "{elsewhere:?}");
     assert!(String::from_utf8_lossy(&elsewhere.stderr).contains("only a loopback address"));
 }
+
+/// The page comes with the binary (rust-embed; read from `dist/` in debug builds, as the
+/// release build embeds it), with no `static_dir` configured.
+#[test]
+fn the_page_is_served_from_the_binary_without_a_static_dir() {
+    let h = Harness::start();
+    let served = serve(&config(&h, &[]), &[]);
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/widget.js", "javascript"),
+        ("/inbox-doctor-web_bg.wasm", "application/wasm"),
+    ] {
+        let response = ureq::get(&format!("http://{}{path}", served.addr))
+            .call()
+            .unwrap_or_else(|e| panic!("{path}: {e} (is dist/ built? scripts/build-ui)"));
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.content_type().contains(kind),
+            "{path}: {}",
+            response.content_type()
+        );
+    }
+}
