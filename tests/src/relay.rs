@@ -7,7 +7,9 @@ use std::sync::Arc;
 use futures_util::{SinkExt, StreamExt};
 use inbox_doctor::config::Config;
 use inbox_doctor::server::{self, AppState};
-use inbox_doctor_errors::{ClientMessage, DiagnosisRequest, ServerMessage, PROTOCOL_VERSION};
+use inbox_doctor_errors::{
+    ClientMessage, DiagnosisRequest, ErrorCode, ServerMessage, StepEvent, PROTOCOL_VERSION,
+};
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -188,6 +190,16 @@ impl Socket {
                 Ok(Message::Close(_)) | Err(_) => return None,
                 Ok(_) => continue,
             }
+        }
+    }
+
+    /// Runs `request` to its end: the code it was refused with, or `None` for a report.
+    pub async fn outcome(mut self, request: &DiagnosisRequest) -> Option<ErrorCode> {
+        self.start(request).await;
+        match self.all().await.last() {
+            Some(ServerMessage::Error(e)) => Some(e.code),
+            Some(ServerMessage::Event(StepEvent::Report(_))) => None,
+            other => panic!("neither a report nor an error: {other:?}"),
         }
     }
 

@@ -5,9 +5,7 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use inbox_doctor::config::Config;
-use inbox_doctor_errors::{
-    DiagnosisRequest, ErrorCode, Secret, Security, ServerMessage, StepEvent,
-};
+use inbox_doctor_errors::{DiagnosisRequest, ErrorCode, Secret, Security, ServerMessage};
 use inbox_doctor_tests::hostile::{At, Do, Hostile, Proto, Script, Wrap};
 use inbox_doctor_tests::net::free_port;
 use inbox_doctor_tests::relay::{Relay, Socket};
@@ -29,16 +27,6 @@ fn quick(port: u16) -> DiagnosisRequest {
     r
 }
 
-/// Runs `request` on `socket`: the error code it was refused with, or `None` for a report.
-async fn outcome(mut socket: Socket, request: &DiagnosisRequest) -> Option<ErrorCode> {
-    socket.start(request).await;
-    match socket.all().await.last() {
-        Some(ServerMessage::Error(e)) => Some(e.code),
-        Some(ServerMessage::Event(StepEvent::Report(_))) => None,
-        other => panic!("neither a report nor an error: {other:?}"),
-    }
-}
-
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
@@ -54,7 +42,7 @@ async fn a_forged_x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
     for forged in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
         let headers = [("x-forwarded-for", forged), ("forwarded", "for=192.0.2.9")];
         let socket = relay.socket(&headers).await;
-        refused.push(outcome(socket, &quick(port)).await);
+        refused.push(socket.outcome(&quick(port)).await);
     }
     assert_eq!(refused, [None, None, Some(ErrorCode::RateLimited)]);
 }
@@ -73,7 +61,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         let relay = &relay;
         async move {
             let socket = relay.socket(&[("x-forwarded-for", xff)]).await;
-            outcome(socket, &quick(port)).await
+            socket.outcome(&quick(port)).await
         }
     };
     assert_eq!(run("10.0.0.1, 198.51.100.7").await, None);
@@ -90,7 +78,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         let other = relay
             .socket_from(ip("127.0.0.2"), &[("x-forwarded-for", forged)])
             .await;
-        refused.push(outcome(other, &quick(port)).await);
+        refused.push(other.outcome(&quick(port)).await);
     }
     assert_eq!(refused, [None, None, Some(ErrorCode::RateLimited)]);
 }
@@ -110,13 +98,13 @@ async fn rotating_ipv6_addresses_within_a_prefix_is_one_client() {
         "2001:db8:7:1:1234::3",
     ] {
         let socket = relay.socket(&[("x-forwarded-for", rotated)]).await;
-        refused.push(outcome(socket, &quick(port)).await);
+        refused.push(socket.outcome(&quick(port)).await);
     }
     assert_eq!(refused, [None, None, Some(ErrorCode::RateLimited)]);
     let socket = relay
         .socket(&[("x-forwarded-for", "2001:db8:7:2::1")])
         .await;
-    assert_eq!(outcome(socket, &quick(port)).await, None, "another /64");
+    assert_eq!(socket.outcome(&quick(port)).await, None, "another /64");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -134,7 +122,7 @@ async fn sockets_are_capped_per_client() {
     assert_eq!(e.code, ErrorCode::TooManySockets);
     // Another client still gets in.
     let other = relay.socket_from(ip("127.0.0.3"), &[]).await;
-    assert_eq!(outcome(other, &quick(port)).await, None);
+    assert_eq!(other.outcome(&quick(port)).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -212,7 +200,7 @@ async fn a_client_that_stops_reading_gives_its_place_back_when_the_run_ends() {
     // silent socket's report (before the send's own bound would end it).
     loop {
         let socket = relay.socket(&[]).await;
-        match outcome(socket, &to(imap.addr.port())).await {
+        match socket.outcome(&to(imap.addr.port())).await {
             None => break,
             Some(ErrorCode::TooManyRuns) if started.elapsed() < Duration::from_secs(8) => {
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -249,7 +237,7 @@ async fn a_run_is_stopped_at_its_bound() {
     let mut request = quick(stall.addr.port());
     request.imap.security = Security::Plain;
     let started = Instant::now();
-    let code = outcome(relay.socket(&[]).await, &request).await;
+    let code = relay.socket(&[]).await.outcome(&request).await;
     assert_eq!(code, Some(ErrorCode::Timeout));
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -285,7 +273,7 @@ async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
     {
         let source = ip(&format!("127.0.0.{}", 20 + i));
         let socket = relay.socket_from(source, &[]).await;
-        seen.push(outcome(socket, &guess(password)).await);
+        seen.push(socket.outcome(&guess(password)).await);
     }
     assert_eq!(
         seen,
@@ -295,20 +283,20 @@ async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
     // The right password is refused too for now: the relay cannot tell a guess that is right.
     let socket = relay.socket_from(ip("127.0.0.30"), &[]).await;
     assert_eq!(
-        outcome(socket, &guess(PASSWORD)).await,
+        socket.outcome(&guess(PASSWORD)).await,
         Some(ErrorCode::AccountRateLimited)
     );
     // Another account on the server is still checked, until the server's own limit.
     let mut bob = guess("bob-guess");
     bob.email = BOB.into();
     let socket = relay.socket_from(ip("127.0.0.31"), &[]).await;
-    assert_eq!(outcome(socket, &bob).await, None);
+    assert_eq!(socket.outcome(&bob).await, None);
     let socket = relay.socket_from(ip("127.0.0.32"), &[]).await;
-    assert_eq!(outcome(socket, &bob).await, None);
+    assert_eq!(socket.outcome(&bob).await, None);
     bob.password = Secret::new(BOB_PASSWORD);
     let socket = relay.socket_from(ip("127.0.0.33"), &[]).await;
     assert_eq!(
-        outcome(socket, &bob).await,
+        socket.outcome(&bob).await,
         Some(ErrorCode::TargetRateLimited),
         "five refused logins on the server"
     );
@@ -373,7 +361,7 @@ async fn the_defaults_let_a_person_check_their_own_mailbox_a_few_times_in_a_row(
     ] {
         let mut r = request(h.dovecot.imaps, h.dovecot.submission, password);
         r.roundtrip = false;
-        let code = outcome(relay.socket(&[]).await, &r).await;
+        let code = relay.socket(&[]).await.outcome(&r).await;
         assert_eq!(code, None, "refused with the default limits");
     }
 }

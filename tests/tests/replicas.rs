@@ -2,10 +2,10 @@
 //! third parties (the refused-login limits) and what administrators set (domain settings) is
 //! one state for all of them.
 
-use inbox_doctor_errors::{DiagnosisRequest, ErrorCode, ServerMessage, StepEvent};
+use inbox_doctor_errors::ErrorCode;
 use inbox_doctor_tests::mail::request;
 use inbox_doctor_tests::postgres::Postgres;
-use inbox_doctor_tests::relay::{config_for, http, Relay, Socket, ADMIN_TOKEN};
+use inbox_doctor_tests::relay::{config_for, http, Relay, ADMIN_TOKEN};
 use inbox_doctor_tests::Harness;
 
 /// Two relays on `pg`, each with its own limits table in memory were it not shared.
@@ -19,16 +19,6 @@ async fn two_relays(h: &Harness, pg: &Postgres) -> (Relay, Relay) {
     };
     // Started together: the migrations run once, behind their lock.
     tokio::join!(relay(), relay())
-}
-
-/// Runs `request` on `socket`: the error code it was refused with, or `None` for a report.
-async fn outcome(mut socket: Socket, request: &DiagnosisRequest) -> Option<ErrorCode> {
-    socket.start(request).await;
-    match socket.all().await.last() {
-        Some(ServerMessage::Error(e)) => Some(e.code),
-        Some(ServerMessage::Event(StepEvent::Report(_))) => None,
-        other => panic!("neither a report nor an error: {other:?}"),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -45,13 +35,13 @@ async fn a_guessing_loop_spread_over_replicas_meets_one_account_limit() {
     };
     let mut seen = Vec::new();
     for (relay, password) in [(&a, "guess-1"), (&b, "guess-2"), (&a, "guess-3")] {
-        seen.push(outcome(relay.socket(&[]).await, &guess(password)).await);
+        seen.push(relay.socket(&[]).await.outcome(&guess(password)).await);
     }
     assert_eq!(seen, [None, None, None], "three refused logins, counted");
     // Whichever replica the fourth guess reaches, the account is closed to it.
     for relay in [&a, &b] {
         assert_eq!(
-            outcome(relay.socket(&[]).await, &guess("guess-4")).await,
+            relay.socket(&[]).await.outcome(&guess("guess-4")).await,
             Some(ErrorCode::AccountRateLimited)
         );
     }
