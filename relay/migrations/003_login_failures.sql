@@ -6,3 +6,5 @@ CREATE TABLE IF NOT EXISTS login_failures (
     key TEXT PRIMARY KEY,
     tat_ms BIGINT NOT NULL
 );
+-- Counts back at zero are dropped by time (DomainStore::count_failure).
+CREATE INDEX IF NOT EXISTS login_failures_tat ON login_failures (tat_ms);

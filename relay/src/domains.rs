@@ -220,18 +220,28 @@ impl DomainStore {
         Ok(ahead)
     }
 
-    /// How far ahead of now each of `keys` is (ms; 0 for a key without failures), in order.
-    pub async fn failures_ahead(&self, keys: &[&str]) -> Result<Vec<i64>, StoreError> {
-        let mut ahead = Vec::with_capacity(keys.len());
+    /// How far ahead of now each of `keys` is (ms), in one query; keys without failures are
+    /// left out.
+    pub async fn failures_ahead(
+        &self,
+        keys: &[&str],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Default::default());
+        }
+        let places: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT key, tat_ms - (extract(epoch from clock_timestamp()) * 1000)::bigint AS ahead \
+             FROM login_failures WHERE key IN ({})",
+            places.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
         for key in keys {
-            let row: Option<i64> = sqlx::query_scalar(
-                "SELECT tat_ms - (extract(epoch from clock_timestamp()) * 1000)::bigint \
-                 FROM login_failures WHERE key = $1",
-            )
-            .bind(*key)
-            .fetch_optional(&self.pool)
-            .await?;
-            ahead.push(row.unwrap_or(0).max(0));
+            query = query.bind(*key);
+        }
+        let mut ahead = std::collections::HashMap::new();
+        for row in query.fetch_all(&self.pool).await? {
+            ahead.insert(row.try_get("key")?, row.try_get("ahead")?);
         }
         Ok(ahead)
     }

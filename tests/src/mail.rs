@@ -51,6 +51,16 @@ pub fn request(imaps: u16, submission: u16, password: &str) -> DiagnosisRequest 
     r
 }
 
+/// A run that only logs in with `password` (no test email, no session check): a guess, as a
+/// guessing loop would send it.
+pub fn guess(h: &Harness, password: &str) -> DiagnosisRequest {
+    let mut r = request(h.dovecot.imaps, h.dovecot.submission, password);
+    r.send = false;
+    r.roundtrip = false;
+    r.session_target = 1;
+    r
+}
+
 /// Ports of one Dovecot instance (the same port on each of its addresses).
 #[derive(Clone, Copy, Debug)]
 pub struct DovecotPorts {

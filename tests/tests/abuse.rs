@@ -249,7 +249,7 @@ async fn a_run_is_stopped_at_its_bound() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
-    use inbox_doctor_tests::mail::{request, BOB, BOB_PASSWORD};
+    use inbox_doctor_tests::mail::{guess, BOB, BOB_PASSWORD};
     use inbox_doctor_tests::relay::config_for;
     use inbox_doctor_tests::{Harness, PASSWORD};
 
@@ -258,13 +258,6 @@ async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
     c.limits.failed_logins_per_account = 3;
     c.limits.failed_logins_per_host = 5;
     let relay = Relay::start(c).await;
-    let guess = |password: &str| {
-        let mut r = request(h.dovecot.imaps, h.dovecot.submission, password);
-        r.send = false;
-        r.roundtrip = false;
-        r.session_target = 1;
-        r
-    };
     // Each guess from another address: the client limits never see a repeat.
     let mut seen = Vec::new();
     for (i, password) in ["guess-1", "guess-2", "guess-3", "guess-4"]
@@ -273,7 +266,7 @@ async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
     {
         let source = ip(&format!("127.0.0.{}", 20 + i));
         let socket = relay.socket_from(source, &[]).await;
-        seen.push(socket.outcome(&guess(password)).await);
+        seen.push(socket.outcome(&guess(&h, password)).await);
     }
     assert_eq!(
         seen,
@@ -283,11 +276,11 @@ async fn a_guessing_loop_from_many_addresses_meets_the_account_limit() {
     // The right password is refused too for now: the relay cannot tell a guess that is right.
     let socket = relay.socket_from(ip("127.0.0.30"), &[]).await;
     assert_eq!(
-        socket.outcome(&guess(PASSWORD)).await,
+        socket.outcome(&guess(&h, PASSWORD)).await,
         Some(ErrorCode::AccountRateLimited)
     );
     // Another account on the server is still checked, until the server's own limit.
-    let mut bob = guess("bob-guess");
+    let mut bob = guess(&h, "bob-guess");
     bob.email = BOB.into();
     let socket = relay.socket_from(ip("127.0.0.31"), &[]).await;
     assert_eq!(socket.outcome(&bob).await, None);

@@ -1146,7 +1146,7 @@ async fn the_widget_runs_on_a_host_page_with_the_readmes_strict_csp() {
         .execute(&in_widget("root.querySelector('#run').click();"), vec![])
         .await
         .unwrap();
-    // The run ends, and its result is rendered (through `inner_html`, so through the policy).
+    // The run ends, and its result is rendered (Leptos fills its templates through the policy).
     let mut ended = false;
     for _ in 0..300 {
         let v = b

@@ -3,7 +3,7 @@
 //! one state for all of them.
 
 use inbox_doctor_errors::ErrorCode;
-use inbox_doctor_tests::mail::request;
+use inbox_doctor_tests::mail::guess;
 use inbox_doctor_tests::postgres::Postgres;
 use inbox_doctor_tests::relay::{config_for, http, Relay, ADMIN_TOKEN};
 use inbox_doctor_tests::Harness;
@@ -26,22 +26,15 @@ async fn a_guessing_loop_spread_over_replicas_meets_one_account_limit() {
     let h = Harness::start();
     let pg = Postgres::start();
     let (a, b) = two_relays(&h, &pg).await;
-    let guess = |password: &str| {
-        let mut r = request(h.dovecot.imaps, h.dovecot.submission, password);
-        r.send = false;
-        r.roundtrip = false;
-        r.session_target = 1;
-        r
-    };
     let mut seen = Vec::new();
     for (relay, password) in [(&a, "guess-1"), (&b, "guess-2"), (&a, "guess-3")] {
-        seen.push(relay.socket(&[]).await.outcome(&guess(password)).await);
+        seen.push(relay.socket(&[]).await.outcome(&guess(&h, password)).await);
     }
     assert_eq!(seen, [None, None, None], "three refused logins, counted");
     // Whichever replica the fourth guess reaches, the account is closed to it.
     for relay in [&a, &b] {
         assert_eq!(
-            relay.socket(&[]).await.outcome(&guess("guess-4")).await,
+            relay.socket(&[]).await.outcome(&guess(&h, "guess-4")).await,
             Some(ErrorCode::AccountRateLimited)
         );
     }

@@ -5,8 +5,13 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// GETs `url` and decodes its JSON; `None` on any failure or a status other than 200 (the
-/// callers treat all of these as "nothing to show": `204` is the relay's "none stored").
+/// How long the relay may take to answer: the page would otherwise wait for its words, or a
+/// form's pre-filling, with no end.
+const ANSWER_WITHIN_MS: u32 = 10_000;
+
+/// GETs `url` and decodes its JSON; `None` on any failure, a status other than 200 or no
+/// answer within [`ANSWER_WITHIN_MS`] (the callers treat all of these as "nothing to show":
+/// `204` is the relay's "none stored").
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
     crate::json::from_js(fetch_json(url).await?)
 }
@@ -14,7 +19,11 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
 /// The fetching half of [`get_json`], not generic: one state machine for every type asked for.
 async fn fetch_json(url: &str) -> Option<wasm_bindgen::JsValue> {
     let window = web_sys::window()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+        ANSWER_WITHIN_MS,
+    )));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .ok()?
         .dyn_into()

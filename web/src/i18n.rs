@@ -60,9 +60,9 @@ pub fn provide_words(relay: &str, lang: Lang) -> (RwSignal<Lang>, WordsLoaded) {
     (lang, loaded)
 }
 
-/// The page's words for `label` in the current language (reactive).
+/// The page's words for `label` in the current language (reactive): [`say`] at once.
 pub fn word(label: Label) -> String {
-    texts().with(|t| t.label(label).to_owned())
+    say(Text::Label(label))()
 }
 
 /// Which side something is about.
@@ -136,14 +136,6 @@ pub fn tr(label: Label) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     say(Text::Label(label))
 }
 
-/// The cause's title in the current language (reactive); its code until the words arrive.
-pub fn cause_title(cause: Cause) -> String {
-    texts().with(|t| {
-        t.cause(cause)
-            .map_or_else(|| cause.code().to_owned(), |w| w.title.clone())
-    })
-}
-
 /// What to do about `failures` (one cause, on one side or both): the advice for this mailbox
 /// first, side by side, then the cause's steps; each once.
 pub fn remediation(failures: &[Failure]) -> Vec<String> {
@@ -161,11 +153,6 @@ pub fn remediation(failures: &[Failure]) -> Vec<String> {
         }
         steps
     })
-}
-
-/// What a refusal means in the page's language, once the words have arrived.
-pub fn refusal(code: ErrorCode) -> Option<String> {
-    texts().with(|t| t.refusal(code).map(str::to_owned))
 }
 
 /// What a warning found, in the current language, worded from the language's template; `None`

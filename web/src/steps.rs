@@ -5,7 +5,7 @@
 use inbox_doctor_errors::{Label, StepId, StepResult, StepStatus};
 use leptos::prelude::*;
 
-use crate::i18n::{cause_title, say, tr, word, Text};
+use crate::i18n::{say, tr, word, Text};
 use crate::socket::{Phase, Run};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,7 @@ impl State {
 /// The one-line result of a finished step.
 fn summary(r: &StepResult) -> String {
     if let Some(f) = &r.failure {
-        return cause_title(f.cause);
+        return say(Text::CauseTitle(f.cause))();
     }
     if let Some(reason) = r.skipped_because {
         return say(Text::Skip(reason))();

@@ -31,7 +31,7 @@ fn host() -> web_sys::HtmlElement {
 fn find(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
     host.query_selector(selector)
         .unwrap()
-        .unwrap_or_else(|| panic!("{selector} on screen: {}", host.inner_html()))
+        .unwrap_or_else(|| panic!("{selector} on screen: {:?}", host.text_content()))
 }
 
 /// The steps and result views of a running diagnosis, mounted in `el` in `lang`: the run,
@@ -137,7 +137,7 @@ async fn a_cause_both_sides_fail_with_is_said_once_naming_both_sides() {
         el.query_selector_all(".idr-failure").unwrap().length(),
         1,
         "one card: {}",
-        el.inner_html()
+        el.text_content().unwrap_or_default()
     );
     let card = find(&el, "#idr-failure");
     assert_eq!(

@@ -28,6 +28,9 @@ use crate::domains::DomainStore;
 /// Keys each table remembers at most.
 const MAX_KEYS: usize = 100_000;
 
+/// How long an account and its server stay locked, if they are.
+type Waits = (Option<Duration>, Option<Duration>);
+
 /// An account on a server: what a guessing loop aims at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Account {
@@ -98,10 +101,11 @@ impl Targets {
 
     /// Whether `req` may run now: neither login's account nor server is blocked.
     pub async fn admit(&self, req: &DiagnosisRequest) -> Result<(), Blocked> {
-        for side in [Side::Imap, Side::Smtp] {
-            let account = account(req, side);
-            let (account_wait, host_wait) = match self.shared_wait(&account).await {
-                Some(waits) => waits,
+        let accounts = [Side::Imap, Side::Smtp].map(|side| (side, account(req, side)));
+        let shared = self.shared_waits(&accounts).await;
+        for (i, (side, account)) in accounts.into_iter().enumerate() {
+            let (account_wait, host_wait) = match &shared {
+                Some(waits) => waits[i],
                 None => (
                     self.accounts.locked_for(&account),
                     self.hosts.locked_for(&account.host),
@@ -119,18 +123,29 @@ impl Targets {
         Ok(())
     }
 
-    /// How long `account` and its host stay locked by the shared counts; `None` when there
-    /// are none or the database did not answer.
-    async fn shared_wait(&self, account: &Account) -> Option<(Option<Duration>, Option<Duration>)> {
+    /// How long each side's account and server stay locked by the shared counts (one query
+    /// for both sides); `None` when there are none or the database did not answer.
+    async fn shared_waits(&self, accounts: &[(Side, Account); 2]) -> Option<[Waits; 2]> {
         let shared = self.shared.as_ref()?;
-        let keys = [account.key(), host_key(&account.host)];
-        match shared.store.failures_ahead(&[&keys[0], &keys[1]]).await {
+        let keys = accounts
+            .each_ref()
+            .map(|(_, a)| [a.key(), host_key(&a.host)]);
+        let mut all: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+        all.sort_unstable();
+        all.dedup();
+        match shared.store.failures_ahead(&all).await {
             Ok(ahead) => {
-                let ms = |i: usize| Duration::from_millis(ahead[i].unsigned_abs());
-                Some((
-                    shared.account.locked_for(ms(0)),
-                    shared.host.locked_for(ms(1)),
-                ))
+                // A time in the past is a count back at zero.
+                let ahead_of = |key: &str| {
+                    let ms = ahead.get(key).copied().unwrap_or(0);
+                    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+                };
+                Some(keys.each_ref().map(|[account, host]| {
+                    (
+                        shared.account.locked_for(ahead_of(account)),
+                        shared.host.locked_for(ahead_of(host)),
+                    )
+                }))
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the shared login counts did not answer; counting here");
