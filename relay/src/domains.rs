@@ -1,6 +1,8 @@
 //! Domain settings stored by administrators (seed 003): every user of a domain gets its servers
 //! pre-filled. Embedded SQLite by default, PostgreSQL when several relays share one database.
-//! Every change is recorded with who, from where, when, before and after.
+//! Every change is recorded with who, from where, when, before and after. On PostgreSQL the
+//! same database also holds what relays must share to protect third parties: the refused-login
+//! counts (`server::targets`) and recent discoveries (`discover::cache`).
 //!
 //! Changes to one domain are made one at a time (PostgreSQL: a lock per domain for the
 //! transaction; SQLite: the database's write lock from the transaction's start), so each
@@ -45,7 +47,38 @@ const MIGRATIONS: &[(i64, Migration)] = &[
         3,
         Migration::Portable(include_str!("../migrations/003_login_failures.sql")),
     ),
+    (
+        4,
+        Migration::Portable(include_str!("../migrations/004_discovery_cache.sql")),
+    ),
 ];
+
+/// The database's clock, in milliseconds since the epoch (PostgreSQL): what the tables relays
+/// share time their rows by, so that the relays' own clocks need not agree.
+const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+/// How the tables relays share name accounts, servers and addresses: a SHA-256 digest of
+/// `parts` (each ended by a zero byte, so that no two lists give the same input).
+pub fn digest(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// One discovery's findings in the table relays share (`discover::cache`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptDiscovery {
+    /// The findings, as JSON.
+    pub findings: String,
+    /// The digest of the only address they hold for, if they are not the domain's.
+    pub address: Option<String>,
+    /// How long they have left to serve, in ms.
+    pub ms_left: i64,
+}
 
 /// Which database the store is in: where their SQL differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,16 +180,19 @@ pub struct DomainStore {
     backend: Backend,
 }
 
-/// A migration's statements: split at `;`, without comment lines (which hold no `;`).
-fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
-    sql.split(';')
-        .map(|s| {
-            s.lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .filter(|s| !s.trim().is_empty())
+/// A migration's statements: without comment lines, split at `;` (so a `;` in a comment
+/// splits nothing).
+fn statements(sql: &str) -> Vec<String> {
+    let code: Vec<&str> = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect();
+    code.join("\n")
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn now_rfc3339() -> String {
@@ -198,7 +234,6 @@ impl DomainStore {
     /// Counts one failure of `key` (GCRA in the database's clock: each failure moves the key's
     /// time `interval_ms` further) and returns how far ahead of now its time is, in ms.
     pub async fn count_failure(&self, key: &str, interval_ms: i64) -> Result<i64, StoreError> {
-        const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
         let ahead: i64 = sqlx::query_scalar(&format!(
             "INSERT INTO login_failures (key, tat_ms) VALUES ($1, {NOW_MS} + $2) \
              ON CONFLICT (key) DO UPDATE \
@@ -244,6 +279,51 @@ impl DomainStore {
             ahead.insert(row.try_get("key")?, row.try_get("ahead")?);
         }
         Ok(ahead)
+    }
+
+    /// The findings kept under `key` that have time left (and are at most `max_bytes` long).
+    pub async fn kept_discovery(
+        &self,
+        key: &str,
+        max_bytes: usize,
+    ) -> Result<Option<KeptDiscovery>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT findings, address, expires_ms - {NOW_MS} AS ms_left FROM discovery_cache \
+             WHERE key = $1 AND expires_ms > {NOW_MS} AND length(findings) <= $2"
+        ))
+        .bind(key)
+        .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(KeptDiscovery {
+            findings: row.try_get("findings")?,
+            address: row.try_get("address")?,
+            ms_left: row.try_get("ms_left")?,
+        }))
+    }
+
+    /// Keeps `kept` under `key` for its `ms_left`, in place of what was there, and drops the
+    /// rows whose time is up.
+    pub async fn keep_discovery(&self, key: &str, kept: &KeptDiscovery) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO discovery_cache (key, address, findings, expires_ms) \
+             VALUES ($1, $2, $3, {NOW_MS} + $4) ON CONFLICT (key) DO UPDATE \
+             SET address = EXCLUDED.address, findings = EXCLUDED.findings, \
+             expires_ms = EXCLUDED.expires_ms"
+        ))
+        .bind(key)
+        .bind(kept.address.as_deref())
+        .bind(&kept.findings)
+        .bind(kept.ms_left)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(&format!(
+            "DELETE FROM discovery_cache WHERE expires_ms <= {NOW_MS}"
+        ))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Whether the database answers (`/readyz`).

@@ -6,7 +6,7 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use time::{Duration, OffsetDateTime};
 
 /// The domains the discovery tests serve from their DNS server (the mailbox's domain first).
-pub const DISCOVERY_DOMAINS: [&str; 8] = [
+pub const DISCOVERY_DOMAINS: [&str; 9] = [
     "inbox-doctor.test",
     "malformed.test",
     "huge.test",
@@ -15,6 +15,7 @@ pub const DISCOVERY_DOMAINS: [&str; 8] = [
     "nothing.test",
     "many.test",
     "redirect.test",
+    "shared.test",
 ];
 
 /// PEM files written into the harness directory.

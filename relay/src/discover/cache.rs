@@ -23,13 +23,25 @@
 //! part. What this cannot see is a document server that answers each `?emailaddress=` with
 //! other servers without saying so in placeholders; for that, the first address's answer serves
 //! the domain for the cache's time, as mail clients' own caches of such answers do.
+//!
+//! # Several relays
+//!
+//! Relays that share a PostgreSQL database share their findings through it too (the table
+//! `discovery_cache`, keyed by a digest of the key above and of the relay's version, with the
+//! address a per-address entry holds for as a digest): a domain is probed once per
+//! [`TIME_TO_LIVE`] whichever replica is asked, not once per replica. Each relay keeps what it
+//! read in its own memory for the time the shared copy has left. When the table does not
+//! answer within [`SHARED_TIMEOUT`], the relay discovers afresh (and says so in its log): the
+//! cache makes answers cheaper, never fail. Two replicas asked at the same moment may both
+//! probe.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use inbox_doctor_errors::DomainSettings;
 
 use super::Collected;
+use crate::domains::{digest, DomainStore, KeptDiscovery};
 
 /// How long a domain's findings are reused: long enough to absorb repeated requests, short
 /// enough that a fixed server shows within minutes.
@@ -39,16 +51,27 @@ pub const TIME_TO_LIVE: Duration = Duration::from_secs(10 * 60);
 /// few KB, at most about 170 KB (40 candidates with 4 KB of evidence each).
 pub const MAX_WEIGHT: u64 = 32 * 1024 * 1024;
 
-/// Recent discoveries, shared by every request of one relay (clones share the same memory).
+/// The most one discovery's findings may take in the shared table, as JSON (beyond the
+/// heaviest discovery [`MAX_WEIGHT`] describes); read back, longer rows are ignored.
+pub const MAX_SHARED_BYTES: usize = 512 * 1024;
+
+/// How long the shared table may take to answer before a relay goes on without it.
+pub const SHARED_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Recent discoveries, shared by every request of one relay (clones share the same memory),
+/// and by every relay on the same PostgreSQL database when `shared`.
 #[derive(Clone)]
 pub struct DiscoveryCache {
     entries: moka::sync::Cache<Key, Arc<Entry>>,
+    time_to_live: Duration,
+    shared: Option<DomainStore>,
 }
 
 impl std::fmt::Debug for DiscoveryCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DiscoveryCache")
             .field("entries", &self.entries.entry_count())
+            .field("shared", &self.shared.is_some())
             .finish()
     }
 }
@@ -70,36 +93,76 @@ impl Key {
             stored: stored.map(|s| serde_json::to_string(s).unwrap_or_default()),
         }
     }
+
+    /// The key in the shared table. The relay's version is part of it: during a rolling
+    /// upgrade, relays of two versions do not read each other's findings (whose form, or
+    /// provider table, may differ).
+    fn shared(&self) -> String {
+        digest(&[
+            env!("CARGO_PKG_VERSION"),
+            &self.domain,
+            if self.offline { "offline" } else { "online" },
+            self.stored.as_deref().unwrap_or(""),
+        ])
+    }
 }
 
 struct Entry {
     findings: Collected,
-    /// The only address these findings hold for, when host names were built from it.
+    /// The digest of the only address these findings hold for, when host names were built
+    /// from it.
     address: Option<String>,
+    /// When the findings stop serving (for findings read from the shared table, when they
+    /// expire there).
+    expires: Instant,
+}
+
+/// Each entry lives until its own `expires`.
+struct UntilExpired;
+
+impl moka::Expiry<Key, Arc<Entry>> for UntilExpired {
+    fn expire_after_create(&self, _: &Key, e: &Arc<Entry>, now: Instant) -> Option<Duration> {
+        Some(e.expires.saturating_duration_since(now))
+    }
 }
 
 impl Default for DiscoveryCache {
     fn default() -> DiscoveryCache {
-        DiscoveryCache::new(TIME_TO_LIVE, MAX_WEIGHT)
+        DiscoveryCache::new(TIME_TO_LIVE, MAX_WEIGHT, None)
     }
 }
 
 impl DiscoveryCache {
-    pub fn new(time_to_live: Duration, max_weight: u64) -> DiscoveryCache {
+    /// `shared`: the database relays share, when they do ([`DomainStore::shared`]).
+    pub fn new(
+        time_to_live: Duration,
+        max_weight: u64,
+        shared: Option<DomainStore>,
+    ) -> DiscoveryCache {
         DiscoveryCache {
             entries: moka::sync::Cache::builder()
-                .time_to_live(time_to_live)
+                .expire_after(UntilExpired)
                 .max_capacity(max_weight)
                 .weigher(|k: &Key, e: &Arc<Entry>| weight(k, e))
                 .build(),
+            time_to_live,
+            shared,
         }
     }
 
-    /// The findings kept for `key`, when they hold for `email`.
-    pub(super) fn get(&self, key: &Key, email: &str) -> Option<Collected> {
-        let entry = self.entries.get(key)?;
+    /// The findings kept for `key`, when they hold for `email`: from this relay's memory, else
+    /// from the shared table.
+    pub(super) async fn get(&self, key: &Key, email: &str) -> Option<Collected> {
+        let entry = match self.entries.get(key) {
+            Some(entry) => entry,
+            None => {
+                let entry = Arc::new(self.read_shared(key).await?);
+                self.entries.insert(key.clone(), entry.clone());
+                entry
+            }
+        };
         match &entry.address {
-            Some(only) if !only.eq_ignore_ascii_case(email) => None,
+            Some(only) if *only != address_digest(email) => None,
             _ => {
                 tracing::debug!(domain = %key.domain, "discovery from the cache");
                 Some(entry.findings.clone())
@@ -107,14 +170,78 @@ impl DiscoveryCache {
         }
     }
 
-    /// Keeps the `findings` a discovery for `email` made.
-    pub(super) fn insert(&self, key: Key, findings: Collected, email: &str) {
-        let address = findings.hosts_use_local_part.then(|| email.to_owned());
-        self.entries
-            .insert(key, Arc::new(Entry { findings, address }));
+    /// Keeps the `findings` a discovery for `email` made, here and in the shared table.
+    pub(super) async fn insert(&self, key: &Key, findings: Collected, email: &str) {
+        let address = findings.hosts_use_local_part.then(|| address_digest(email));
+        if let Some(store) = &self.shared {
+            self.write_shared(store, key, &findings, address.clone())
+                .await;
+        }
+        let expires = Instant::now() + self.time_to_live;
+        let entry = Entry {
+            findings,
+            address,
+            expires,
+        };
+        self.entries.insert(key.clone(), Arc::new(entry));
     }
 
-    /// How many domains are kept (after pending evictions).
+    async fn read_shared(&self, key: &Key) -> Option<Entry> {
+        let store = self.shared.as_ref()?;
+        let shared_key = key.shared();
+        let asked = store.kept_discovery(&shared_key, MAX_SHARED_BYTES);
+        let kept = match tokio::time::timeout(SHARED_TIMEOUT, asked).await {
+            Ok(Ok(kept)) => kept?,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the shared discovery cache failed; discovering afresh");
+                return None;
+            }
+            Err(_) => {
+                tracing::warn!("the shared discovery cache did not answer; discovering afresh");
+                return None;
+            }
+        };
+        match serde_json::from_str::<Collected>(&kept.findings) {
+            Ok(findings) => Some(Entry {
+                findings,
+                address: kept.address,
+                expires: Instant::now() + Duration::from_millis(kept.ms_left.max(0) as u64),
+            }),
+            Err(error) => {
+                tracing::warn!(%error, domain = %key.domain, "unreadable shared discovery; discovering afresh");
+                None
+            }
+        }
+    }
+
+    async fn write_shared(
+        &self,
+        store: &DomainStore,
+        key: &Key,
+        findings: &Collected,
+        address: Option<String>,
+    ) {
+        let Ok(findings) = serde_json::to_string(findings) else {
+            return;
+        };
+        if findings.len() > MAX_SHARED_BYTES {
+            return;
+        }
+        let kept = KeptDiscovery {
+            findings,
+            address,
+            ms_left: self.time_to_live.as_millis() as i64,
+        };
+        let shared_key = key.shared();
+        let written = store.keep_discovery(&shared_key, &kept);
+        match tokio::time::timeout(SHARED_TIMEOUT, written).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "the shared discovery cache failed"),
+            Err(_) => tracing::warn!("the shared discovery cache did not answer"),
+        }
+    }
+
+    /// How many domains are kept here (after pending evictions).
     pub fn len(&self) -> u64 {
         self.entries.run_pending_tasks();
         self.entries.entry_count()
@@ -123,6 +250,11 @@ impl DiscoveryCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// An address as the shared table holds it: the table names no one.
+fn address_digest(email: &str) -> String {
+    digest(&[&email.to_ascii_lowercase()])
 }
 
 /// About how many bytes an entry keeps.
@@ -166,18 +298,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn findings_serve_the_domain_and_the_login_name_follows_the_address() {
+    #[tokio::test]
+    async fn findings_serve_the_domain_and_the_login_name_follows_the_address() {
         let cache = DiscoveryCache::default();
         let key = Key::new("example.com", false, None);
-        assert!(cache.get(&key, "jo@example.com").is_none());
-        cache.insert(
-            key.clone(),
-            findings("imap.example.com", false),
-            "jo@example.com",
-        );
+        assert!(cache.get(&key, "jo@example.com").await.is_none());
+        cache
+            .insert(&key, findings("imap.example.com", false), "jo@example.com")
+            .await;
         let other = cache
             .get(&key, "ola@example.com")
+            .await
             .expect("kept for the domain");
         assert_eq!(other.candidates[0].host, "imap.example.com");
         assert_eq!(
@@ -187,44 +318,61 @@ mod tests {
         // Offline findings, or other stored settings, are another key.
         assert!(cache
             .get(&Key::new("example.com", true, None), "jo@example.com")
+            .await
             .is_none());
         assert_eq!(cache.len(), 1);
     }
 
-    #[test]
-    fn hosts_built_from_the_local_part_hold_for_that_address_only() {
+    #[tokio::test]
+    async fn hosts_built_from_the_local_part_hold_for_that_address_only() {
         let cache = DiscoveryCache::default();
         let key = Key::new("example.com", false, None);
-        cache.insert(
-            key.clone(),
-            findings("jo.imap.example.com", true),
-            "jo@example.com",
-        );
-        assert!(cache.get(&key, "jo@example.com").is_some());
-        assert!(cache.get(&key, "Jo@Example.com").is_some());
-        assert!(cache.get(&key, "ola@example.com").is_none());
+        cache
+            .insert(
+                &key,
+                findings("jo.imap.example.com", true),
+                "jo@example.com",
+            )
+            .await;
+        assert!(cache.get(&key, "jo@example.com").await.is_some());
+        assert!(cache.get(&key, "Jo@Example.com").await.is_some());
+        assert!(cache.get(&key, "ola@example.com").await.is_none());
     }
 
     #[test]
-    fn entries_expire() {
-        let cache = DiscoveryCache::new(Duration::from_millis(50), MAX_WEIGHT);
+    fn findings_read_back_from_json_point_into_the_provider_table() {
+        let mut kept = findings("imap.gmail.com", false);
+        kept.provider = super::super::providers::by_id("gmail").map(|p| (p, "mx"));
+        let json = serde_json::to_string(&kept).unwrap();
+        let back: Collected = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.candidates, kept.candidates);
+        let (provider, by) = back.provider.expect("provider");
+        assert_eq!((provider.id.as_str(), by), ("gmail", "mx"));
+        // A provider this binary's table does not have is not made up.
+        let unknown = json.replace("\"gmail\"", "\"gone\"");
+        assert!(serde_json::from_str::<Collected>(&unknown).is_err());
+    }
+
+    #[tokio::test]
+    async fn entries_expire() {
+        let cache = DiscoveryCache::new(Duration::from_millis(50), MAX_WEIGHT, None);
         let key = Key::new("example.com", false, None);
-        cache.insert(
-            key.clone(),
-            findings("imap.example.com", false),
-            "jo@example.com",
-        );
-        assert!(cache.get(&key, "jo@example.com").is_some());
-        std::thread::sleep(Duration::from_millis(120));
-        assert!(cache.get(&key, "jo@example.com").is_none());
+        cache
+            .insert(&key, findings("imap.example.com", false), "jo@example.com")
+            .await;
+        assert!(cache.get(&key, "jo@example.com").await.is_some());
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert!(cache.get(&key, "jo@example.com").await.is_none());
     }
 
-    #[test]
-    fn the_weight_is_bounded() {
-        let cache = DiscoveryCache::new(TIME_TO_LIVE, 20_000);
+    #[tokio::test]
+    async fn the_weight_is_bounded() {
+        let cache = DiscoveryCache::new(TIME_TO_LIVE, 20_000, None);
         for n in 0..200 {
             let key = Key::new(&format!("d{n}.example"), false, None);
-            cache.insert(key, findings(&"x".repeat(200), false), "jo@example.com");
+            cache
+                .insert(&key, findings(&"x".repeat(200), false), "jo@example.com")
+                .await;
         }
         let kept = cache.len();
         assert!(kept > 0 && kept < 200, "{kept}");

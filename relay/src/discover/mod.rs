@@ -187,7 +187,15 @@ pub async fn discover(
     let domain = domain_of(email)?;
     let email = email.trim();
     let key = cache::Key::new(&domain, config.offline, stored.as_ref());
-    let cached = config.cache.as_ref().and_then(|c| c.get(&key, email));
+    let cached = match &config.cache {
+        Some(cache) => cache.get(&key, email).await,
+        None => None,
+    };
+    // What is found afresh is kept for the next discovery of the domain.
+    let keep = match cached {
+        None => config.cache.as_ref(),
+        Some(_) => None,
+    };
     let fresh = cached.is_none();
     let mut run = match cached {
         Some(findings) => findings,
@@ -201,16 +209,13 @@ pub async fn discover(
         let result = source_result(Source::Entered, SourceStatus::Found, started, Vec::new());
         run.add(Found::new(result, proposed), &config.caps, 0);
     }
-    let remember = |run: &Collected| {
-        if let (true, Some(cache)) = (fresh, &config.cache) {
-            cache.insert(key.clone(), run.domain_level(), email);
-        }
-    };
     if config.offline {
         if fresh {
             run.networkless(SourceStatus::Skipped, "offline", started);
         }
-        remember(&run);
+        if let Some(cache) = keep {
+            cache.insert(&key, run.domain_level(), email).await;
+        }
         return Ok(run.finish(email, domain, true, started));
     }
     let dns = match &config.net.dns {
@@ -220,7 +225,9 @@ pub async fn discover(
     match dns {
         Ok(dns) => {
             search(&mut run, &dns, email, &domain, config, started, fresh).await;
-            remember(&run);
+            if let Some(cache) = keep {
+                cache.insert(&key, run.domain_level(), email).await;
+            }
         }
         Err(e) => {
             // No resolver: only what needs none can be probed (and nothing is remembered).
@@ -391,8 +398,8 @@ fn probe_task<'a>(prober: &'a Prober, i: usize, c: &Candidate) -> Task<'a> {
     Box::pin(async move { Event::Probed(i, prober.probe(side, &host, port, security).await) })
 }
 
-/// What the sources found so far.
-#[derive(Clone, Debug, Default)]
+/// What the sources found so far. Serialized for the cache that relays share.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Collected {
     candidates: Vec<Candidate>,
     sources: Vec<SourceResult>,
@@ -400,6 +407,8 @@ struct Collected {
     username_template: Option<String>,
     /// Some host name was built from the address's local part.
     hosts_use_local_part: bool,
+    /// The table's provider and how it was recognised (`domain` or `mx`).
+    #[serde(with = "providers::reference")]
     provider: Option<(&'static providers::Entry, &'static str)>,
 }
 

@@ -86,6 +86,39 @@ pub fn by_mx<'a>(exchanges: impl IntoIterator<Item = &'a str>) -> Option<&'stati
     })
 }
 
+/// The provider with this `id`.
+pub fn by_id(id: &str) -> Option<&'static Entry> {
+    table().iter().find(|p| p.id == id)
+}
+
+/// A recognised provider written as its id and how it was recognised (`domain` or `mx`), for
+/// findings kept outside the process: read back, they point into this binary's table again.
+pub mod reference {
+    use super::Entry;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Recognised = Option<(&'static Entry, &'static str)>;
+
+    pub fn serialize<S: Serializer>(value: &Recognised, s: S) -> Result<S::Ok, S::Error> {
+        value.map(|(p, by)| (p.id.as_str(), by)).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Recognised, D::Error> {
+        let Some((id, by)) = Option::<(String, String)>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let entry = super::by_id(&id)
+            .ok_or_else(|| D::Error::custom(format!("no provider {id:?} in this table")))?;
+        let by = match by.as_str() {
+            "domain" => "domain",
+            "mx" => "mx",
+            other => return Err(D::Error::custom(format!("recognised by {other:?}?"))),
+        };
+        Ok(Some((entry, by)))
+    }
+}
+
 impl Entry {
     pub fn servers(&self, side: Side) -> &[Server] {
         match side {

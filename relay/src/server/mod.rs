@@ -113,12 +113,18 @@ impl AppState {
                 .inspect_err(|e| tracing::warn!(error = %e, "discovery will have no resolver"))
                 .ok(),
         };
+        // What protects third parties is counted where all relays see it, when they share.
+        let shared = store.shared().then(|| store.clone());
         let discovery = crate::discover::DiscoverConfig {
             net: Network {
                 dns: dns.clone(),
                 ..engine.net.clone()
             },
-            cache: Some(crate::discover::DiscoveryCache::default()),
+            cache: Some(crate::discover::DiscoveryCache::new(
+                crate::discover::cache::TIME_TO_LIVE,
+                crate::discover::cache::MAX_WEIGHT,
+                shared.clone(),
+            )),
             ..crate::discover::DiscoverConfig::default()
         };
         Ok(Arc::new(AppState {
@@ -127,7 +133,7 @@ impl AppState {
             limiter: Limiter::new(config.limits.clone()),
             metrics: Metrics::new(config.limits.max_runs),
             admin,
-            targets: targets::Targets::new(&config.limits, store.shared().then(|| store.clone())),
+            targets: targets::Targets::new(&config.limits, shared),
             config,
             engine,
             policy,

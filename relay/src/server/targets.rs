@@ -19,11 +19,9 @@ use std::time::Duration;
 
 use inbox_doctor_errors::{Category, DiagnosisRequest, ErrorCode, Failure, Side, StepId};
 
-use sha2::{Digest, Sha256};
-
 use super::lockout::Lockout;
 use crate::config::Limits;
-use crate::domains::DomainStore;
+use crate::domains::{digest, DomainStore};
 
 /// Keys each table remembers at most.
 const MAX_KEYS: usize = 100_000;
@@ -211,15 +209,6 @@ impl Account {
 
 fn host_key(host: &str) -> String {
     digest(&["host", host])
-}
-
-fn digest(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0]);
-    }
-    hex::encode(h.finalize())
 }
 
 /// The categories of a login the server refused for the credentials (as opposed to a
