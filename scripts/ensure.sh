@@ -81,4 +81,6 @@ ensure_deploy_tools() {
     cp tools/deploy-requirements.txt tools/venv/installed.txt
   fi
   export PATH="$PWD/tools/venv/bin:$PATH"
+  # scripts/check-image: podman with runc (crun refuses the hybrid cgroups of our machines).
+  command -v podman >/dev/null && command -v runc >/dev/null || apt_install podman runc
 }
