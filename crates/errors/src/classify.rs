@@ -56,7 +56,53 @@ pub enum Observation<T = String> {
     },
     /// No login method we can use with a password.
     NoAuthMechanism,
+    /// No OAuth mechanism (XOAUTH2, OAUTHBEARER) where an access token was to be used.
+    NoOauthMechanism,
+    /// The server refused an OAuth access token: its final reply to the login, with what the
+    /// token's own claims and the server's SASL error said.
+    TokenRefused {
+        text: T,
+        facts: TokenFacts,
+    },
     NotDelivered,
+}
+
+/// What is known of a refused token besides the server's final reply. From the token's own
+/// claims when it is a JWT (decoded, never verified: evidence, not proof), and from the error
+/// the server sent inside the SASL exchange (RFC 7628's JSON). `None`: not known.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokenFacts {
+    /// Its `exp` lies in the past.
+    pub expired: Option<bool>,
+    /// Its `aud` names the mail resource the provider's servers take.
+    pub audience_ok: Option<bool>,
+    /// Its `scp`/`scope` holds what this side needs.
+    pub scope_ok: Option<bool>,
+    /// Its `upn`/`email`/`preferred_username` is the login name.
+    pub user_ok: Option<bool>,
+    /// The `status` of the server's SASL error.
+    pub status: Option<SaslStatus>,
+}
+
+/// The `status` of an OAuth SASL error: RFC 6750's error codes (OAUTHBEARER), or the HTTP
+/// status numbers Google's XOAUTH2 sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaslStatus {
+    InvalidToken,
+    InsufficientScope,
+    InvalidRequest,
+    Other,
+}
+
+impl SaslStatus {
+    pub fn from_status(status: &str) -> SaslStatus {
+        match status.trim().to_ascii_lowercase().as_str() {
+            "invalid_token" | "401" => SaslStatus::InvalidToken,
+            "insufficient_scope" | "403" => SaslStatus::InsufficientScope,
+            "invalid_request" | "400" => SaslStatus::InvalidRequest,
+            _ => SaslStatus::Other,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,7 +168,42 @@ fn cause_of<T: AsRef<str>>(step: StepId, observation: &Observation<T>) -> Cause 
         Observation::ImapReply { command, text } => imap_reply(*command, text.as_ref()),
         Observation::SmtpReply { command, text } => smtp_reply(*command, text.as_ref()),
         Observation::NoAuthMechanism => Cause::NoSupportedAuthMechanism,
+        Observation::NoOauthMechanism => Cause::OauthNotOffered,
+        Observation::TokenRefused { text, facts } => token_refused(step, text.as_ref(), facts),
         Observation::NotDelivered => Cause::TestMessageNotArriving,
+    }
+}
+
+/// A refused token. What the server names outright beyond the token (a switched-off feature,
+/// a limit, trouble of its own) comes first: a new token would not help. Then what the
+/// token's claims show, the most certain first; then the server's SASL error; else the server
+/// refused a token that looks right (revoked, from another tenant, malformed).
+fn token_refused(step: StepId, text: &str, facts: &TokenFacts) -> Cause {
+    let named = if step.is_smtp() {
+        smtp_reply(SmtpCommand::Auth, text)
+    } else {
+        imap_reply(ImapCommand::Login, text)
+    };
+    match named {
+        Cause::BasicAuthDisabled if step.is_smtp() => return Cause::SmtpAuthDisabled,
+        Cause::ImapDisabled
+        | Cause::AccountDisabled
+        | Cause::WebLoginRequired
+        | Cause::TooManyConnections
+        | Cause::TemporaryServerError
+        | Cause::PlaintextLoginRefused => return named,
+        _ => {}
+    }
+    if facts.expired == Some(true) {
+        Cause::TokenExpired
+    } else if facts.user_ok == Some(false) {
+        Cause::TokenWrongUser
+    } else if facts.audience_ok == Some(false) {
+        Cause::TokenWrongAudience
+    } else if facts.scope_ok == Some(false) || facts.status == Some(SaslStatus::InsufficientScope) {
+        Cause::TokenScopeMissing
+    } else {
+        Cause::TokenRejected
     }
 }
 

@@ -19,7 +19,9 @@ pub mod step;
 pub mod taxonomy;
 pub mod text;
 
-pub use classify::{classify, Diagnosis, ImapCommand, Observation, SmtpCommand};
+pub use classify::{
+    classify, Diagnosis, ImapCommand, Observation, SaslStatus, SmtpCommand, TokenFacts,
+};
 pub use discovery::{
     AdminNote, AppPassword, Candidate, Discovery, ProbeOutcome, Provider, Source, SourceResult,
     SourceStatus,
@@ -31,7 +33,10 @@ pub use protocol::{
     RelayInfo, ServerMessage, PROTOCOL_VERSION,
 };
 pub use report::*;
-pub use request::{DiagnosisRequest, Secret, ServerSettings, DEFAULT_SESSION_TARGET};
+pub use request::{
+    AuthMethod, Credential, DiagnosisRequest, OauthMechanism, Secret, ServerSettings,
+    DEFAULT_SESSION_TARGET,
+};
 pub use step::{Fact, Security, Side, SkipReason, StepEvent, StepId, StepResult, StepStatus};
 pub use taxonomy::{Category, Cause};
 pub use text::{CauseWords, Label, Lang, Phrase, TextBundle};

@@ -114,6 +114,14 @@ coded_enum! {
         NoSupportedAuthMechanism = "no_supported_auth_mechanism",
         AuthFailedUnspecified = "auth_failed_unspecified",
         TemporaryServerError = "temporary_server_error",
+        // Logging in with an OAuth access token.
+        OauthNotOffered = "oauth_not_offered",
+        TokenExpired = "token_expired",
+        TokenWrongAudience = "token_wrong_audience",
+        TokenScopeMissing = "token_scope_missing",
+        TokenWrongUser = "token_wrong_user",
+        TokenRejected = "token_rejected",
+        SmtpAuthDisabled = "smtp_auth_disabled",
         // Validating the mailbox.
         MailboxListFailed = "mailbox_list_failed",
         InboxNotSelectable = "inbox_not_selectable",
@@ -151,6 +159,21 @@ impl Cause {
         )
     }
 
+    /// Whether this cause is about logging in with an OAuth access token: the user fixes it
+    /// by getting another token (or by an administrator's switch), not by a password.
+    pub fn is_token(self) -> bool {
+        matches!(
+            self,
+            Cause::OauthNotOffered
+                | Cause::TokenExpired
+                | Cause::TokenWrongAudience
+                | Cause::TokenScopeMissing
+                | Cause::TokenWrongUser
+                | Cause::TokenRejected
+                | Cause::SmtpAuthDisabled
+        )
+    }
+
     /// The category a failure with this cause belongs to, given the step it happened in.
     ///
     /// Credentials the server plainly refused are `unauthorized` on either protocol (as the
@@ -168,6 +191,7 @@ impl Cause {
             AppPasswordRequired => Category::UnauthorizedAppPasswordRequired,
             InvalidCredentials | BasicAuthDisabled | ImapDisabled | WebLoginRequired
             | AccountDisabled => Category::Unauthorized,
+            c if c.is_token() => Category::Unauthorized,
             AuthFailedUnspecified | TooManyConnections | TemporaryServerError
                 if step == StepId::ImapLogin =>
             {

@@ -27,7 +27,7 @@ use inbox_doctor_errors::Cause::*;
 use inbox_doctor_errors::StepId::*;
 use inbox_doctor_errors::{
     classify, classify::phrases, Category, Cause, CertVerdict, ImapCommand, Observation,
-    SmtpCommand, StepId,
+    SaslStatus, SmtpCommand, StepId, TokenFacts,
 };
 use ImapCommand as I;
 use SmtpCommand as S;
@@ -47,6 +47,29 @@ const fn imap(command: ImapCommand, text: &'static str) -> Observation<&'static 
 const fn smtp(command: SmtpCommand, text: &'static str) -> Observation<&'static str> {
     Observation::SmtpReply { command, text }
 }
+
+/// A refused OAuth token: the server's final reply, and what else was known.
+const fn token(text: &'static str, facts: TokenFacts) -> Observation<&'static str> {
+    Observation::TokenRefused { text, facts }
+}
+
+/// Nothing known besides the reply (an opaque token, no SASL error).
+const UNKNOWN: TokenFacts = TokenFacts {
+    expired: None,
+    audience_ok: None,
+    scope_ok: None,
+    user_ok: None,
+    status: None,
+};
+
+/// The token's claims all as expected: the server refused a token that looks right.
+const LOOKS_RIGHT: TokenFacts = TokenFacts {
+    expired: Some(false),
+    audience_ok: Some(true),
+    scope_ok: Some(true),
+    user_ok: Some(true),
+    status: None,
+};
 
 const fn row(
     provider: &'static str,
@@ -405,6 +428,43 @@ const ROWS: &[Row] = &[
     // jstedfast/MailKit#483 (Exchange's IMAP greeting), seen where an SMTP banner belongs
     row("Microsoft Exchange", SmtpConnect, Observation::ForeignGreeting { text: "* OK The Microsoft Exchange IMAP4 service is ready." },
         SmtpSettingsIncorrect, NotSmtpServer),
+    // ---------------------------------------------------------------- logging in with an OAuth token
+    // The final replies are real; what the token's claims showed is the row's (`TokenFacts`):
+    // the same reply is a different cause depending on the token it refused.
+    // jstedfast/MailKit#483
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", UNKNOWN),
+        Unauthorized, TokenRejected),
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", TokenFacts { expired: Some(true), ..LOOKS_RIGHT }),
+        Unauthorized, TokenExpired),
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", TokenFacts { user_ok: Some(false), ..LOOKS_RIGHT }),
+        Unauthorized, TokenWrongUser),
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", TokenFacts { audience_ok: Some(false), ..LOOKS_RIGHT }),
+        Unauthorized, TokenWrongAudience),
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", TokenFacts { scope_ok: Some(false), ..LOOKS_RIGHT }),
+        Unauthorized, TokenScopeMissing),
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", LOOKS_RIGHT),
+        Unauthorized, TokenRejected),
+    // An expired token that is also another user's: the expiry is named first, since a fresh
+    // token is needed either way.
+    row("Microsoft 365", ImapLogin, token("A00000001 NO AUTHENTICATE failed.", TokenFacts { expired: Some(true), user_ok: Some(false), ..LOOKS_RIGHT }),
+        Unauthorized, TokenExpired),
+    // developers.google.com/workspace/gmail/imap/xoauth2-protocol (the SASL error
+    // {"status":"401","schemes":"bearer mac","scope":"https://mail.google.com/"}, then the refusal)
+    row("Gmail", ImapLogin, token("A01 NO SASL authentication failed", TokenFacts { status: Some(SaslStatus::InvalidToken), ..UNKNOWN }),
+        Unauthorized, TokenRejected),
+    // nodemailer/nodemailer#114 (XOAUTH2 over SMTP: the SASL error had status 400; lines joined)
+    row("Gmail", SmtpLogin, token("535-5.7.1 Username and Password not accepted. Learn more at\n535 5.7.1 http://support.google.com/mail/bin/answer.py?answer=14257 v9sm1396104paz.6", TokenFacts { status: Some(SaslStatus::InvalidRequest), ..UNKNOWN }),
+        Unauthorized, TokenRejected),
+    // simonrob/email-oauth2-proxy#193 (an OAuth proxy's token): no token helps while SMTP AUTH
+    // is off
+    row("Microsoft 365", SmtpLogin, token("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]", LOOKS_RIGHT),
+        Unauthorized, SmtpAuthDisabled),
+    // tarickb/sasl-xoauth2#43 (an XOAUTH2 token over SMTP)
+    row("Microsoft 365", SmtpLogin, token("535 5.7.3 Authentication unsuccessful [FR3P281CA0094.DEUP281.PROD.OUTLOOK.COM]", TokenFacts { scope_ok: Some(false), ..LOOKS_RIGHT }),
+        Unauthorized, TokenScopeMissing),
+    // nodemailer/nodemailer#1388: a limit is a limit, whatever the token
+    row("Gmail", SmtpLogin, token("454 4.7.0 Too many login attempts, please try again later. 4-20020a056000154400b00203812ca383sm10857871wry.78 - gsmtp", LOOKS_RIGHT),
+        SmtpSettingsIncorrect, TemporaryServerError),
     // ---------------------------------------------------------------- observations without server text
     row("any", ImapConnect, Observation::DnsNotFound, ImapSettingsIncorrect, DnsNameNotFound),
     row("any", SmtpConnect, Observation::DnsNotFound, SmtpSettingsIncorrect, DnsNameNotFound),
@@ -477,6 +537,8 @@ const ROWS: &[Row] = &[
     row("any", SmtpTls, Observation::Certificate(CertVerdict::Trusted), UnauthorizedUntrustedCertificate, CertificateInvalid),
     row("any", ImapLogin, Observation::NoAuthMechanism, ImapSettingsIncorrect, NoSupportedAuthMechanism),
     row("any", SmtpLogin, Observation::NoAuthMechanism, SmtpSettingsIncorrect, NoSupportedAuthMechanism),
+    row("any", ImapLogin, Observation::NoOauthMechanism, Unauthorized, OauthNotOffered),
+    row("any", SmtpLogin, Observation::NoOauthMechanism, Unauthorized, OauthNotOffered),
     // The test email not arriving is a send failure whichever side noticed it.
     row("any", Roundtrip, Observation::NotDelivered, TestEmailFailed, TestMessageNotArriving),
     row("any", SmtpSend, Observation::NotDelivered, TestEmailFailed, TestMessageNotArriving),
@@ -647,7 +709,15 @@ const CLASSIFIED: &[Cause] = &[
     CertificateNameMismatch,
     CertificateInvalid,
     NoSupportedAuthMechanism,
+    OauthNotOffered,
     TestMessageNotArriving,
+    // token_refused
+    TokenExpired,
+    TokenWrongAudience,
+    TokenScopeMissing,
+    TokenWrongUser,
+    TokenRejected,
+    SmtpAuthDisabled,
     // imap_reply and smtp_reply
     AppPasswordRequired,
     WebLoginRequired,

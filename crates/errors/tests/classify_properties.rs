@@ -8,7 +8,8 @@
 
 use inbox_doctor_errors::classify::phrases::{self, Lower, Phrases};
 use inbox_doctor_errors::{
-    classify, Category, Cause, CertVerdict, ImapCommand, Observation, SmtpCommand, StepId,
+    classify, Category, Cause, CertVerdict, ImapCommand, Observation, SaslStatus, SmtpCommand,
+    StepId, TokenFacts,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -188,6 +189,7 @@ fn observation() -> impl Strategy<Value = Observation<String>> {
         TlsFailed,
         StarttlsNotOffered,
         NoAuthMechanism,
+        NoOauthMechanism,
         NotDelivered,
     ]);
     prop_oneof![
@@ -200,7 +202,27 @@ fn observation() -> impl Strategy<Value = Observation<String>> {
         1 => text().prop_map(|text| ForeignGreeting { text }),
         4 => (prop::sample::select(IMAP_COMMANDS.to_vec()), text()).prop_map(|(command, text)| ImapReply { command, text }),
         4 => (prop::sample::select(SMTP_COMMANDS.to_vec()), text()).prop_map(|(command, text)| SmtpReply { command, text }),
+        2 => (text(), token_facts()).prop_map(|(text, facts)| TokenRefused { text, facts }),
     ]
+}
+
+fn token_facts() -> impl Strategy<Value = TokenFacts> {
+    let status = prop::option::of(prop::sample::select(vec![
+        SaslStatus::InvalidToken,
+        SaslStatus::InsufficientScope,
+        SaslStatus::InvalidRequest,
+        SaslStatus::Other,
+    ]));
+    let known = || prop::option::of(any::<bool>());
+    (known(), known(), known(), known(), status).prop_map(
+        |(expired, audience_ok, scope_ok, user_ok, status)| TokenFacts {
+            expired,
+            audience_ok,
+            scope_ok,
+            user_ok,
+            status,
+        },
+    )
 }
 
 fn step() -> impl Strategy<Value = StepId> {
@@ -240,6 +262,11 @@ fn borrowed(o: &Observation<String>) -> Observation<&str> {
         TlsFailed => TlsFailed,
         StarttlsNotOffered => StarttlsNotOffered,
         NoAuthMechanism => NoAuthMechanism,
+        NoOauthMechanism => NoOauthMechanism,
+        TokenRefused { text, facts } => TokenRefused {
+            text,
+            facts: *facts,
+        },
         NotDelivered => NotDelivered,
     }
 }

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use inbox_doctor_errors::{Security, ServerSettings, DEFAULT_SESSION_TARGET};
+use inbox_doctor_errors::{
+    AuthMethod, OauthMechanism, Security, ServerSettings, DEFAULT_SESSION_TARGET,
+};
 
 use super::UsageError;
 
@@ -36,7 +38,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the connection flow against a mailbox: connect and log in to IMAP and SMTP, check
     /// the mailbox, send a test email.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Run the relay: the page, the diagnosis WebSocket and the HTTP API.
     Serve(ServeArgs),
     /// Tell whether the relay, with this configuration, would connect to HOST:PORT, and why not.
@@ -164,6 +166,25 @@ pub struct CheckArgs {
     /// Read a separate SMTP password from this environment variable.
     #[arg(long, value_name = "VAR")]
     pub smtp_password_env: Option<String>,
+    /// How to log in: with the password, or with an OAuth 2.0 access token (XOAUTH2 or
+    /// OAUTHBEARER); for IMAP, and for SMTP unless --smtp-auth says otherwise.
+    #[arg(long, value_enum, default_value = "password")]
+    pub auth: AuthArg,
+    /// How SMTP logs in, when it differs from IMAP.
+    #[arg(long, value_enum)]
+    pub smtp_auth: Option<AuthArg>,
+    /// Read the access token from this environment variable (never from a flag's value).
+    #[arg(long, value_name = "VAR", conflicts_with = "oauth_token_stdin")]
+    pub oauth_token_env: Option<String>,
+    /// Read the access token from the first line of standard input.
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub oauth_token_stdin: bool,
+    /// Read a separate SMTP access token from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub smtp_oauth_token_env: Option<String>,
+    /// Which SASL mechanism carries the token: what the server offers, or this one.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub oauth_mechanism: MechanismArg,
     /// Go on past an untrusted certificate (it is still reported).
     #[arg(long)]
     pub allow_insecure_cert: bool,
@@ -222,6 +243,38 @@ pub struct DiscoverFlags {
     /// Read stored domain settings from the database of this relay configuration file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AuthArg {
+    Password,
+    Oauth,
+}
+
+impl From<AuthArg> for AuthMethod {
+    fn from(a: AuthArg) -> AuthMethod {
+        match a {
+            AuthArg::Password => AuthMethod::Password,
+            AuthArg::Oauth => AuthMethod::Oauth,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MechanismArg {
+    Auto,
+    Xoauth2,
+    Oauthbearer,
+}
+
+impl From<MechanismArg> for OauthMechanism {
+    fn from(m: MechanismArg) -> OauthMechanism {
+        match m {
+            MechanismArg::Auto => OauthMechanism::Auto,
+            MechanismArg::Xoauth2 => OauthMechanism::Xoauth2,
+            MechanismArg::Oauthbearer => OauthMechanism::Oauthbearer,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

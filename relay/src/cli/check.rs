@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::time::Duration;
 
 use inbox_doctor_errors::text::Lang;
-use inbox_doctor_errors::{DiagnosisRequest, Outcome, Report, Secret, Security};
+use inbox_doctor_errors::{AuthMethod, DiagnosisRequest, Outcome, Report, Secret, Security};
 use tokio::sync::mpsc;
 
 use super::args::{server_settings, CheckArgs, SecurityArg};
@@ -42,12 +42,27 @@ pub fn request(
     };
     let imap = server_settings(&given(&args.imap, "imap")?, 993, "imap", args.imap_security)?;
     let smtp = server_settings(&given(&args.smtp, "smtp")?, 587, "smtp", args.smtp_security)?;
-    let password = password(args, stdin)?;
-    let smtp_password = args
-        .smtp_password_env
-        .as_deref()
-        .map(secret_from_env)
-        .transpose()?;
+    let auth = AuthMethod::from(args.auth);
+    let smtp_auth = args.smtp_auth.map(AuthMethod::from);
+    let uses = |method| auth == method || smtp_auth == Some(method);
+    let from_env = |var: &Option<String>| var.as_deref().map(secret_from_env).transpose();
+    // Only what a side logs in with is asked for: a mailbox on tokens alone needs no password.
+    let password = if uses(AuthMethod::Password) {
+        secret(
+            args.password_env.as_deref(),
+            args.password_stdin,
+            "password",
+            stdin,
+        )?
+    } else {
+        Secret::default()
+    };
+    let oauth_token = if uses(AuthMethod::Oauth) {
+        let flags = (args.oauth_token_env.as_deref(), args.oauth_token_stdin);
+        Some(secret(flags.0, flags.1, "access token", stdin)?)
+    } else {
+        None
+    };
     let req = DiagnosisRequest {
         email: args.email.trim().to_owned(),
         password,
@@ -55,7 +70,12 @@ pub fn request(
         imap,
         smtp,
         smtp_username: args.smtp_username.clone(),
-        smtp_password,
+        smtp_password: from_env(&args.smtp_password_env)?,
+        auth,
+        smtp_auth,
+        oauth_token,
+        smtp_oauth_token: from_env(&args.smtp_oauth_token_env)?,
+        oauth_mechanism: args.oauth_mechanism.into(),
         allow_insecure_cert: args.allow_insecure_cert,
         test_recipient: args.test_recipient.clone(),
         send: !args.no_send,
@@ -68,23 +88,34 @@ pub fn request(
     Ok((req, config))
 }
 
-/// The password, from `--password-env VAR` or the first line of standard input.
-fn password(args: &CheckArgs, stdin: &mut dyn BufRead) -> Result<Secret, UsageError> {
-    if let Some(var) = &args.password_env {
+/// The password or the access token (`what`), from its `--…-env VAR` or the first line of
+/// standard input: never from a flag's value, which other users of the machine can see.
+fn secret(
+    env: Option<&str>,
+    from_stdin: bool,
+    what: &str,
+    stdin: &mut dyn BufRead,
+) -> Result<Secret, UsageError> {
+    if let Some(var) = env {
         return secret_from_env(var);
     }
-    if !args.password_stdin {
-        return Err(UsageError(
-            "no password given: use --password-env VAR or --password-stdin".into(),
-        ));
+    let flag = if what == "password" {
+        "password"
+    } else {
+        "oauth-token"
+    };
+    if !from_stdin {
+        return Err(UsageError(format!(
+            "no {what} given: use --{flag}-env VAR or --{flag}-stdin"
+        )));
     }
     let mut line = String::new();
     stdin
         .read_line(&mut line)
-        .map_err(|e| UsageError(format!("cannot read the password from standard input: {e}")))?;
+        .map_err(|e| UsageError(format!("cannot read the {what} from standard input: {e}")))?;
     let line = line.trim_end_matches(['\r', '\n']);
     if line.is_empty() {
-        return Err(UsageError("no password on standard input".into()));
+        return Err(UsageError(format!("no {what} on standard input")));
     }
     Ok(Secret::new(line))
 }

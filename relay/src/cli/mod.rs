@@ -75,7 +75,7 @@ impl From<Exit> for ExitCode {
 /// Runs the command `cli` names.
 pub async fn run(cli: Cli) -> Result<Exit, UsageError> {
     match cli.command {
-        Command::Check(args) => check(args).await,
+        Command::Check(args) => check(*args).await,
         Command::Serve(args) => serve(args).await,
         Command::EgressCheck(args) => egress_check(args).await,
         Command::Domains(args) => domains(args).await,

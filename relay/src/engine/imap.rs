@@ -59,7 +59,10 @@ async fn log_in(
 ) -> Result<(ImapSession, Vec<String>), Stopped> {
     let (mut session, step) = open::to_login::<ImapSession>(run, addrs).await?;
     let username = run.req.imap_username();
-    match session.login(username, &run.req.password).await {
+    match session
+        .login(username, run.req.credential(Side::Imap))
+        .await
+    {
         Ok(known) => {
             step.pass();
             Ok((session, known))

@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use inbox_doctor_errors::{DiagnosisRequest, Report, Side, StepEvent, StepId};
+use inbox_doctor_errors::{Credential, DiagnosisRequest, Report, Side, StepEvent, StepId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::message;
@@ -65,6 +65,12 @@ pub enum RequestError {
     PortZero { side: Side },
     #[error("the password is empty")]
     EmptyPassword,
+    #[error("the {} access token is missing", side.label())]
+    EmptyToken { side: Side },
+    /// Tokens are printable ASCII (base64url, JWTs): anything else is not one, and a line
+    /// break in it could smuggle in a command.
+    #[error("the {} access token holds characters no token has", side.label())]
+    TokenNotPrintable { side: Side },
     /// CR and LF could end a protocol line early and smuggle in a command of the sender's.
     #[error("the {field} contains a control character")]
     ControlCharacter { field: &'static str },
@@ -82,6 +88,8 @@ pub enum RequestError {
 const MAX_ADDRESS: usize = 254;
 const MAX_USERNAME: usize = 256;
 const MAX_HOST: usize = 253;
+/// The longest access token a request may carry: JWTs of the big providers are 1–3 KB.
+const MAX_TOKEN: usize = 16 * 1024;
 
 /// Checks a request before any connection is made.
 pub fn validate(req: &DiagnosisRequest) -> Result<(), RequestError> {
@@ -122,8 +130,27 @@ pub fn validate(req: &DiagnosisRequest) -> Result<(), RequestError> {
             return Err(RequestError::PortZero { side });
         }
     }
-    if req.password.is_empty() {
-        return Err(RequestError::EmptyPassword);
+    for side in [Side::Imap, Side::Smtp] {
+        match req.credential(side) {
+            Credential::Password(p) if p.is_empty() => return Err(RequestError::EmptyPassword),
+            Credential::Password(_) => {}
+            Credential::Token { token, .. } => {
+                let token = token.expose();
+                if token.is_empty() {
+                    return Err(RequestError::EmptyToken { side });
+                }
+                if !token.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(RequestError::TokenNotPrintable { side });
+                }
+                if token.len() > MAX_TOKEN {
+                    let field = "access token";
+                    return Err(RequestError::TooLong {
+                        field,
+                        max: MAX_TOKEN,
+                    });
+                }
+            }
+        }
     }
     if !(1..=50).contains(&req.session_target) {
         return Err(RequestError::SessionTarget {

@@ -18,6 +18,7 @@ use crate::net::tcp::Connected;
 use crate::net::tls::TlsTrust;
 use crate::net::transcript::{cut_evidence, Transcript};
 use crate::net::{mode_for, Failed};
+use crate::sasl;
 use crate::session::Road;
 
 pub(super) struct Run {
@@ -53,17 +54,11 @@ impl Run {
         events: mpsc::UnboundedSender<StepEvent>,
     ) -> Run {
         let start = Instant::now();
-        let mut secrets = vec![&req.password];
-        if let Some(p) = &req.smtp_password {
-            secrets.push(p);
-        }
-        let transcript = Transcript::new(start.into_std(), &secrets);
+        let transcript = Transcript::new(start.into_std(), &req.secrets());
         for side in [Side::Imap, Side::Smtp] {
-            let password = match side {
-                Side::Imap => &req.password,
-                Side::Smtp => req.smtp_password(),
-            };
-            transcript.forbid_login(req.username(side), password);
+            for blob in sasl::blobs(req.username(side), req.credential(side)) {
+                transcript.forbid(blob);
+            }
         }
         Run {
             start,

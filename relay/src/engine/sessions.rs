@@ -69,7 +69,7 @@ pub(super) async fn check(
             Ok(mut s) => {
                 s.conn_mut().set_deadline(deadline);
                 s.assume_capabilities(known);
-                s.login(run.req.imap_username(), &run.req.password)
+                s.login(run.req.imap_username(), run.req.credential(Side::Imap))
                     .await
                     .map(|_| s)
             }

@@ -43,7 +43,11 @@ async fn flow(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<Option<Sent>, Stop
     let (mut smtp, mut step) = open::to_login::<Smtp>(run, addrs).await?;
     step.fact("mechanisms", smtp.session.auth_mechanisms().join(" "));
     let username = run.req.smtp_username();
-    if let Err(f) = smtp.session.auth(username, run.req.smtp_password()).await {
+    if let Err(f) = smtp
+        .session
+        .auth(username, run.req.credential(Side::Smtp))
+        .await
+    {
         let stop = step.fail(f);
         smtp.close().await;
         return Err(stop);

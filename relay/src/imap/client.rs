@@ -4,12 +4,13 @@
 //! bound on untagged data all live here; [`super::ImapSession`] only moves bytes.
 
 use base64::Engine as _;
-use inbox_doctor_errors::{ImapCommand, Secret};
+use inbox_doctor_errors::{Credential, ImapCommand, Observation, Secret};
 
 use super::response::{self, capability_code, quote, Completion, Greeting, Response};
 use crate::net::conn::{Bound, IoFailure, Outgoing};
 use crate::net::transcript::REDACTED;
 use crate::net::Failed;
+use crate::sasl::TokenMechanism;
 
 /// How much untagged data one pipeline may bring (a LIST of a huge account still fits).
 pub const MAX_UNTAGGED_BYTES: usize = 4 << 20;
@@ -25,6 +26,9 @@ pub struct Command {
     shown: String,
     /// The answer to the server's first continuation request (`+`), sent at most once.
     continuation: Option<String>,
+    /// The answer to a continuation request after the credentials: a token mechanism's
+    /// acknowledgment of the server's error challenge (see [`crate::sasl`]), sent at most once.
+    error_answer: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Command {
@@ -45,6 +49,7 @@ impl Command {
             shown: text.clone(),
             text,
             continuation: None,
+            error_answer: None,
         }
     }
 }
@@ -92,6 +97,7 @@ struct Pending {
     tag: String,
     kind: ImapCommand,
     continuation: Option<String>,
+    error_answer: Option<&'static str>,
     /// A continuation request was answered with the cancel `*`.
     cancelled: bool,
     done: Option<Completion>,
@@ -105,6 +111,8 @@ pub struct Client {
     pending: Vec<Pending>,
     untagged: Vec<String>,
     untagged_bytes: usize,
+    /// The last continuation request a token mechanism answered as an error challenge.
+    challenge: Option<String>,
 }
 
 impl Client {
@@ -116,7 +124,13 @@ impl Client {
             pending: Vec::new(),
             untagged: Vec::new(),
             untagged_bytes: 0,
+            challenge: None,
         }
+    }
+
+    /// The error challenge the server sent during the last token login (its base64), if any.
+    pub fn take_challenge(&mut self) -> Option<String> {
+        self.challenge.take()
     }
 
     /// Known capabilities; `None` until the server told us.
@@ -164,6 +178,7 @@ impl Client {
                 tag,
                 kind: c.kind,
                 continuation: c.continuation,
+                error_answer: c.error_answer,
                 cancelled: false,
                 done: None,
             });
@@ -236,6 +251,14 @@ impl Client {
                 shown: REDACTED.to_owned(),
             }));
         }
+        if let Some(answer) = p.error_answer.take() {
+            let challenge = line.strip_prefix('+').unwrap_or(&line).trim().to_owned();
+            self.challenge = Some(challenge);
+            return Ok(Next::Send(Outgoing {
+                wire: format!("{answer}\r\n"),
+                shown: answer.to_owned(),
+            }));
+        }
         if p.cancelled {
             return Err(Failed::imap(kind, line)
                 .detail("the server asked for more after the command was cancelled"));
@@ -263,14 +286,23 @@ impl Client {
         self.has_capability("LOGINDISABLED")
     }
 
-    /// Decides how to log in: LOGIN, or AUTHENTICATE PLAIN when LOGIN is disabled or the
-    /// credentials cannot travel as quoted strings (in one round trip with SASL-IR). Asks for
-    /// the capabilities first when they are unknown, unless `asked` already: `LOGINDISABLED`
-    /// must be known before a password goes out, over TLS too.
-    pub fn login_plan(&self, username: &str, password: &Secret, asked: bool) -> LoginPlan {
+    /// Decides how to log in with `credential`: a password as in [`Client::password_plan`],
+    /// a token as in [`Client::token_plan`]. Asks for the capabilities first when they are
+    /// unknown, unless `asked` already: what the server offers must be known before a secret
+    /// goes out, over TLS too.
+    pub fn login_plan(&self, username: &str, credential: Credential, asked: bool) -> LoginPlan {
         if self.capabilities.is_none() && !asked {
             return LoginPlan::AskCapabilities;
         }
+        match credential {
+            Credential::Password(password) => self.password_plan(username, password),
+            Credential::Token { token, mechanism } => self.token_plan(username, token, mechanism),
+        }
+    }
+
+    /// LOGIN, or AUTHENTICATE PLAIN when LOGIN is disabled or the credentials cannot travel
+    /// as quoted strings (in one round trip with SASL-IR).
+    fn password_plan(&self, username: &str, password: &Secret) -> LoginPlan {
         let quotable = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b));
         let use_plain =
             self.login_disabled() || !quotable(username) || !quotable(password.expose());
@@ -282,31 +314,76 @@ impl Client {
                 ),
             );
         }
-        let login = if !use_plain {
-            Command {
+        if !use_plain {
+            return LoginPlan::Send(Command {
                 kind: ImapCommand::Login,
                 text: format!("LOGIN {} {}", quote(username), quote(password.expose())),
                 shown: format!("LOGIN {} {REDACTED}", quote(username)),
                 continuation: None,
+                error_answer: None,
+            });
+        }
+        let blob = base64::engine::general_purpose::STANDARD
+            .encode(format!("\0{username}\0{}", password.expose()));
+        LoginPlan::Send(self.authenticate("PLAIN", blob, None))
+    }
+
+    /// AUTHENTICATE with the token mechanism the server advertises (`AUTH=…`), or the one
+    /// `wanted`; refused, with the advertisement as evidence, when it offers none that fits.
+    fn token_plan(
+        &self,
+        username: &str,
+        token: &Secret,
+        wanted: inbox_doctor_errors::OauthMechanism,
+    ) -> LoginPlan {
+        let caps = self.capabilities.clone().unwrap_or_default();
+        let offered: Vec<&str> = caps
+            .iter()
+            .filter_map(|c| {
+                c.get(..5)
+                    .filter(|p| p.eq_ignore_ascii_case("AUTH="))
+                    .map(|_| &c[5..])
+            })
+            .collect();
+        let Some(mechanism) = TokenMechanism::choose(&offered, wanted) else {
+            let offered = if offered.is_empty() {
+                "none".to_owned()
+            } else {
+                offered.join(" ")
+            };
+            return LoginPlan::Refuse(
+                Failed::new(Observation::NoOauthMechanism)
+                    .detail(format!("mechanisms offered: {offered}")),
+            );
+        };
+        let blob = mechanism.initial_response(username, token.expose());
+        let answer = Some(mechanism.error_answer());
+        LoginPlan::Send(self.authenticate(mechanism.name(), blob, answer))
+    }
+
+    /// `AUTHENTICATE <mechanism>` with `blob` as the initial response: on the command line
+    /// with SASL-IR, else as the answer to the server's first continuation request.
+    fn authenticate(
+        &self,
+        mechanism: &str,
+        blob: String,
+        error_answer: Option<&'static str>,
+    ) -> Command {
+        if self.has_capability("SASL-IR") {
+            Command {
+                kind: ImapCommand::Login,
+                text: format!("AUTHENTICATE {mechanism} {blob}"),
+                shown: format!("AUTHENTICATE {mechanism} {REDACTED}"),
+                continuation: None,
+                error_answer,
             }
         } else {
-            let blob = base64::engine::general_purpose::STANDARD
-                .encode(format!("\0{username}\0{}", password.expose()));
-            if self.has_capability("SASL-IR") {
-                Command {
-                    kind: ImapCommand::Login,
-                    text: format!("AUTHENTICATE PLAIN {blob}"),
-                    shown: format!("AUTHENTICATE PLAIN {REDACTED}"),
-                    continuation: None,
-                }
-            } else {
-                Command {
-                    continuation: Some(blob),
-                    ..Command::new(ImapCommand::Login, "AUTHENTICATE PLAIN")
-                }
+            Command {
+                continuation: Some(blob),
+                error_answer,
+                ..Command::new(ImapCommand::Login, format!("AUTHENTICATE {mechanism}"))
             }
-        };
-        LoginPlan::Send(login)
+        }
     }
 }
 
@@ -331,7 +408,7 @@ mod tests {
     }
 
     fn login(client: &Client, user: &str, pw: &str) -> LoginPlan {
-        client.login_plan(user, &Secret::new(pw), false)
+        client.login_plan(user, Credential::Password(&Secret::new(pw)), false)
     }
 
     #[test]
@@ -450,7 +527,9 @@ mod tests {
         let c = Client::new(false);
         assert!(matches!(login(&c, "jo", "pw"), LoginPlan::AskCapabilities));
         // Once asked, a server that never says goes on with LOGIN.
-        let LoginPlan::Send(cmd) = c.login_plan("jo", &Secret::new("p\"w"), true) else {
+        let LoginPlan::Send(cmd) =
+            c.login_plan("jo", Credential::Password(&Secret::new("p\"w")), true)
+        else {
             panic!("no plan");
         };
         assert_eq!(cmd.text, "LOGIN \"jo\" \"p\\\"w\"");
@@ -477,7 +556,7 @@ mod tests {
         assert!(sent.is_empty());
         done.unwrap();
         assert!(matches!(
-            c.login_plan("jo", &Secret::new("pw"), true),
+            c.login_plan("jo", Credential::Password(&Secret::new("pw")), true),
             LoginPlan::Refuse(_)
         ));
     }

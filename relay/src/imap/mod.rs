@@ -11,7 +11,7 @@ pub mod mailbox;
 mod properties;
 pub mod response;
 
-use inbox_doctor_errors::{ImapCommand, Observation, Secret};
+use inbox_doctor_errors::{Credential, ImapCommand, Observation};
 
 use crate::net::conn::{Bound, BoxIo, Conn, IoFailure};
 use crate::net::Failed;
@@ -137,15 +137,17 @@ impl ImapSession {
     }
 
     /// Logs in (see [`Client::login_plan`] for how); returns the capabilities it logged in
-    /// under, for other sessions to the same server to assume.
+    /// under, for other sessions to the same server to assume. A refused token is a
+    /// [`Observation::TokenRefused`] carrying what the server's error challenge said (the
+    /// engine adds what the token's claims say).
     pub async fn login(
         &mut self,
         username: &str,
-        password: &Secret,
+        credential: Credential<'_>,
     ) -> Result<Vec<String>, Failed> {
         let mut asked = false;
         loop {
-            match self.client.login_plan(username, password, asked) {
+            match self.client.login_plan(username, credential, asked) {
                 LoginPlan::AskCapabilities => {
                     self.run(vec![Command::new(ImapCommand::Login, "CAPABILITY")])
                         .await?;
@@ -155,9 +157,17 @@ impl ImapSession {
                 LoginPlan::Send(command) => {
                     let before = self.capabilities().unwrap_or_default().to_vec();
                     let done = self.run(vec![command]).await?;
+                    let challenge = self.client.take_challenge();
                     return match done.completions.last() {
                         Some(c) if c.status == Status::Ok => Ok(before),
-                        Some(c) => Err(Failed::imap(ImapCommand::Login, c.line.clone())),
+                        Some(c) => Err(match credential {
+                            Credential::Password(_) => {
+                                Failed::imap(ImapCommand::Login, c.line.clone())
+                            }
+                            Credential::Token { .. } => {
+                                crate::sasl::token_refused(c.line.clone(), challenge.as_deref())
+                            }
+                        }),
                         None => Err(Failed::new(Observation::Closed)),
                     };
                 }
@@ -206,7 +216,67 @@ impl ImapSession {
 mod tests {
     use super::*;
     use crate::net::script::peer;
-    use inbox_doctor_errors::Side;
+    use base64::Engine as _;
+    use inbox_doctor_errors::{OauthMechanism, SaslStatus, Secret, Side};
+
+    #[tokio::test]
+    async fn a_refused_token_has_its_error_challenge_answered_and_kept() {
+        let json = r#"{"status":"invalid_token","schemes":"bearer","scope":"mail"}"#;
+        let challenge = base64::engine::general_purpose::STANDARD.encode(json);
+        let (conn, server) = peer(
+            Side::Imap,
+            "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER] hi\r\n",
+            &[
+                &format!("+ {challenge}\r\n"),
+                "a1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n",
+            ],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let token = Secret::new("tok");
+        let credential = Credential::Token {
+            token: &token,
+            mechanism: OauthMechanism::Auto,
+        };
+        let failed = s.login("jo", credential).await.unwrap_err();
+        let Observation::TokenRefused { text, facts } = &failed.observation else {
+            panic!("{:?}", failed.observation);
+        };
+        assert_eq!(text, "a1 NO [AUTHENTICATIONFAILED] Authentication failed.");
+        assert_eq!(facts.status, Some(SaslStatus::InvalidToken));
+        assert!(failed.detail.as_deref().unwrap_or("").contains(json));
+        drop(s);
+        // OAUTHBEARER (the standard one) in one round trip, then its answer to the error.
+        let blob = crate::sasl::TokenMechanism::Oauthbearer.initial_response("jo", "tok");
+        assert_eq!(
+            server.await.unwrap(),
+            [
+                format!("a1 AUTHENTICATE OAUTHBEARER {blob}"),
+                "AQ==".to_owned()
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_server_without_a_token_mechanism_gets_no_token() {
+        let (conn, server) = peer(
+            Side::Imap,
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n",
+            &[],
+        );
+        let mut s = ImapSession::new(conn, false);
+        s.greeting().await.unwrap();
+        let token = Secret::new("tok");
+        let credential = Credential::Token {
+            token: &token,
+            mechanism: OauthMechanism::Xoauth2,
+        };
+        let failed = s.login("jo", credential).await.unwrap_err();
+        assert_eq!(failed.observation, Observation::NoOauthMechanism);
+        assert_eq!(failed.detail.as_deref(), Some("mechanisms offered: PLAIN"));
+        drop(s);
+        assert!(server.await.unwrap().is_empty());
+    }
 
     #[tokio::test]
     async fn a_session_logs_in_and_reads_literals_over_a_stream() {
@@ -222,7 +292,9 @@ mod tests {
         );
         let mut s = ImapSession::new(conn, false);
         assert!(s.greeting().await.unwrap().capabilities.is_some());
-        s.login("jo", &Secret::new("pw")).await.unwrap();
+        s.login("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap();
         let found = s.validate().await.unwrap();
         assert_eq!(
             found.list,
@@ -245,7 +317,10 @@ mod tests {
         );
         let mut s = ImapSession::new(conn, false);
         s.greeting().await.unwrap();
-        let failed = s.login("jo", &Secret::new("pw")).await.unwrap_err();
+        let failed = s
+            .login("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap_err();
         assert_eq!(
             failed.server_reply(),
             Some("* CAPABILITY IMAP4rev1 LOGINDISABLED")
@@ -261,7 +336,10 @@ mod tests {
         let mut s = ImapSession::new(conn, false);
         s.greeting().await.unwrap();
         s.assume_capabilities(&["IMAP4rev1".to_owned(), "IDLE".to_owned()]);
-        let before = s.login("jo", &Secret::new("pw")).await.unwrap();
+        let before = s
+            .login("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap();
         assert_eq!(before, ["IMAP4rev1", "IDLE"]);
         drop(s);
         assert_eq!(server.await.unwrap(), ["a1 LOGIN \"jo\" \"pw\""]);
@@ -310,7 +388,10 @@ mod tests {
         );
         let mut s = ImapSession::new(conn, false);
         s.greeting().await.unwrap();
-        let failed = s.login("jo", &Secret::new("pw")).await.unwrap_err();
+        let failed = s
+            .login("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap_err();
         assert_eq!(
             failed.server_reply(),
             Some("a1 NO [AUTHENTICATIONFAILED] no")
@@ -328,7 +409,10 @@ mod tests {
         );
         let mut s = ImapSession::new(conn, false);
         s.greeting().await.unwrap();
-        let failed = s.login("jo", &Secret::new("pw")).await.unwrap_err();
+        let failed = s
+            .login("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap_err();
         assert_eq!(failed.server_reply(), Some("+ "));
         drop(s);
         let got = server.await.unwrap();

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use inbox_doctor_errors::{ImapCommand, Observation, Secret, Side};
+use inbox_doctor_errors::{Credential, ImapCommand, Observation, Secret, Side};
 use proptest::prelude::*;
 
 use super::client::{Client, Command, LoginPlan, Next, MAX_UNTAGGED_BYTES};
@@ -349,7 +349,7 @@ proptest! {
         let mut client = Client::new(false);
         client.greeted("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready".into()).expect("a greeting");
         // A password LOGIN cannot quote: AUTHENTICATE PLAIN, its credentials on request.
-        let LoginPlan::Send(command) = client.login_plan("jo", &Secret::new("pø"), false) else {
+        let LoginPlan::Send(command) = client.login_plan("jo", Credential::Password(&Secret::new("pø")), false) else {
             panic!("a plan to log in");
         };
         client.send(vec![command]);

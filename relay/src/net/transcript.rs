@@ -98,15 +98,14 @@ impl Transcript {
         });
     }
 
-    /// Also forbids the SASL PLAIN blob of this login (`base64("\0user\0password")`).
-    pub fn forbid_login(&self, username: &str, password: &Secret) {
-        if password.is_empty() {
+    /// Also forbids `spelling`: a SASL blob that carries a secret (`crate::sasl::blobs`),
+    /// in which the secret's own spellings do not show.
+    pub fn forbid(&self, spelling: String) {
+        if spelling.is_empty() {
             return;
         }
-        let blob = base64::engine::general_purpose::STANDARD
-            .encode(format!("\0{username}\0{}", password.expose()));
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.forbidden.insert(0, blob);
+        inner.forbidden.insert(0, spelling);
     }
 
     /// Replaces every forbidden spelling in text that leaves through another door (a failure's

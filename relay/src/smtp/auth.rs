@@ -1,14 +1,17 @@
 //! SMTP AUTH as a state machine without IO: PLAIN with an initial response (one round trip),
-//! else LOGIN. The password is written at most once: a server that asks again gets `*` (the
-//! SASL cancel) and its answer is the failure.
+//! else LOGIN; an access token with XOAUTH2 or OAUTHBEARER ([`crate::sasl`]). The secret is
+//! written at most once: a server that asks again gets `*` (the SASL cancel) and its answer is
+//! the failure. A token mechanism's error challenge is answered once, as the mechanism asks,
+//! and kept as evidence.
 
 use base64::Engine as _;
-use inbox_doctor_errors::{Observation, Secret, SmtpCommand};
+use inbox_doctor_errors::{Credential, Observation, SmtpCommand};
 
 use super::reply::Reply;
 use crate::net::conn::Outgoing;
 use crate::net::transcript::REDACTED;
 use crate::net::Failed;
+use crate::sasl::{self, TokenMechanism};
 
 /// What the driver does after a reply.
 #[derive(Debug)]
@@ -25,6 +28,10 @@ enum Expect {
     UsernamePrompt,
     PasswordPrompt,
     LoginResult,
+    /// `AUTH <token mechanism> <initial response>` sent.
+    TokenResult(TokenMechanism),
+    /// The error challenge answered; the refusal is due.
+    TokenRefusal,
     /// The server asked again after the password: `*` sent.
     Cancelled,
 }
@@ -34,6 +41,8 @@ pub struct Auth {
     state: Expect,
     username: String,
     password: Option<String>,
+    /// A token mechanism's error challenge (its base64).
+    challenge: Option<String>,
 }
 
 fn b64(s: &str) -> String {
@@ -45,41 +54,56 @@ impl Auth {
     pub fn start(
         mechanisms: &[String],
         username: &str,
-        password: &Secret,
+        credential: Credential,
     ) -> Result<(Auth, Outgoing), Failed> {
         let offered = |m: &str| mechanisms.iter().any(|x| x == m);
+        let auth = |state, password| Auth {
+            state,
+            username: username.to_owned(),
+            password,
+            challenge: None,
+        };
+        let nothing_offered = || {
+            if mechanisms.is_empty() {
+                "the server offers no AUTH on this connection".to_owned()
+            } else {
+                format!("offered: {}", mechanisms.join(" "))
+            }
+        };
+        let password = match credential {
+            Credential::Password(password) => password,
+            Credential::Token { token, mechanism } => {
+                let names: Vec<&str> = mechanisms.iter().map(String::as_str).collect();
+                let Some(m) = TokenMechanism::choose(&names, mechanism) else {
+                    return Err(
+                        Failed::new(Observation::NoOauthMechanism).detail(nothing_offered())
+                    );
+                };
+                let blob = m.initial_response(username, token.expose());
+                let out = Outgoing {
+                    wire: format!("AUTH {} {blob}\r\n", m.name()),
+                    shown: format!("AUTH {} {REDACTED}", m.name()),
+                };
+                return Ok((auth(Expect::TokenResult(m), None), out));
+            }
+        };
         if offered("PLAIN") {
             let blob = b64(&format!("\0{username}\0{}", password.expose()));
-            let auth = Auth {
-                state: Expect::PlainResult,
-                username: username.to_owned(),
-                password: None,
-            };
             let out = Outgoing {
                 wire: format!("AUTH PLAIN {blob}\r\n"),
                 shown: format!("AUTH PLAIN {REDACTED}"),
             };
-            return Ok((auth, out));
+            return Ok((auth(Expect::PlainResult, None), out));
         }
         if offered("LOGIN") {
-            let auth = Auth {
-                state: Expect::UsernamePrompt,
-                username: username.to_owned(),
-                password: Some(password.expose().to_owned()),
-            };
             let out = Outgoing {
                 wire: "AUTH LOGIN\r\n".into(),
                 shown: "AUTH LOGIN".into(),
             };
-            return Ok((auth, out));
+            let secret = Some(password.expose().to_owned());
+            return Ok((auth(Expect::UsernamePrompt, secret), out));
         }
-        Err(
-            Failed::new(Observation::NoAuthMechanism).detail(if mechanisms.is_empty() {
-                "the server offers no AUTH on this connection".to_owned()
-            } else {
-                format!("offered: {}", mechanisms.join(" "))
-            }),
-        )
+        Err(Failed::new(Observation::NoAuthMechanism).detail(nothing_offered()))
     }
 
     /// Takes the server's reply to what was sent last.
@@ -104,7 +128,27 @@ impl Auth {
                 }
                 None => self.cancel(),
             },
-            Expect::PlainResult | Expect::LoginResult if challenged => self.cancel(),
+            Expect::TokenResult(m) if challenged => {
+                self.challenge = reply
+                    .lines
+                    .first()
+                    .map(|l| l.get(4..).unwrap_or("").to_owned());
+                self.state = Expect::TokenRefusal;
+                let answer = m.error_answer();
+                Next::Send(Outgoing {
+                    wire: format!("{answer}\r\n"),
+                    shown: answer.to_owned(),
+                })
+            }
+            Expect::TokenResult(_) | Expect::TokenRefusal if reply.code != 235 && !challenged => {
+                Next::Done(Err(sasl::token_refused(
+                    reply.text(),
+                    self.challenge.as_deref(),
+                )))
+            }
+            Expect::PlainResult | Expect::LoginResult | Expect::TokenRefusal if challenged => {
+                self.cancel()
+            }
             Expect::Cancelled if challenged => {
                 Next::Done(Err(Failed::smtp(SmtpCommand::Auth, reply.text()).detail(
                     "the server asked for more after the exchange was cancelled",
@@ -135,6 +179,86 @@ fn result(reply: Reply) -> Result<(), Failed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use inbox_doctor_errors::{OauthMechanism, SaslStatus, Secret};
+
+    fn token_exchange(offered: &[&str], replies: &[Reply]) -> (Vec<Outgoing>, Result<(), Failed>) {
+        let token = Secret::new("tok");
+        let credential = Credential::Token {
+            token: &token,
+            mechanism: OauthMechanism::Auto,
+        };
+        let (mut auth, first) = Auth::start(&mechanisms(offered), "jo", credential).unwrap();
+        let mut sent = vec![first];
+        for r in replies {
+            match auth.on_reply(r.clone()) {
+                Next::Send(out) => sent.push(out),
+                Next::Done(outcome) => return (sent, outcome),
+            }
+        }
+        panic!("the script ended before the exchange did");
+    }
+
+    #[test]
+    fn a_token_takes_one_round_trip_when_accepted() {
+        let (sent, outcome) =
+            token_exchange(&["PLAIN", "XOAUTH2"], &[reply(235, "2.7.0 Accepted")]);
+        assert!(outcome.is_ok());
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].shown, format!("AUTH XOAUTH2 {REDACTED}"));
+        let blob = TokenMechanism::Xoauth2.initial_response("jo", "tok");
+        assert_eq!(sent[0].wire, format!("AUTH XOAUTH2 {blob}\r\n"));
+    }
+
+    #[test]
+    fn a_refused_token_has_its_error_challenge_answered_once_and_kept() {
+        // nodemailer/nodemailer#114's shape: the error as a 334 challenge, then the refusal.
+        let json = r#"{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}"#;
+        let challenge = b64(json);
+        let (sent, outcome) = token_exchange(
+            &["XOAUTH2"],
+            &[
+                reply(334, &challenge),
+                reply(535, "5.7.8 Username and Password not accepted."),
+            ],
+        );
+        assert_eq!(
+            sent[1].wire, "\r\n",
+            "XOAUTH2 answers with an empty response"
+        );
+        let failed = outcome.unwrap_err();
+        let Observation::TokenRefused { text, facts } = &failed.observation else {
+            panic!("{:?}", failed.observation);
+        };
+        assert_eq!(text, "535 5.7.8 Username and Password not accepted.");
+        assert_eq!(facts.status, Some(SaslStatus::InvalidRequest));
+        assert!(failed.detail.as_deref().unwrap_or("").contains(json));
+        // A server that challenges again after the answer is cancelled, not answered forever.
+        let (sent, outcome) = token_exchange(
+            &["OAUTHBEARER"],
+            &[
+                reply(334, &challenge),
+                reply(334, ""),
+                reply(501, "5.7.0 cancelled"),
+            ],
+        );
+        let wires: Vec<&str> = sent.iter().map(|o| o.wire.as_str()).collect();
+        assert_eq!(wires[1..], ["AQ==\r\n", "*\r\n"]);
+        assert!(outcome.is_err());
+    }
+
+    #[test]
+    fn a_token_is_not_sent_where_no_token_mechanism_is_offered() {
+        let token = Secret::new("tok");
+        let credential = Credential::Token {
+            token: &token,
+            mechanism: OauthMechanism::Auto,
+        };
+        let Err(f) = Auth::start(&mechanisms(&["PLAIN", "LOGIN"]), "jo", credential) else {
+            panic!("no token mechanism");
+        };
+        assert_eq!(f.observation, Observation::NoOauthMechanism);
+        assert_eq!(f.detail.as_deref(), Some("offered: PLAIN LOGIN"));
+    }
 
     fn reply(code: u16, text: &str) -> Reply {
         Reply {
@@ -149,8 +273,12 @@ mod tests {
 
     /// Runs the exchange against scripted replies; returns every write and the outcome.
     fn script(offered: &[&str], replies: &[Reply]) -> (Vec<Outgoing>, Result<(), Failed>) {
-        let (mut auth, first) =
-            Auth::start(&mechanisms(offered), "jo", &Secret::new("pw")).unwrap();
+        let (mut auth, first) = Auth::start(
+            &mechanisms(offered),
+            "jo",
+            Credential::Password(&Secret::new("pw")),
+        )
+        .unwrap();
         let mut sent = vec![first];
         for r in replies {
             match auth.on_reply(r.clone()) {
@@ -212,12 +340,14 @@ mod tests {
 
     #[test]
     fn no_usable_mechanism_is_named() {
-        let Err(f) = Auth::start(&mechanisms(&["CRAM-MD5"]), "jo", &Secret::new("pw")) else {
+        let pw = Secret::new("pw");
+        let Err(f) = Auth::start(&mechanisms(&["CRAM-MD5"]), "jo", Credential::Password(&pw))
+        else {
             panic!("CRAM-MD5 alone is not usable with our mechanisms");
         };
         assert_eq!(f.observation, Observation::NoAuthMechanism);
         assert_eq!(f.detail.as_deref(), Some("offered: CRAM-MD5"));
-        let Err(f) = Auth::start(&[], "jo", &Secret::new("pw")) else {
+        let Err(f) = Auth::start(&[], "jo", Credential::Password(&pw)) else {
             panic!("nothing offered");
         };
         assert_eq!(

@@ -10,7 +10,7 @@ pub mod envelope;
 mod properties;
 pub mod reply;
 
-use inbox_doctor_errors::{Observation, Secret, SmtpCommand};
+use inbox_doctor_errors::{Credential, Observation, SmtpCommand};
 
 use crate::net::conn::{BoxIo, Conn};
 use crate::net::Failed;
@@ -108,9 +108,9 @@ impl SmtpSession {
     }
 
     /// Authenticates (see [`auth::Auth`] for how).
-    pub async fn auth(&mut self, username: &str, password: &Secret) -> Result<(), Failed> {
+    pub async fn auth(&mut self, username: &str, credential: Credential<'_>) -> Result<(), Failed> {
         let (mut exchange, mut out) =
-            auth::Auth::start(&self.auth_mechanisms(), username, password)?;
+            auth::Auth::start(&self.auth_mechanisms(), username, credential)?;
         loop {
             self.write(out.wire.as_bytes(), &out.shown).await?;
             let reply = self.reply().await?;
@@ -170,7 +170,7 @@ impl SmtpSession {
 mod tests {
     use super::*;
     use crate::net::script::peer;
-    use inbox_doctor_errors::Side;
+    use inbox_doctor_errors::{Secret, Side};
 
     #[tokio::test]
     async fn a_pipelined_send_over_a_stream() {
@@ -194,7 +194,9 @@ mod tests {
         let mut s = SmtpSession::new(conn, false);
         s.greeting().await.unwrap();
         s.ehlo("[127.0.0.1]").await.unwrap();
-        s.auth("jo", &Secret::new("pw")).await.unwrap();
+        s.auth("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap();
         let accepted = s
             .send(
                 "jo@example.com",
@@ -268,7 +270,10 @@ mod tests {
         let mut s = SmtpSession::new(conn, false);
         s.greeting().await.unwrap();
         s.ehlo("[127.0.0.1]").await.unwrap();
-        let failed = s.auth("jo", &Secret::new("pw")).await.unwrap_err();
+        let failed = s
+            .auth("jo", Credential::Password(&Secret::new("pw")))
+            .await
+            .unwrap_err();
         assert_eq!(failed.server_reply(), Some("334 "));
         drop(s);
         let got = server.await.unwrap();

@@ -6,7 +6,7 @@
 //! and from arbitrary text; the seeds also run as a plain table.
 
 use base64::Engine as _;
-use inbox_doctor_errors::{Observation, Secret};
+use inbox_doctor_errors::{Credential, Observation, Secret};
 use proptest::prelude::*;
 
 use super::auth::{Auth, Next};
@@ -168,7 +168,7 @@ proptest! {
     ) {
         prop_assume!(username != password);
         let offered: Vec<String> = offered.iter().map(|m| (*m).to_owned()).collect();
-        let started = Auth::start(&offered, &username, &Secret::new(password.clone()));
+        let started = Auth::start(&offered, &username, Credential::Password(&Secret::new(password.clone())));
         let usable = offered.iter().any(|m| m == "PLAIN" || m == "LOGIN");
         let (mut exchange, first) = match started {
             Ok(s) => s,

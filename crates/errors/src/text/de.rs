@@ -316,6 +316,65 @@ pub(super) fn cause(c: Cause) -> CauseText {
                 "Besteht das Problem weiterhin, senden Sie diesen Bericht an Ihre IT-Abteilung oder Ihren Anbieter.",
             ],
         ),
+        OauthNotOffered => (
+            "Keine Anmeldung per OAuth angeboten",
+            "Der Server bietet keine Anmeldung mit einem OAuth-Token an (weder XOAUTH2 noch OAUTHBEARER), zumindest nicht über diese Verbindung; das Token lässt sich hier also nicht verwenden.",
+            &[
+                "Prüfen Sie, ob Server und Port die Ihres Anbieters sind (zum Beispiel outlook.office365.com bzw. smtp.office365.com für Microsoft 365, imap.gmail.com für Gmail).",
+                "Verwenden Sie eine gesicherte Verbindung (TLS oder STARTTLS); manche Server bieten die Anmeldung per OAuth nur dort an.",
+                "Melden Sie sich andernfalls mit einem Passwort oder App-Passwort an, sofern Ihr Anbieter das erlaubt, oder fragen Sie Ihren Administrator.",
+            ],
+        ),
+        TokenExpired => (
+            "Zugriffstoken abgelaufen",
+            "Das Zugriffstoken ist nicht mehr gültig, weil seine Laufzeit vorbei ist. Tokens gelten meist nur etwa eine Stunde.",
+            &[
+                "Melden Sie sich erneut an, um ein neues Token zu erhalten, und führen Sie den Test dann erneut aus.",
+                "Verbindet ein Produkt dieses Postfach, muss es das Token mit seinem Aktualisierungstoken (Refresh Token) erneuern, bevor es abläuft.",
+            ],
+        ),
+        TokenWrongAudience => (
+            "Token gilt für einen anderen Dienst",
+            "Das Zugriffstoken wurde für einen anderen Dienst als E-Mail ausgestellt (zum Beispiel für Microsoft Graph), deshalb nimmt der Mailserver es nicht an.",
+            &[
+                "Microsoft 365: Fordern Sie das Token mit einem Scope unter https://outlook.office.com/ an, zum Beispiel https://outlook.office.com/IMAP.AccessAsUser.All.",
+                "Gmail: Fordern Sie das Token mit dem Scope https://mail.google.com/ an.",
+                "Melden Sie sich danach erneut an und führen Sie den Test noch einmal aus.",
+            ],
+        ),
+        TokenScopeMissing => (
+            "Dem Token fehlt eine Berechtigung",
+            "Das Zugriffstoken enthält nicht die Berechtigung (Scope), die dieses Protokoll braucht – es erlaubt zum Beispiel IMAP, aber nicht das Senden per SMTP.",
+            &[
+                "Melden Sie sich erneut an und fordern Sie dabei die fehlende Berechtigung an (Microsoft 365: IMAP.AccessAsUser.All für IMAP, SMTP.Send für SMTP).",
+                "Wird die Berechtigung nicht angeboten, muss ein Administrator ihr in der App-Registrierung möglicherweise erst zustimmen.",
+            ],
+        ),
+        TokenWrongUser => (
+            "Token gehört zu einem anderen Konto",
+            "Das Zugriffstoken wurde für ein anderes Konto ausgestellt als das Postfach, das Sie verbinden möchten.",
+            &[
+                "Melden Sie sich erneut mit dem Konto dieses Postfachs an; achten Sie darauf, dass Ihr Browser nicht bereits mit einem anderen Konto angemeldet ist.",
+                "Bei einem freigegebenen Postfach braucht das Konto, mit dem Sie sich anmelden, Zugriffsrechte darauf; fragen Sie Ihren Administrator.",
+            ],
+        ),
+        TokenRejected => (
+            "Token abgelehnt",
+            "Der Server hat das Zugriffstoken abgelehnt, ohne einen Grund zu nennen. Es wurde vielleicht widerrufen, durch eine Abmeldung oder Passwortänderung ungültig, ist beschädigt oder stammt von einem anderen Anbieter.",
+            &[
+                "Melden Sie sich erneut an, um ein neues Token zu erhalten, und führen Sie den Test dann erneut aus.",
+                "Fragen Sie Ihren Administrator, ob Ihre Organisation die App zulässt, mit der Sie sich angemeldet haben.",
+                "Prüfen Sie, ob Datum und Uhrzeit Ihres Computers stimmen.",
+            ],
+        ),
+        SmtpAuthDisabled => (
+            "SMTP-Anmeldung ist deaktiviert",
+            "Das Token ist in Ordnung, aber authentifiziertes SMTP (Senden mit Anmeldung) ist für dieses Postfach oder die ganze Organisation abgeschaltet. Solange das so ist, hilft auch OAuth nicht.",
+            &[
+                "Bitten Sie Ihren Administrator, authentifiziertes SMTP für dieses Postfach oder die Organisation zu aktivieren.",
+                "Microsoft 365: Der Administrator öffnet im Admin Center den Benutzer, dann E-Mail → E-Mail-Apps verwalten, und aktiviert „Authentifiziertes SMTP“ – oder er aktiviert es für den ganzen Mandanten.",
+            ],
+        ),
         MailboxListFailed => (
             "Ordner konnten nicht aufgelistet werden",
             "Die Anmeldung hat funktioniert, aber der Server hat sich geweigert, die Ordner des Postfachs aufzulisten.",

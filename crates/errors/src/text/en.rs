@@ -312,6 +312,65 @@ pub(super) fn cause(c: Cause) -> CauseText {
                 "If it persists, send this report to your IT team or provider.",
             ],
         ),
+        OauthNotOffered => (
+            "No OAuth login offered",
+            "The server offers no way to log in with an OAuth token (neither XOAUTH2 nor OAUTHBEARER), at least not on this connection, so the token cannot be used here.",
+            &[
+                "Check that the server and port are your provider's (for example outlook.office365.com or smtp.office365.com for Microsoft 365, imap.gmail.com for Gmail).",
+                "Use a secured connection (TLS or STARTTLS); some servers offer OAuth login only there.",
+                "Otherwise, log in with a password or an app password if your provider allows it, or ask your administrator.",
+            ],
+        ),
+        TokenExpired => (
+            "Access token expired",
+            "The access token is no longer valid: its lifetime is over. Tokens usually last about an hour.",
+            &[
+                "Sign in again to get a fresh token, then run this test again.",
+                "If a product connects this mailbox, it has to renew the token with its refresh token before the token runs out.",
+            ],
+        ),
+        TokenWrongAudience => (
+            "Token is for another service",
+            "The access token was issued for a service other than email (for example Microsoft Graph), so the mail server does not accept it.",
+            &[
+                "Microsoft 365: request the token with a scope under https://outlook.office.com/, for example https://outlook.office.com/IMAP.AccessAsUser.All.",
+                "Gmail: request the token with the scope https://mail.google.com/.",
+                "Then sign in again and run this test again.",
+            ],
+        ),
+        TokenScopeMissing => (
+            "Token lacks a permission",
+            "The access token does not include the permission (scope) this protocol needs; for example, it allows IMAP but not sending with SMTP.",
+            &[
+                "Sign in again and ask for the missing permission (Microsoft 365: IMAP.AccessAsUser.All for IMAP, SMTP.Send for SMTP).",
+                "If the permission is not offered, an administrator may first need to consent to it in the app registration.",
+            ],
+        ),
+        TokenWrongUser => (
+            "Token belongs to another account",
+            "The access token was issued for a different account than the mailbox you are connecting.",
+            &[
+                "Sign in again with the mailbox's own account; make sure your browser is not already signed in to another account.",
+                "For a shared mailbox, the account you sign in with needs access rights to it; ask your administrator.",
+            ],
+        ),
+        TokenRejected => (
+            "Token refused",
+            "The server refused the access token without saying why. It may have been revoked, made invalid by signing out or a password change, damaged, or issued by another provider.",
+            &[
+                "Sign in again to get a fresh token, then run this test again.",
+                "Ask your administrator whether your organization allows the app you signed in with.",
+                "Check that your computer's date and time are correct.",
+            ],
+        ),
+        SmtpAuthDisabled => (
+            "SMTP login is turned off",
+            "The token is fine, but authenticated SMTP (sending with a login) is switched off for this mailbox or the whole organization. OAuth does not help while it is off.",
+            &[
+                "Ask your administrator to turn on authenticated SMTP for this mailbox or the organization.",
+                "Microsoft 365: in the admin center, the administrator opens the user, then Mail → Manage email apps, and turns on \"Authenticated SMTP\"; or turns it on for the whole tenant.",
+            ],
+        ),
         MailboxListFailed => (
             "Folders could not be listed",
             "The login worked, but the server refused to list the mailbox's folders.",

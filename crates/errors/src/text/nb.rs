@@ -314,6 +314,65 @@ pub(super) fn cause(c: Cause) -> CauseText {
                 "Hvis problemet vedvarer, sender du denne rapporten til IT-avdelingen eller leverandøren.",
             ],
         ),
+        OauthNotOffered => (
+            "Innlogging med OAuth tilbys ikke",
+            "Serveren tilbyr ingen innlogging med OAuth-token (verken XOAUTH2 eller OAUTHBEARER), i hvert fall ikke på denne tilkoblingen, så tokenet kan ikke brukes her.",
+            &[
+                "Kontroller at serveren og porten er leverandørens (for eksempel outlook.office365.com eller smtp.office365.com for Microsoft 365, imap.gmail.com for Gmail).",
+                "Bruk en sikret tilkobling (TLS eller STARTTLS); noen servere tilbyr bare innlogging med OAuth der.",
+                "Ellers kan du logge inn med passord eller app-passord hvis leverandøren tillater det, eller spørre administratoren.",
+            ],
+        ),
+        TokenExpired => (
+            "Tilgangstokenet er utløpt",
+            "Tilgangstokenet er ikke lenger gyldig fordi levetiden er over. Tokener varer vanligvis omtrent én time.",
+            &[
+                "Logg inn på nytt for å få et nytt token, og kjør deretter testen på nytt.",
+                "Hvis et produkt kobler til denne postkassen, må det fornye tokenet med oppdateringstokenet (refresh token) sitt før det utløper.",
+            ],
+        ),
+        TokenWrongAudience => (
+            "Tokenet gjelder en annen tjeneste",
+            "Tilgangstokenet ble utstedt for en annen tjeneste enn e-post (for eksempel Microsoft Graph), så e-postserveren godtar det ikke.",
+            &[
+                "Microsoft 365: Be om tokenet med et omfang (scope) under https://outlook.office.com/, for eksempel https://outlook.office.com/IMAP.AccessAsUser.All.",
+                "Gmail: Be om tokenet med omfanget https://mail.google.com/.",
+                "Logg deretter inn på nytt, og kjør testen på nytt.",
+            ],
+        ),
+        TokenScopeMissing => (
+            "Tokenet mangler en tillatelse",
+            "Tilgangstokenet inneholder ikke tillatelsen (omfanget, «scope») som denne protokollen trenger – for eksempel tillater det IMAP, men ikke sending med SMTP.",
+            &[
+                "Logg inn på nytt, og be om tillatelsen som mangler (Microsoft 365: IMAP.AccessAsUser.All for IMAP, SMTP.Send for SMTP).",
+                "Hvis tillatelsen ikke tilbys, må en administrator kanskje først gi samtykke til den i appregistreringen.",
+            ],
+        ),
+        TokenWrongUser => (
+            "Tokenet tilhører en annen konto",
+            "Tilgangstokenet ble utstedt for en annen konto enn postkassen du kobler til.",
+            &[
+                "Logg inn på nytt med postkassens egen konto; pass på at nettleseren ikke allerede er logget inn med en annen konto.",
+                "For en delt postkasse må kontoen du logger inn med, ha tilgang til den; spør administratoren.",
+            ],
+        ),
+        TokenRejected => (
+            "Tokenet ble avvist",
+            "Serveren avviste tilgangstokenet uten å oppgi hvorfor. Det kan være tilbakekalt, ugyldig etter en utlogging eller et passordbytte, skadet eller utstedt av en annen leverandør.",
+            &[
+                "Logg inn på nytt for å få et nytt token, og kjør deretter testen på nytt.",
+                "Spør administratoren om organisasjonen tillater appen du logget inn med.",
+                "Kontroller at datoen og klokkeslettet på datamaskinen er riktige.",
+            ],
+        ),
+        SmtpAuthDisabled => (
+            "SMTP-innlogging er slått av",
+            "Tokenet er i orden, men godkjent SMTP (sending med innlogging) er slått av for denne postkassen eller hele organisasjonen. Så lenge det er av, hjelper heller ikke OAuth.",
+            &[
+                "Be administratoren om å slå på godkjent SMTP for denne postkassen eller organisasjonen.",
+                "Microsoft 365: I administrasjonssenteret åpner administratoren brukeren, deretter E-post → Administrer e-postapper, og slår på «Godkjent SMTP» – eller slår det på for hele leieren.",
+            ],
+        ),
         MailboxListFailed => (
             "Kunne ikke vise mappene",
             "Innloggingen fungerte, men serveren nektet å liste opp mappene i postkassen.",

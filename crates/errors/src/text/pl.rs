@@ -314,6 +314,65 @@ pub(super) fn cause(c: Cause) -> CauseText {
                 "Jeśli problem nie ustępuje, wyślij ten raport do działu IT lub dostawcy.",
             ],
         ),
+        OauthNotOffered => (
+            "Serwer nie oferuje logowania przez OAuth",
+            "Serwer nie oferuje logowania tokenem OAuth (ani XOAUTH2, ani OAUTHBEARER), a przynajmniej nie w tym połączeniu, więc nie można tu użyć tokenu.",
+            &[
+                "Sprawdź, czy serwer i port to te podane przez dostawcę (na przykład outlook.office365.com lub smtp.office365.com dla Microsoft 365, imap.gmail.com dla Gmaila).",
+                "Użyj zabezpieczonego połączenia (TLS lub STARTTLS); niektóre serwery oferują logowanie przez OAuth tylko w takim połączeniu.",
+                "W przeciwnym razie zaloguj się hasłem lub hasłem aplikacji, jeśli dostawca na to pozwala, albo zapytaj administratora.",
+            ],
+        ),
+        TokenExpired => (
+            "Token dostępu wygasł",
+            "Token dostępu nie jest już ważny, ponieważ upłynął jego czas ważności. Tokeny są zwykle ważne około godziny.",
+            &[
+                "Zaloguj się ponownie, aby uzyskać nowy token, a następnie uruchom test ponownie.",
+                "Jeśli tę skrzynkę łączy jakiś produkt, musi on odnawiać token za pomocą tokenu odświeżania (refresh token), zanim token wygaśnie.",
+            ],
+        ),
+        TokenWrongAudience => (
+            "Token dotyczy innej usługi",
+            "Token dostępu został wydany dla innej usługi niż poczta (na przykład dla Microsoft Graph), więc serwer pocztowy go nie przyjmuje.",
+            &[
+                "Microsoft 365: poproś o token z zakresem (scope) spod adresu https://outlook.office.com/, na przykład https://outlook.office.com/IMAP.AccessAsUser.All.",
+                "Gmail: poproś o token z zakresem https://mail.google.com/.",
+                "Następnie zaloguj się ponownie i uruchom test jeszcze raz.",
+            ],
+        ),
+        TokenScopeMissing => (
+            "Tokenowi brakuje uprawnienia",
+            "Token dostępu nie zawiera uprawnienia (zakresu, ang. scope), którego wymaga ten protokół – na przykład pozwala na IMAP, ale nie na wysyłanie przez SMTP.",
+            &[
+                "Zaloguj się ponownie i poproś o brakujące uprawnienie (Microsoft 365: IMAP.AccessAsUser.All dla IMAP, SMTP.Send dla SMTP).",
+                "Jeśli uprawnienie nie jest dostępne, administrator może najpierw musieć udzielić na nie zgody w rejestracji aplikacji.",
+            ],
+        ),
+        TokenWrongUser => (
+            "Token należy do innego konta",
+            "Token dostępu został wydany dla innego konta niż skrzynka, którą łączysz.",
+            &[
+                "Zaloguj się ponownie na konto tej skrzynki; upewnij się, że przeglądarka nie jest już zalogowana na inne konto.",
+                "W przypadku skrzynki udostępnionej konto, na które się logujesz, musi mieć do niej prawa dostępu – zapytaj administratora.",
+            ],
+        ),
+        TokenRejected => (
+            "Token odrzucony",
+            "Serwer odrzucił token dostępu bez podania przyczyny. Token mógł zostać unieważniony, przestać działać po wylogowaniu lub zmianie hasła, być uszkodzony albo pochodzić od innego dostawcy.",
+            &[
+                "Zaloguj się ponownie, aby uzyskać nowy token, a następnie uruchom test ponownie.",
+                "Zapytaj administratora, czy organizacja zezwala na aplikację, przez którą się logujesz.",
+                "Sprawdź, czy data i godzina na komputerze są prawidłowe.",
+            ],
+        ),
+        SmtpAuthDisabled => (
+            "Logowanie SMTP jest wyłączone",
+            "Token jest w porządku, ale uwierzytelniony SMTP (wysyłanie z logowaniem) jest wyłączony dla tej skrzynki lub całej organizacji. Dopóki jest wyłączony, OAuth też nie pomoże.",
+            &[
+                "Poproś administratora o włączenie uwierzytelnionego SMTP dla tej skrzynki lub organizacji.",
+                "Microsoft 365: w centrum administracyjnym administrator otwiera użytkownika, następnie Poczta → Zarządzaj aplikacjami poczty e-mail i włącza opcję „Uwierzytelniony protokół SMTP” – albo włącza ją dla całej dzierżawy.",
+            ],
+        ),
         MailboxListFailed => (
             "Nie udało się pobrać listy folderów",
             "Logowanie się powiodło, ale serwer odmówił podania listy folderów skrzynki pocztowej.",
