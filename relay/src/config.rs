@@ -26,6 +26,45 @@ pub struct Config {
     pub limits: Limits,
     pub domains: DomainsConfig,
     pub engine: EngineSettings,
+    pub oauth: OauthConfig,
+}
+
+/// OAuth providers the relay knows besides the built-in ones (Microsoft), by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OauthConfig {
+    pub providers: std::collections::BTreeMap<String, OauthProvider>,
+}
+
+/// One provider: what its mail servers take, to explain why one refused a token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OauthProvider {
+    /// How its tokens' `iss` begins.
+    pub issuer: String,
+    /// The `aud` values its mail servers take.
+    pub audiences: Vec<String>,
+    /// The scope IMAP needs, and the one SMTP needs.
+    pub imap_scope: String,
+    pub smtp_scope: String,
+}
+
+impl OauthConfig {
+    /// The built-in providers' expectations, then the configured ones'.
+    pub fn expectations(&self) -> Vec<crate::oauth::claims::Expectation> {
+        let mut all = crate::oauth::claims::microsoft();
+        all.extend(
+            self.providers
+                .values()
+                .map(|p| crate::oauth::claims::Expectation {
+                    issuer: p.issuer.clone(),
+                    audiences: p.audiences.clone(),
+                    imap_scope: p.imap_scope.clone(),
+                    smtp_scope: p.smtp_scope.clone(),
+                }),
+        );
+        all
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +237,7 @@ impl Default for Config {
             limits: Limits::default(),
             domains: DomainsConfig::default(),
             engine: EngineSettings::default(),
+            oauth: OauthConfig::default(),
         }
     }
 }

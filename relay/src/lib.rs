@@ -6,8 +6,8 @@
 //! - [`net`] — reaching servers: resolution, the egress policy, TCP, TLS with inspection,
 //!   bounded line IO, the redacted transcript. The only code that opens sockets.
 //! - [`imap`], [`smtp`] — the protocol dialogues: state without IO, driven by a thin async
-//!   layer over a `net` connection; [`sasl`] the token mechanisms both speak. [`message`]
-//!   builds the test email.
+//!   layer over a `net` connection; [`sasl`] the token mechanisms both speak, [`oauth`] what
+//!   a token says about itself. [`message`] builds the test email.
 //! - [`session`] — the one road to an open session (connect, greet, TLS, ready).
 //! - [`engine`] (a diagnosis: steps, branches, the report) and [`discover`] (settings from an
 //!   address) — the two flows.
@@ -25,6 +25,7 @@ pub mod hints;
 pub mod imap;
 pub mod message;
 pub mod net;
+pub mod oauth;
 pub mod sasl;
 pub mod server;
 pub mod session;

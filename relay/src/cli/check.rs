@@ -146,10 +146,15 @@ fn language(arg: Option<&str>) -> Result<Lang, UsageError> {
 
 /// The deadlines, the trusted roots and the resolver the flags ask for.
 fn engine_config(args: &CheckArgs) -> Result<EngineConfig, UsageError> {
+    let token_issuers = match &args.discovery.config {
+        Some(path) => super::load_config(Some(path))?.oauth.expectations(),
+        None => crate::oauth::claims::microsoft(),
+    };
     Ok(EngineConfig {
         step_timeout: Duration::from_secs(args.timeout),
         roundtrip_timeout: Duration::from_secs(args.timeout * 3),
         net: discover::network(&args.discovery, &args.ca_file)?,
+        token_issuers,
     })
 }
 

@@ -68,7 +68,7 @@ async fn log_in(
             Ok((session, known))
         }
         Err(f) => {
-            let stop = step.fail(f);
+            let stop = step.fail(run.explain_token(Side::Imap, f));
             session.logout().await;
             Err(stop)
         }

@@ -38,6 +38,9 @@ pub struct EngineConfig {
     pub roundtrip_timeout: Duration,
     /// How the relay reaches servers.
     pub net: Network,
+    /// What OAuth providers' mail servers take: the claims of a refused token are compared
+    /// with them to say why.
+    pub token_issuers: Vec<crate::oauth::claims::Expectation>,
 }
 
 impl Default for EngineConfig {
@@ -46,6 +49,7 @@ impl Default for EngineConfig {
             step_timeout: Duration::from_secs(10),
             roundtrip_timeout: Duration::from_secs(30),
             net: Network::default(),
+            token_issuers: crate::oauth::claims::microsoft(),
         }
     }
 }

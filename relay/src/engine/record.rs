@@ -6,9 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use inbox_doctor_errors::text::{self, Lang};
 use inbox_doctor_errors::{
-    classify, Cause, Delivery, DiagnosisRequest, Direction, Endpoint, Failure, Finding, Outcome,
-    Report, Security, Side, SourceAddress, StepEvent, StepId, StepResult, TlsReport, TlsSides,
-    Validation, Warning, REPORT_SCHEMA,
+    classify, Cause, Credential, Delivery, DiagnosisRequest, Direction, Endpoint, Failure, Finding,
+    Observation, Outcome, Report, Security, Side, SourceAddress, StepEvent, StepId, StepResult,
+    TlsReport, TlsSides, TokenFacts, Validation, Warning, REPORT_SCHEMA,
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -18,6 +18,7 @@ use crate::net::tcp::Connected;
 use crate::net::tls::TlsTrust;
 use crate::net::transcript::{cut_evidence, Transcript};
 use crate::net::{mode_for, Failed};
+use crate::oauth::claims::Claims;
 use crate::sasl;
 use crate::session::Road;
 
@@ -48,6 +49,37 @@ pub(super) struct State {
 }
 
 impl Run {
+    /// A refused token, with what its claims say beside what the server said: which of them
+    /// is wrong decides the cause ([`inbox_doctor_errors::TokenFacts`]), and the claims are
+    /// the evidence. Any other failure is returned as it is.
+    pub(super) fn explain_token(&self, side: Side, mut failed: Failed) -> Failed {
+        let Observation::TokenRefused { facts, .. } = &mut failed.observation else {
+            return failed;
+        };
+        let Credential::Token { token, .. } = self.req.credential(side) else {
+            return failed;
+        };
+        let Some(claims) = Claims::of(token.expose()) else {
+            return failed;
+        };
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let known = claims.facts(
+            &self.config.token_issuers,
+            side,
+            self.req.username(side),
+            now,
+        );
+        *facts = TokenFacts {
+            status: facts.status,
+            ..known
+        };
+        let evidence = claims.evidence(now);
+        failed.detail = Some(match failed.detail.take() {
+            Some(before) => format!("{before}; {evidence}"),
+            None => evidence,
+        });
+        failed
+    }
     pub fn new(
         req: &DiagnosisRequest,
         config: &EngineConfig,

@@ -48,7 +48,7 @@ async fn flow(run: &Arc<Run>, addrs: &[SocketAddr]) -> Result<Option<Sent>, Stop
         .auth(username, run.req.credential(Side::Smtp))
         .await
     {
-        let stop = step.fail(f);
+        let stop = step.fail(run.explain_token(Side::Smtp, f));
         smtp.close().await;
         return Err(stop);
     }

@@ -106,6 +106,7 @@ impl AppState {
                     .transpose()
                     .map_err(StartError::Resolver)?,
             },
+            token_issuers: config.oauth.expectations(),
         };
         let dns = match &engine.net.dns {
             Some(d) => Some(d.clone()),
