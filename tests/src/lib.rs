@@ -4,6 +4,7 @@
 //! Nothing is skipped when a server binary is missing: [`Harness::start`] panics with the
 //! command that installs it.
 
+pub mod authz;
 pub mod browser;
 pub mod certs;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod host_page;
 pub mod hostile;
 pub mod mail;
 pub mod net;
+pub mod oauth;
 pub mod postgres;
 pub mod relay;
 pub mod scripted;

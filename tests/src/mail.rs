@@ -121,7 +121,7 @@ fn require(binary: &str) {
     );
 }
 
-fn chown(path: &Path, user: &str) {
+pub(crate) fn chown(path: &Path, user: &str) {
     let status = Command::new("chown")
         .args(["-R", user])
         .arg(path)

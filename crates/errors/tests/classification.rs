@@ -455,6 +455,13 @@ const ROWS: &[Row] = &[
     // nodemailer/nodemailer#114 (XOAUTH2 over SMTP: the SASL error had status 400; lines joined)
     row("Gmail", SmtpLogin, token("535-5.7.1 Username and Password not accepted. Learn more at\n535 5.7.1 http://support.google.com/mail/bin/answer.py?answer=14257 v9sm1396104paz.6", TokenFacts { status: Some(SaslStatus::InvalidRequest), ..UNKNOWN }),
         Unauthorized, TokenRejected),
+    // Dovecot 2.3's oauth2 passdb, seen here (tests/tests/oauth.rs): the SASL error
+    // {"status":"401","schemes":"bearer","scope":"mail"} (XOAUTH2; OAUTHBEARER's says
+    // "invalid_token"), then the refusal; an expired token's claims
+    row("Dovecot", ImapLogin, token("a1 NO [AUTHENTICATIONFAILED] Authentication failed.", TokenFacts { expired: Some(true), status: Some(SaslStatus::InvalidToken), ..LOOKS_RIGHT }),
+        Unauthorized, TokenExpired),
+    row("Dovecot", SmtpLogin, token("535 5.7.8 Authentication failed.", TokenFacts { scope_ok: Some(false), status: Some(SaslStatus::InvalidToken), ..LOOKS_RIGHT }),
+        Unauthorized, TokenScopeMissing),
     // simonrob/email-oauth2-proxy#193 (an OAuth proxy's token): no token helps while SMTP AUTH
     // is off
     row("Microsoft 365", SmtpLogin, token("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]", LOOKS_RIGHT),

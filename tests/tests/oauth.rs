@@ -1,0 +1,241 @@
+//! Mailboxes that take only OAuth: real Dovecot with its `oauth2` passdb, asking the harness's
+//! authorization server about each token, diagnosed through `inbox-doctor check --json` and
+//! through the relay's WebSocket. A good token passes every step; each broken one fails with
+//! its own cause, explained by the token's claims and the server's words.
+
+use inbox_doctor_errors::{
+    AuthMethod, DiagnosisRequest, Secret, Security, ServerMessage, ServerSettings, StepEvent,
+};
+use inbox_doctor_tests::authz::{Grant, AUDIENCE, IMAP_SCOPE};
+use inbox_doctor_tests::cli::{check_with, CheckRun};
+use inbox_doctor_tests::mail::EMAIL;
+use inbox_doctor_tests::oauth::OauthMail;
+use inbox_doctor_tests::relay::{config_for, Relay};
+use inbox_doctor_tests::Harness;
+
+/// `check --json --auth oauth` against the OAuth servers, the token in `$IDR_TOKEN` and the
+/// authorization server described in a relay configuration.
+fn check_token(h: &Harness, m: &OauthMail, token: &str, extra: &[&str]) -> CheckRun {
+    let config = h.dir.path().join("oauth-relay.toml");
+    let database = h.dir.path().join("oauth-domains.db");
+    std::fs::write(
+        &config,
+        format!(
+            "[domains]\ndatabase = \"sqlite://{}\"\n{}",
+            database.display(),
+            m.provider_toml()
+        ),
+    )
+    .unwrap();
+    let imap = format!("127.0.0.1:{}", m.imaps);
+    let smtp = format!("127.0.0.1:{}", m.submission);
+    let mut args = vec![
+        "--json",
+        "--email",
+        EMAIL,
+        "--imap",
+        &imap,
+        "--imap-security",
+        "tls",
+        "--smtp",
+        &smtp,
+        "--smtp-security",
+        "starttls",
+        "--ca-file",
+        h.ca(),
+        "--session-target",
+        "1",
+        "--auth",
+        "oauth",
+        "--oauth-token-env",
+        "IDR_TOKEN",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    check_with(&args, &[("IDR_TOKEN", token)], None)
+}
+
+fn failure_detail(run: &CheckRun) -> String {
+    run.report()["failure"]["detail"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[test]
+fn a_good_token_passes_every_step_and_never_shows() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let token = m.auth.token(&Grant::good(EMAIL));
+    let run = check_token(&h, &m, &token, &[]);
+    assert_eq!(
+        run.status,
+        0,
+        "{}\n{}\n{}",
+        run.stdout,
+        run.stderr,
+        m.logs()
+    );
+    for step in ["imap.login", "smtp.login", "smtp.send"] {
+        assert_eq!(run.step_status(step), "passed", "{step}");
+    }
+    assert!(!run.stdout.contains(&token), "the token is in the report");
+    let transcript = run.report()["transcript"].to_string();
+    assert!(
+        transcript.contains("AUTHENTICATE OAUTHBEARER [redacted]"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("AUTH OAUTHBEARER [redacted]"),
+        "{transcript}"
+    );
+}
+
+#[test]
+fn xoauth2_is_used_when_asked_for() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let token = m.auth.token(&Grant::good(EMAIL));
+    let run = check_token(
+        &h,
+        &m,
+        &token,
+        &["--oauth-mechanism", "xoauth2", "--no-send"],
+    );
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, m.logs());
+    let transcript = run.report()["transcript"].to_string();
+    assert!(
+        transcript.contains("AUTHENTICATE XOAUTH2 [redacted]"),
+        "{transcript}"
+    );
+}
+
+#[test]
+fn each_broken_token_has_its_own_cause() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let good = Grant::good(EMAIL);
+    let revoked = m.auth.token(&good);
+    m.auth.revoke(&revoked);
+    let cases = [
+        (
+            "expired",
+            m.auth.token(&Grant {
+                lifetime: -600,
+                ..good.clone()
+            }),
+            "imap.login",
+            "token_expired",
+            "expired 10 min ago",
+        ),
+        (
+            "another user's",
+            m.auth.token(&Grant::good("bob@inbox-doctor.test")),
+            "imap.login",
+            "token_wrong_user",
+            "user bob@inbox-doctor.test",
+        ),
+        (
+            "for another resource",
+            m.auth.token(&Grant {
+                audience: "https://graph.example".into(),
+                ..good.clone()
+            }),
+            "imap.login",
+            "token_wrong_audience",
+            "aud https://graph.example",
+        ),
+        (
+            "without the SMTP scope",
+            m.auth.token(&Grant {
+                scope: IMAP_SCOPE.into(),
+                ..good.clone()
+            }),
+            "smtp.login",
+            "token_scope_missing",
+            "scopes imap",
+        ),
+        ("revoked", revoked, "imap.login", "token_rejected", AUDIENCE),
+    ];
+    for (what, token, step, cause, evidence) in cases {
+        let run = check_token(&h, &m, &token, &["--no-send"]);
+        assert_eq!(
+            run.status,
+            1,
+            "{what}: {}\n{}\n{}",
+            run.stdout,
+            run.stderr,
+            m.logs()
+        );
+        assert_eq!(run.step_status(step), "failed", "{what}: {}", run.stdout);
+        assert_eq!(
+            run.diagnosis(),
+            ("unauthorized".to_owned(), cause.to_owned()),
+            "{what}: {}",
+            run.stdout
+        );
+        let detail = failure_detail(&run);
+        assert!(detail.contains(evidence), "{what}: {detail}");
+        // Dovecot's own words from inside the OAUTHBEARER exchange (RFC 7628's error).
+        assert!(
+            detail.contains(r#"the server's SASL error: {"status":"invalid_token""#),
+            "{what}: {detail}"
+        );
+        assert!(
+            !run.stdout.contains(&token),
+            "{what}: the token is in the report"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_relay_diagnoses_a_token_over_its_websocket() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let mut config = config_for(&h);
+    config.egress.ports.extend([m.imaps, m.submission]);
+    config
+        .oauth
+        .providers
+        .insert("harness".into(), m.provider());
+    let relay = Relay::start(config).await;
+    let server = |port, security| ServerSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security,
+    };
+    let mut req = DiagnosisRequest::new(
+        EMAIL,
+        Secret::default(),
+        server(m.imaps, Security::Tls),
+        server(m.submission, Security::Starttls),
+    );
+    req.auth = AuthMethod::Oauth;
+    req.session_target = 1;
+    req.send = false;
+    let report = |messages: Vec<ServerMessage>| match messages.last() {
+        Some(ServerMessage::Event(StepEvent::Report(report))) => report.clone(),
+        other => panic!("{other:?}"),
+    };
+
+    req.oauth_token = Some(Secret::new(m.auth.token(&Grant::good(EMAIL))));
+    let good = report(relay.diagnose(&req).await);
+    assert!(good.failure.is_none(), "{:?}\n{}", good.failure, m.logs());
+
+    let expired = m.auth.token(&Grant {
+        lifetime: -60,
+        ..Grant::good(EMAIL)
+    });
+    req.oauth_token = Some(Secret::new(expired.clone()));
+    let messages = relay.diagnose(&req).await;
+    assert!(
+        !format!("{messages:?}").contains(&expired),
+        "the token is in an event"
+    );
+    let failure = report(messages).failure.expect("a failure");
+    assert_eq!(
+        (failure.category.code(), failure.cause.code()),
+        ("unauthorized", "token_expired")
+    );
+}
