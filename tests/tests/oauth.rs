@@ -53,7 +53,20 @@ fn check_token(h: &Harness, m: &OauthMail, token: &str, extra: &[&str]) -> Check
         config.to_str().unwrap(),
     ];
     args.extend(extra);
-    check_with(&args, &[("IDR_TOKEN", token)], None)
+    check_with(&args, &[("IDR_TOKEN", token), ("RUST_LOG", "trace")], None)
+}
+
+/// Every spelling of `token` a login may put on the wire: itself, its base64, and both
+/// mechanisms' initial responses.
+fn spellings(token: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    vec![
+        token.to_owned(),
+        b64(token),
+        b64(&format!("user={EMAIL}\x01auth=Bearer {token}\x01\x01")),
+        b64(&format!("n,a={EMAIL},\x01auth=Bearer {token}\x01\x01")),
+    ]
 }
 
 fn failure_detail(run: &CheckRun) -> String {
@@ -80,7 +93,14 @@ fn a_good_token_passes_every_step_and_never_shows() {
     for step in ["imap.login", "smtp.login", "smtp.send"] {
         assert_eq!(run.step_status(step), "passed", "{step}");
     }
-    assert!(!run.stdout.contains(&token), "the token is in the report");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.len() > 1000,
+        "there was output to search (RUST_LOG=trace)"
+    );
+    for spelling in spellings(&token) {
+        assert!(!all.contains(&spelling), "the token leaked:\n{all}");
+    }
     let transcript = run.report()["transcript"].to_string();
     assert!(
         transcript.contains("AUTHENTICATE OAUTHBEARER [redacted]"),
@@ -93,16 +113,20 @@ fn a_good_token_passes_every_step_and_never_shows() {
 }
 
 #[test]
-fn xoauth2_is_used_when_asked_for() {
+fn xoauth2_is_used_when_asked_for_and_the_token_can_come_on_stdin() {
     let h = Harness::start();
     let m = OauthMail::start(&h);
     let token = m.auth.token(&Grant::good(EMAIL));
-    let run = check_token(
-        &h,
-        &m,
-        &token,
-        &["--oauth-mechanism", "xoauth2", "--no-send"],
-    );
+    let imap = format!("127.0.0.1:{}", m.imaps);
+    let smtp = format!("127.0.0.1:{}", m.submission);
+    #[rustfmt::skip]
+    let args = [
+        "--json", "--email", EMAIL, "--imap", &imap, "--imap-security", "tls",
+        "--smtp", &smtp, "--smtp-security", "starttls", "--ca-file", h.ca(),
+        "--session-target", "1", "--no-send",
+        "--auth", "oauth", "--oauth-token-stdin", "--oauth-mechanism", "xoauth2",
+    ];
+    let run = check_with(&args, &[], Some(&format!("{token}\n")));
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, m.logs());
     let transcript = run.report()["transcript"].to_string();
     assert!(
@@ -238,4 +262,56 @@ async fn the_relay_diagnoses_a_token_over_its_websocket() {
         (failure.category.code(), failure.cause.code()),
         ("unauthorized", "token_expired")
     );
+}
+
+#[test]
+fn a_token_is_asked_for_the_way_a_password_is_and_checked_before_use() {
+    let base = [
+        "--email",
+        EMAIL,
+        "--imap",
+        "127.0.0.1:1",
+        "--smtp",
+        "127.0.0.1:2",
+    ];
+    let run = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        check_with(&args, env, None)
+    };
+    let cases: [(&[&str], &[(&str, &str)], &str); 4] = [
+        (
+            &["--auth", "oauth"],
+            &[],
+            "no access token given: use --oauth-token-env VAR or --oauth-token-stdin",
+        ),
+        (
+            &["--auth", "oauth", "--oauth-token-env", "IDR_TOKEN"],
+            &[("IDR_TOKEN", "line\r\nA1 LOGOUT")],
+            "the IMAP access token holds characters no token has",
+        ),
+        (
+            &["--auth", "oauth", "--oauth-token-stdin", "--password-stdin"],
+            &[],
+            "cannot be used with",
+        ),
+        // A token for IMAP alone still leaves SMTP's password to be given.
+        (
+            &[
+                "--auth",
+                "oauth",
+                "--smtp-auth",
+                "password",
+                "--oauth-token-env",
+                "IDR_TOKEN",
+            ],
+            &[("IDR_TOKEN", "tok")],
+            "no password given",
+        ),
+    ];
+    for (extra, env, says) in cases {
+        let r = run(extra, env);
+        assert_eq!(r.status, 2, "{extra:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(says), "{extra:?}: {}", r.stderr);
+    }
 }
