@@ -279,7 +279,9 @@ fn a_token_is_asked_for_the_way_a_password_is_and_checked_before_use() {
         args.extend(extra);
         check_with(&args, env, None)
     };
-    let cases: [(&[&str], &[(&str, &str)], &str); 4] = [
+    /// Flags, environment, and what the refusal says.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 4] = [
         (
             &["--auth", "oauth"],
             &[],
