@@ -11,7 +11,9 @@ use crate::net::egress::EgressConfig;
 
 pub mod admin_tokens;
 pub mod hosts;
+pub mod oauth;
 use admin_tokens::{AdminTokenEntry, AdminTokenError, AdminTokens};
+pub use oauth::{OauthConfig, OauthProvider};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -27,44 +29,6 @@ pub struct Config {
     pub domains: DomainsConfig,
     pub engine: EngineSettings,
     pub oauth: OauthConfig,
-}
-
-/// OAuth providers the relay knows besides the built-in ones (Microsoft), by name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OauthConfig {
-    pub providers: std::collections::BTreeMap<String, OauthProvider>,
-}
-
-/// One provider: what its mail servers take, to explain why one refused a token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OauthProvider {
-    /// How its tokens' `iss` begins.
-    pub issuer: String,
-    /// The `aud` values its mail servers take.
-    pub audiences: Vec<String>,
-    /// The scope IMAP needs, and the one SMTP needs.
-    pub imap_scope: String,
-    pub smtp_scope: String,
-}
-
-impl OauthConfig {
-    /// The built-in providers' expectations, then the configured ones'.
-    pub fn expectations(&self) -> Vec<crate::oauth::claims::Expectation> {
-        let mut all = crate::oauth::claims::microsoft();
-        all.extend(
-            self.providers
-                .values()
-                .map(|p| crate::oauth::claims::Expectation {
-                    issuer: p.issuer.clone(),
-                    audiences: p.audiences.clone(),
-                    imap_scope: p.imap_scope.clone(),
-                    smtp_scope: p.smtp_scope.clone(),
-                }),
-        );
-        all
-    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -373,6 +337,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let bad = |why: String| Err(ConfigError::Invalid(why));
+        self.oauth.validate().map_err(ConfigError::Invalid)?;
         if self.egress.ports.is_empty() || self.egress.ports.contains(&0) {
             return bad("egress.ports must list ports from 1 to 65535".into());
         }

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::process::{Child, Command};
 
-use crate::authz::{AuthServer, AUDIENCE, IMAP_SCOPE, SMTP_SCOPE};
+use crate::authz::{AuthServer, AUDIENCE, CLIENT_ID, CLIENT_SECRET, IMAP_SCOPE, SMTP_SCOPE};
 use crate::mail::{chown, spawn, Harness};
 use crate::net::{free_port, wait_for};
 
@@ -102,23 +102,35 @@ impl OauthMail {
     }
 
     /// The authorization server as a provider of the relay's configuration: what its mail
-    /// servers take.
-    pub fn provider(&self) -> inbox_doctor::config::OauthProvider {
+    /// servers take, and the client the relay signs users in with, sent back to `redirects`.
+    pub fn provider(&self, redirects: &[String]) -> inbox_doctor::config::OauthProvider {
         inbox_doctor::config::OauthProvider {
-            issuer: self.auth.issuer.clone(),
+            label: Some("Harness IdP".to_owned()),
+            issuer: Some(self.auth.issuer.clone()),
             audiences: vec![AUDIENCE.to_owned()],
-            imap_scope: IMAP_SCOPE.to_owned(),
-            smtp_scope: SMTP_SCOPE.to_owned(),
+            imap_scope: Some(IMAP_SCOPE.to_owned()),
+            smtp_scope: Some(SMTP_SCOPE.to_owned()),
+            client_id: Some(CLIENT_ID.to_owned()),
+            client_secret: Some(CLIENT_SECRET.to_owned()),
+            authorize_url: Some(self.auth.url("/authorize")),
+            token_url: Some(self.auth.url("/token")),
+            device_url: Some(self.auth.url("/device")),
+            scopes: vec![IMAP_SCOPE.to_owned(), SMTP_SCOPE.to_owned()],
+            redirect_uris: redirects.to_vec(),
         }
     }
 
     /// [`OauthMail::provider`] as lines of the relay's configuration file.
-    pub fn provider_toml(&self) -> String {
-        format!(
-            "[oauth.providers.harness]\nissuer = \"{}\"\naudiences = [\"{AUDIENCE}\"]\n\
-             imap_scope = \"{IMAP_SCOPE}\"\nsmtp_scope = \"{SMTP_SCOPE}\"\n",
-            self.auth.issuer
-        )
+    pub fn provider_toml(&self, redirects: &[String]) -> String {
+        #[derive(serde::Serialize)]
+        struct File {
+            oauth: inbox_doctor::config::OauthConfig,
+        }
+        let mut oauth = inbox_doctor::config::OauthConfig::default();
+        oauth
+            .providers
+            .insert("harness".into(), self.provider(redirects));
+        toml::to_string(&File { oauth }).expect("serializes")
     }
 }
 

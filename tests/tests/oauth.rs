@@ -23,7 +23,7 @@ fn check_token(h: &Harness, m: &OauthMail, token: &str, extra: &[&str]) -> Check
         format!(
             "[domains]\ndatabase = \"sqlite://{}\"\n{}",
             database.display(),
-            m.provider_toml()
+            m.provider_toml(&[])
         ),
     )
     .unwrap();
@@ -47,11 +47,12 @@ fn check_token(h: &Harness, m: &OauthMail, token: &str, extra: &[&str]) -> Check
         "1",
         "--auth",
         "oauth",
-        "--oauth-token-env",
-        "IDR_TOKEN",
         "--config",
         config.to_str().unwrap(),
     ];
+    if !extra.contains(&"--oauth-provider") {
+        args.extend(["--oauth-token-env", "IDR_TOKEN"]);
+    }
     args.extend(extra);
     check_with(&args, &[("IDR_TOKEN", token), ("RUST_LOG", "trace")], None)
 }
@@ -222,7 +223,7 @@ async fn the_relay_diagnoses_a_token_over_its_websocket() {
     config
         .oauth
         .providers
-        .insert("harness".into(), m.provider());
+        .insert("harness".into(), m.provider(&[]));
     let relay = Relay::start(config).await;
     let server = |port, security| ServerSettings {
         host: "127.0.0.1".into(),
@@ -316,4 +317,30 @@ fn a_token_is_asked_for_the_way_a_password_is_and_checked_before_use() {
         assert_eq!(r.status, 2, "{extra:?}: {}{}", r.stdout, r.stderr);
         assert!(r.stderr.contains(says), "{extra:?}: {}", r.stderr);
     }
+}
+
+#[test]
+fn the_command_signs_in_by_the_device_grant() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    m.auth.consent(Grant::good(EMAIL), &[]);
+    // No token given: the configured provider's device grant gets one.
+    let run = check_token(&h, &m, "", &["--no-send", "--oauth-provider", "harness"]);
+    assert_eq!(
+        run.status,
+        0,
+        "{}\n{}\n{}",
+        run.stdout,
+        run.stderr,
+        m.logs()
+    );
+    let activate = m.auth.url("/activate");
+    assert!(
+        run.stderr.contains(&format!(
+            "To sign in with Harness IdP, open {activate} and enter the code WDJB-MJHT"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.step_status("imap.login"), "passed");
 }

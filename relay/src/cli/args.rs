@@ -179,6 +179,11 @@ pub struct CheckArgs {
     /// Read the access token from the first line of standard input.
     #[arg(long, conflicts_with = "password_stdin")]
     pub oauth_token_stdin: bool,
+    /// Without a token given, sign in with this provider of the relay configuration
+    /// (`--config`; `[oauth.providers.NAME]`) by the device grant: the command shows an
+    /// address and a code to enter there, and waits.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["oauth_token_env", "oauth_token_stdin"])]
+    pub oauth_provider: Option<String>,
     /// Read a separate SMTP access token from this environment variable.
     #[arg(long, value_name = "VAR")]
     pub smtp_oauth_token_env: Option<String>,

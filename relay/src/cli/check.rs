@@ -12,13 +12,18 @@ use super::args::{server_settings, CheckArgs, SecurityArg};
 use super::render::{print_event, print_json, print_summary};
 use super::{discover, Exit, UsageError};
 use crate::engine::{self, EngineConfig};
+use crate::oauth::signin::Signin;
 
 /// Runs `inbox-doctor check`: passed when every step passed, failed when one failed.
 pub async fn check(mut args: CheckArgs) -> Result<Exit, UsageError> {
     if args.imap.is_none() || args.smtp.is_none() {
         fill_from_discovery(&mut args).await?;
     }
-    let (req, config) = request(&args, &mut std::io::stdin().lock())?;
+    let signed_in = match &args.oauth_provider {
+        Some(name) => Some(device_signin(&args, name).await?),
+        None => None,
+    };
+    let (req, config) = request(&args, &mut std::io::stdin().lock(), signed_in)?;
     let report = diagnose(&req, &config, !args.json).await?;
     let exit = match report.outcome {
         Outcome::Passed => Exit::Passed,
@@ -31,10 +36,46 @@ pub async fn check(mut args: CheckArgs) -> Result<Exit, UsageError> {
     Ok(exit)
 }
 
-/// Turns the flags into a request and the engine settings.
+/// Signs in with the configured provider `name` by the device grant (RFC 8628): says where to
+/// go and what to enter on standard error, then waits for the token.
+async fn device_signin(args: &CheckArgs, name: &str) -> Result<Secret, UsageError> {
+    let Some(path) = &args.discovery.config else {
+        return Err(UsageError(format!(
+            "--oauth-provider {name} needs the relay configuration that names it (--config FILE)"
+        )));
+    };
+    let providers = super::load_config(Some(path))?.oauth.providers();
+    let provider = providers.get(name).ok_or_else(|| {
+        UsageError(format!(
+            "{} has no [oauth.providers.{name}]",
+            path.display()
+        ))
+    })?;
+    let roots = crate::net::tls::TrustRoots::load(&args.ca_file).map_err(UsageError::of)?;
+    let signin = Signin::new(name, provider, &roots).map_err(UsageError::of)?;
+    let started = signin.device_start().await.map_err(UsageError::of)?;
+    let label = provider.label.as_deref().unwrap_or(name);
+    eprintln!(
+        "To sign in with {label}, open {} and enter the code {}",
+        started.verification_uri, started.user_code
+    );
+    let granted = signin
+        .device_finish(&started, DEVICE_WAIT)
+        .await
+        .map_err(UsageError::of)?;
+    eprintln!("Signed in.");
+    Ok(granted.access_token)
+}
+
+/// How long the command waits for a device sign-in (codes usually live 15 minutes).
+const DEVICE_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// Turns the flags into a request and the engine settings; `signed_in`: a token the device
+/// grant got, in place of one from the environment or standard input.
 pub fn request(
     args: &CheckArgs,
     stdin: &mut dyn BufRead,
+    signed_in: Option<Secret>,
 ) -> Result<(DiagnosisRequest, EngineConfig), UsageError> {
     let given = |s: &Option<String>, flag: &str| {
         s.clone()
@@ -57,11 +98,13 @@ pub fn request(
     } else {
         Secret::default()
     };
-    let oauth_token = if uses(AuthMethod::Oauth) {
-        let flags = (args.oauth_token_env.as_deref(), args.oauth_token_stdin);
-        Some(secret(flags.0, flags.1, "access token", stdin)?)
-    } else {
-        None
+    let oauth_token = match signed_in {
+        Some(token) => Some(token),
+        None if uses(AuthMethod::Oauth) => {
+            let flags = (args.oauth_token_env.as_deref(), args.oauth_token_stdin);
+            Some(secret(flags.0, flags.1, "access token", stdin)?)
+        }
+        None => None,
     };
     let req = DiagnosisRequest {
         email: args.email.trim().to_owned(),
@@ -105,8 +148,13 @@ fn secret(
         "oauth-token"
     };
     if !from_stdin {
+        let device = if flag == "oauth-token" {
+            ", or sign in with --oauth-provider NAME"
+        } else {
+            ""
+        };
         return Err(UsageError(format!(
-            "no {what} given: use --{flag}-env VAR or --{flag}-stdin"
+            "no {what} given: use --{flag}-env VAR or --{flag}-stdin{device}"
         )));
     }
     let mut line = String::new();

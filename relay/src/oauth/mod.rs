@@ -1,4 +1,5 @@
 //! OAuth 2.0 around a token login: what a token's claims say ([`claims`]), to explain why a
-//! server refused it.
+//! server refused it, and getting a token from a configured provider ([`signin`]).
 
 pub mod claims;
+pub mod signin;
