@@ -10,7 +10,7 @@ use inbox_doctor_tests::authz::{Grant, AUDIENCE, IMAP_SCOPE};
 use inbox_doctor_tests::cli::{check_with, CheckRun};
 use inbox_doctor_tests::mail::EMAIL;
 use inbox_doctor_tests::oauth::OauthMail;
-use inbox_doctor_tests::relay::{config_for, Relay};
+use inbox_doctor_tests::relay::{config_for, http, http_get, http_reply, Relay};
 use inbox_doctor_tests::Harness;
 
 /// `check --json --auth oauth` against the OAuth servers, the token in `$IDR_TOKEN` and the
@@ -343,4 +343,126 @@ fn the_command_signs_in_by_the_device_grant() {
         run.stderr
     );
     assert_eq!(run.step_status("imap.login"), "passed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_relay_signs_a_page_in_with_pkce_and_keeps_no_token() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    // The page's address, as registered with the provider (nothing listens there: the test
+    // reads where the provider sends the browser instead of going).
+    let back = "http://127.0.0.1:9/inbox-doctor/".to_owned();
+    m.auth
+        .consent(Grant::good(EMAIL), std::slice::from_ref(&back));
+    let mut config = config_for(&h);
+    config.egress.ports.extend([m.imaps, m.submission]);
+    config
+        .oauth
+        .providers
+        .insert("harness".into(), m.provider(std::slice::from_ref(&back)));
+    let relay = Relay::start(config).await;
+
+    let (_, info) = http_get(&relay.url("/api/info")).await;
+    let info: serde_json::Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(
+        info["oauth_providers"],
+        serde_json::json!([{ "name": "harness", "label": "Harness IdP" }])
+    );
+
+    let post = |path: &str, body: serde_json::Value| {
+        let request = ureq::post(&relay.url(path)).set("content-type", "application/json");
+        http(request, Some(body.to_string()))
+    };
+    let start = || {
+        post(
+            "/api/oauth/harness/start",
+            serde_json::json!({ "redirect_uri": back, "login_hint": EMAIL }),
+        )
+    };
+    let follow = |started: &serde_json::Value| {
+        let url = started["url"].as_str().unwrap().to_owned();
+        async move {
+            let agent = ureq::AgentBuilder::new().redirects(0).build();
+            let reply = http_reply(agent.get(&url)).await;
+            assert_eq!(reply.status, 302, "{}", reply.body);
+            let location = url::Url::parse(reply.header("location").unwrap()).unwrap();
+            let query: std::collections::HashMap<String, String> =
+                location.query_pairs().into_owned().collect();
+            (query["code"].clone(), query["state"].clone())
+        }
+    };
+
+    // The provider's address carries the PKCE challenge, the state and the hint.
+    let (status, text) = start().await;
+    assert_eq!(status, 200, "{text}");
+    let started: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let url = started["url"].as_str().unwrap();
+    assert!(url.starts_with(&m.auth.url("/authorize?")), "{url}");
+    for part in [
+        "code_challenge_method=S256",
+        "login_hint=alice%40inbox-doctor.test",
+        "response_type=code",
+    ] {
+        assert!(url.contains(part), "{part}: {url}");
+    }
+    let (code, state) = follow(&started).await;
+    assert_eq!(state, started["state"], "the state comes back unchanged");
+
+    // A code with another verifier is refused by the provider, in its words.
+    let exchange = |code: &str, verifier: &str| {
+        post(
+            "/api/oauth/harness/token",
+            serde_json::json!({ "code": code, "verifier": verifier, "redirect_uri": back }),
+        )
+    };
+    let (status, text) = exchange(&code, "not-the-verifier-of-this-challenge-0000000000").await;
+    assert_eq!(status, 502, "{text}");
+    assert!(text.contains("invalid_grant"), "{text}");
+
+    // A fresh sign-in, exchanged with its own verifier, gives a token that logs in.
+    let (_, text) = start().await;
+    let started: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (code, _) = follow(&started).await;
+    let (status, text) = exchange(&code, started["verifier"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{text}");
+    let token: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let run = check_token(&h, &m, &token, &["--no-send"]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    // Nothing of it stays with the relay: its database holds no copy.
+    let stored = std::fs::read(h.dir.path().join("domains.db")).unwrap_or_default();
+    let needle = token.as_bytes();
+    assert!(!stored.windows(needle.len()).any(|w| w == needle));
+
+    // Only registered redirect addresses, only configured providers.
+    let (status, text) = post(
+        "/api/oauth/harness/start",
+        serde_json::json!({ "redirect_uri": "https://evil.example/" }),
+    )
+    .await;
+    assert_eq!(
+        (status, text.contains("redirect_not_allowed")),
+        (400, true),
+        "{text}"
+    );
+    let (status, text) = post(
+        "/api/oauth/nobody/start",
+        serde_json::json!({ "redirect_uri": back }),
+    )
+    .await;
+    assert_eq!(
+        (status, text.contains("unknown_provider")),
+        (404, true),
+        "{text}"
+    );
+    // A page the relay does not serve may not start one.
+    let request = ureq::post(&relay.url("/api/oauth/harness/start"))
+        .set("content-type", "application/json")
+        .set("origin", "https://evil.example");
+    let (status, _) = http(
+        request,
+        Some(serde_json::json!({ "redirect_uri": back }).to_string()),
+    )
+    .await;
+    assert_eq!(status, 403);
 }

@@ -29,8 +29,9 @@ pub use discovery::{
 pub use finding::{Finding, FindingKind};
 pub use hint::{hints, HintKind};
 pub use protocol::{
-    ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, ProtocolError,
-    RelayInfo, ServerMessage, PROTOCOL_VERSION,
+    ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, OauthExchange,
+    OauthProviderInfo, OauthStart, OauthStarted, OauthToken, ProtocolError, RelayInfo,
+    ServerMessage, PROTOCOL_VERSION,
 };
 pub use report::*;
 pub use request::{

@@ -12,12 +12,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::request::{DiagnosisRequest, ServerSettings};
+use crate::request::{DiagnosisRequest, Secret, ServerSettings};
 use crate::step::StepEvent;
 use crate::taxonomy::coded_enum;
 
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// What a client sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +155,53 @@ pub struct RelayInfo {
     /// than this field.
     #[serde(default = "yes")]
     pub origin_allowed: bool,
+    /// The providers a user may sign in with here (the operator registered a client with
+    /// each), for mailboxes that take an access token instead of a password.
+    #[serde(default)]
+    pub oauth_providers: Vec<OauthProviderInfo>,
+}
+
+/// A provider the page offers sign-in with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OauthProviderInfo {
+    /// Its name in the relay's configuration (`/api/oauth/{name}/…`).
+    pub name: String,
+    /// What the button says: "Sign in with {label}".
+    pub label: String,
+}
+
+/// `POST /api/oauth/{name}/start`: where the provider sends the browser back to (one of the
+/// provider's registered addresses), and whom to sign in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OauthStart {
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub login_hint: Option<String>,
+}
+
+/// Where to send the browser, and what the page keeps until it comes back: `state` to check
+/// the answer is the one it asked for, `verifier` (PKCE) for the exchange.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OauthStarted {
+    pub url: String,
+    pub state: String,
+    pub verifier: Secret,
+}
+
+/// `POST /api/oauth/{name}/token`: the code the provider sent the browser back with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OauthExchange {
+    pub code: Secret,
+    pub verifier: Secret,
+    pub redirect_uri: String,
+}
+
+/// The access token the provider gave, for the diagnosis; the relay keeps no copy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OauthToken {
+    pub access_token: Secret,
+    #[serde(default)]
+    pub expires_in: Option<u64>,
 }
 
 fn yes() -> bool {
@@ -168,6 +215,7 @@ impl Default for RelayInfo {
             test_recipients_allowed: false,
             token_required: false,
             origin_allowed: true,
+            oauth_providers: Vec::new(),
         }
     }
 }

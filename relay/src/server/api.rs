@@ -139,6 +139,7 @@ async fn info(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Json<Re
         test_recipients_allowed: !state.config.egress.allow_recipients.is_empty(),
         token_required: state.config.limits.token.is_some(),
         origin_allowed: super::origins::admits(&state, &headers),
+        oauth_providers: super::oauth::offered(&state),
     })
 }
 

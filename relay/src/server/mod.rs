@@ -14,6 +14,7 @@ pub mod hosts;
 pub mod limits;
 pub mod lockout;
 pub mod metrics;
+pub mod oauth;
 pub mod origins;
 pub mod page_policy;
 pub mod targets;
@@ -174,6 +175,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(ws::router())
         .merge(api::router())
+        .merge(oauth::router())
         .with_state(state.clone())
         .fallback_service(page)
         .layer(from_fn_with_state(state.clone(), hosts::guard))
