@@ -50,6 +50,16 @@ impl Relay {
         Relay::start_with_public_autoconfig(config, &[]).await
     }
 
+    /// [`Relay::start`] with the configuration `make` gives for the address the relay will
+    /// listen on (for settings that name the relay's own address, like a sign-in's way back).
+    pub async fn start_at(make: impl FnOnce(std::net::SocketAddr) -> Config) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        Relay::serve(listener, make(addr), &[]).await
+    }
+
     /// [`Relay::start`], fetching autoconfig documents from `public` (the harness's nginx,
     /// which can only listen on loopback) as if those addresses were public. Every other
     /// address keeps to the public-only rule.
@@ -60,6 +70,14 @@ impl Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
+        Relay::serve(listener, config, public).await
+    }
+
+    async fn serve(
+        listener: tokio::net::TcpListener,
+        config: Config,
+        public: &[std::net::IpAddr],
+    ) -> Relay {
         let addr = listener.local_addr().expect("addr");
         let mut state = AppState::new(config).await.expect("relay state");
         Arc::get_mut(&mut state)

@@ -466,3 +466,33 @@ async fn the_relay_signs_a_page_in_with_pkce_and_keeps_no_token() {
     .await;
     assert_eq!(status, 403);
 }
+
+#[test]
+fn a_password_where_only_tokens_are_taken_is_password_login_switched_off() {
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let imap = format!("127.0.0.1:{}", m.imaps);
+    let smtp = format!("127.0.0.1:{}", m.submission);
+    #[rustfmt::skip]
+    let args = [
+        "--json", "--email", EMAIL, "--imap", &imap, "--imap-security", "tls",
+        "--smtp", &smtp, "--smtp-security", "starttls", "--ca-file", h.ca(),
+        "--no-send", "--password-env", "IDR_PASSWORD",
+    ];
+    let run = check_with(&args, &[("IDR_PASSWORD", "a password")], None);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert_eq!(
+        run.diagnosis(),
+        ("unauthorized".to_owned(), "basic_auth_disabled".to_owned())
+    );
+    let failures = run.report()["failures"].to_string();
+    assert!(
+        failures.contains("smtp.login"),
+        "both sides say so: {failures}"
+    );
+    assert!(
+        failure_detail(&run).contains("AUTH=XOAUTH2 AUTH=OAUTHBEARER"),
+        "{}",
+        failure_detail(&run)
+    );
+}

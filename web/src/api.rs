@@ -1,5 +1,5 @@
-//! Reading the relay's small JSON API (info, texts, domain settings, discovery) with the
-//! browser's own `fetch`: a few lines instead of an HTTP client library in the wasm.
+//! Reading the relay's small JSON API (info, texts, domain settings, discovery, sign-in) with
+//! the browser's own `fetch`: a few lines instead of an HTTP client library in the wasm.
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -16,10 +16,28 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
     crate::json::from_js(fetch_json(url).await?)
 }
 
+/// POSTs `body` as JSON to `url` and decodes the JSON answer, as [`get_json`] does.
+pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Option<T> {
+    let body = crate::json::encode(body)?;
+    crate::json::from_js(fetch_with(url, Some(&body)).await?)
+}
+
 /// The fetching half of [`get_json`], not generic: one state machine for every type asked for.
 async fn fetch_json(url: &str) -> Option<wasm_bindgen::JsValue> {
+    fetch_with(url, None).await
+}
+
+/// GETs `url`, or POSTs `body` (JSON) to it.
+async fn fetch_with(url: &str, body: Option<&str>) -> Option<wasm_bindgen::JsValue> {
     let window = web_sys::window()?;
     let init = web_sys::RequestInit::new();
+    if let Some(body) = body {
+        init.set_method("POST");
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("content-type", "application/json").ok()?;
+        init.set_headers(&headers);
+    }
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
         ANSWER_WITHIN_MS,
     )));

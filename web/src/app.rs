@@ -8,6 +8,7 @@ use crate::api::get_json;
 use crate::form::{Checkbox, FormState, ServerBox, TextField};
 use crate::i18n::{language_name, provide_words, say, tr, Text};
 use crate::result::{ResultView, Retry};
+use crate::signin::Signin;
 use crate::socket::{Phase, Run};
 use crate::steps::StepsView;
 use crate::validate::FieldId;
@@ -152,6 +153,13 @@ pub fn App(relay: String, info: RelayInfo, lang: RwSignal<Lang>) -> impl IntoVie
         start();
     };
     let prefill = Callback::new(move |()| crate::prefill::prefill(&relay.get_value(), form));
+    // Back from a provider's sign-in: the form as it was, and the token.
+    crate::signin::finish(relay.get_value(), form);
+    let providers = info.oauth_providers.clone();
+    provide_context(crate::signin::Providers {
+        relay: relay.get_value(),
+        list: providers.clone(),
+    });
 
     // For the speed measurement: the form is on screen and its handlers are attached.
     Effect::new(|_| {
@@ -174,6 +182,7 @@ pub fn App(relay: String, info: RelayInfo, lang: RwSignal<Lang>) -> impl IntoVie
             {move || (form.password_cleared.get()).then(|| view! {
                 <p class="idr-note" id="password-note" role="status">{tr(Label::RetypePassword)}</p>
             })}
+            <Signin relay=relay.get_value() providers />
             <Checkbox id=FieldId::KeepPassword label=Label::KeepPassword checked=form.keep_password />
             <TextField id=FieldId::Username label=Label::Username value=form.username
                 autocomplete="username" placeholder=Label::UsernameHint />

@@ -63,6 +63,10 @@ pub struct FormState {
     /// The password was removed after a run: the form says it must be typed again.
     pub password_cleared: RwSignal<bool>,
     pub password_input: NodeRef<Input>,
+    /// A sign-in with a provider, whose token the run logs in with instead of a password.
+    pub signed_in: RwSignal<Option<crate::signin::SignedIn>>,
+    /// A sign-in came back without a token.
+    pub signin_failed: RwSignal<bool>,
 }
 
 impl FormState {
@@ -84,6 +88,8 @@ impl FormState {
             prefilled: RwSignal::new(None),
             password_cleared: RwSignal::new(false),
             password_input: NodeRef::new(),
+            signed_in: RwSignal::new(None),
+            signin_failed: RwSignal::new(false),
         }
     }
 
@@ -108,6 +114,9 @@ impl FormState {
             allow_insecure: self.allow_insecure.get_untracked(),
             test_recipient: self.test_recipient.get_untracked(),
             roundtrip: self.roundtrip.get_untracked(),
+            oauth_token: self
+                .signed_in
+                .with_untracked(|s| s.as_ref().map(|s| s.token.clone())),
             lang,
         }
     }

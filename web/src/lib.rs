@@ -2,7 +2,8 @@
 //!
 //! Read in this order: [`mount`] (how the page and the widget start), [`app`] (what the relay
 //! says about the page, and the layout), [`form`] with [`validate`] and [`prefill`] (the form),
-//! [`socket`] (the only WebSocket owner), [`steps`] and [`result`] (what a run shows), [`i18n`]
+//! [`signin`] (a provider's sign-in instead of a password), [`socket`] (the only WebSocket
+//! owner), [`steps`] and [`result`] (what a run shows), [`i18n`]
 //! (every word, fetched per language from the relay).
 
 pub mod api;
@@ -13,6 +14,7 @@ pub mod json;
 pub mod mount;
 pub mod prefill;
 pub mod result;
+pub mod signin;
 pub mod socket;
 pub mod steps;
 pub mod validate;

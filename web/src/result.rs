@@ -177,6 +177,9 @@ fn FailureCard(card: Card, main: Signal<bool>) -> impl IntoView {
     let retry =
         use_context::<Retry>().filter(|_| category == Category::UnauthorizedUntrustedCertificate);
     let sides_code = card.sides_code();
+    // A mailbox that takes no password (or a token that was refused): the route that would
+    // work, where the relay offers it.
+    let signin = use_context::<crate::signin::Providers>().filter(|_| offers_signin(cause));
     let replies = card
         .failures
         .iter()
@@ -225,6 +228,9 @@ fn FailureCard(card: Card, main: Signal<bool>) -> impl IntoView {
                     {tr(Label::RetryAllowingCertificate)}
                 </button>
             })}
+            {signin.map(|p| view! {
+                <crate::signin::SigninButtons relay=p.relay providers=p.list offer=Label::SigninOffer />
+            })}
             <TechnicalDetails>
                 <dt>{tr(Label::Code)}</dt>
                 <dd><code class="idr-code">{format!("{category} / {cause}")}</code></dd>
@@ -232,6 +238,20 @@ fn FailureCard(card: Card, main: Signal<bool>) -> impl IntoView {
             </TechnicalDetails>
         </section>
     }
+}
+
+/// Whether a failure with `cause` is one a sign-in with the provider would get past: password
+/// login switched off, or a token that needs replacing.
+fn offers_signin(cause: Cause) -> bool {
+    matches!(
+        cause,
+        Cause::BasicAuthDisabled
+            | Cause::TokenExpired
+            | Cause::TokenWrongAudience
+            | Cause::TokenScopeMissing
+            | Cause::TokenWrongUser
+            | Cause::TokenRejected
+    )
 }
 
 /// The server's own words, shown as said.

@@ -2,7 +2,8 @@
 //! another look, or the request to send. Tested natively, without a browser.
 
 use inbox_doctor_errors::{
-    DiagnosisRequest, Label, Lang, Secret, Security, ServerSettings, Side, DEFAULT_SESSION_TARGET,
+    AuthMethod, DiagnosisRequest, Label, Lang, Secret, Security, ServerSettings, Side,
+    DEFAULT_SESSION_TARGET,
 };
 
 /// Every control of the form, and the one place its element id is spelled.
@@ -77,6 +78,8 @@ pub struct FormValues {
     pub allow_insecure: bool,
     pub test_recipient: String,
     pub roundtrip: bool,
+    /// The token of a sign-in with a provider: both sides log in with it, no password asked.
+    pub oauth_token: Option<Secret>,
     pub lang: Lang,
 }
 
@@ -105,7 +108,8 @@ pub fn request(v: FormValues) -> Result<DiagnosisRequest, Problems> {
     if !valid_email(&v.email) {
         problems.push((FieldId::Email, Label::ErrEmail));
     }
-    if v.password.is_empty() {
+    let signed_in = v.oauth_token.is_some();
+    if v.password.is_empty() && !signed_in {
         problems.push((FieldId::Password, Label::ErrPassword));
     }
     for (side, typed) in [(Side::Imap, &v.imap), (Side::Smtp, &v.smtp)] {
@@ -116,7 +120,7 @@ pub fn request(v: FormValues) -> Result<DiagnosisRequest, Problems> {
             problems.push((FieldId::Port(side), Label::ErrPort));
         }
     }
-    if v.separate_smtp && v.smtp_password.is_empty() {
+    if v.separate_smtp && v.smtp_password.is_empty() && !signed_in {
         problems.push((FieldId::SmtpPassword, Label::ErrPassword));
     }
     let recipient = v.test_recipient.trim();
@@ -138,7 +142,10 @@ pub fn request(v: FormValues) -> Result<DiagnosisRequest, Problems> {
     let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut request = DiagnosisRequest::new(v.email.trim(), v.password, imap, smtp);
     request.username = optional(&v.username);
-    if v.separate_smtp {
+    if let Some(token) = v.oauth_token {
+        request.auth = AuthMethod::Oauth;
+        request.oauth_token = Some(token);
+    } else if v.separate_smtp {
         request.smtp_username = optional(&v.smtp_username);
         request.smtp_password = Some(v.smtp_password);
     }
@@ -172,6 +179,19 @@ mod tests {
             lang: Lang::Pl,
             ..FormValues::default()
         }
+    }
+
+    #[test]
+    fn a_sign_in_stands_in_for_every_password() {
+        let mut v = filled();
+        v.password = Secret::default();
+        v.separate_smtp = true;
+        assert!(request(v.clone()).is_err(), "no password, no sign-in");
+        v.oauth_token = Some(Secret::new("tok"));
+        let r = request(v).unwrap();
+        assert_eq!(r.auth(Side::Smtp), AuthMethod::Oauth);
+        assert_eq!(r.oauth_token(Side::Smtp).map(Secret::expose), Some("tok"));
+        assert_eq!(r.smtp_password, None);
     }
 
     #[test]

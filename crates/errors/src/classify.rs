@@ -58,6 +58,9 @@ pub enum Observation<T = String> {
     NoAuthMechanism,
     /// No OAuth mechanism (XOAUTH2, OAUTHBEARER) where an access token was to be used.
     NoOauthMechanism,
+    /// A password was to be used, but the server offers only OAuth mechanisms: password login
+    /// is switched off there.
+    OnlyOauthOffered,
     /// The server refused an OAuth access token: its final reply to the login, with what the
     /// token's own claims and the server's SASL error said.
     TokenRefused {
@@ -169,6 +172,7 @@ fn cause_of<T: AsRef<str>>(step: StepId, observation: &Observation<T>) -> Cause 
         Observation::SmtpReply { command, text } => smtp_reply(*command, text.as_ref()),
         Observation::NoAuthMechanism => Cause::NoSupportedAuthMechanism,
         Observation::NoOauthMechanism => Cause::OauthNotOffered,
+        Observation::OnlyOauthOffered => Cause::BasicAuthDisabled,
         Observation::TokenRefused { text, facts } => token_refused(step, text.as_ref(), facts),
         Observation::NotDelivered => Cause::TestMessageNotArriving,
     }

@@ -163,6 +163,12 @@ coded_enum! {
         RetryAllowingCertificate = "retry_allowing_certificate",
         RetypePassword = "retype_password",
         TrustedTypesRefused = "trusted_types_refused",
+        SigninInstead = "signin_instead",
+        SigninWith = "signin_with",
+        SignedIn = "signed_in",
+        SignOut = "sign_out",
+        SigninFailed = "signin_failed",
+        SigninOffer = "signin_offer",
     }
 }
 

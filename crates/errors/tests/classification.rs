@@ -545,6 +545,10 @@ const ROWS: &[Row] = &[
     row("any", ImapLogin, Observation::NoAuthMechanism, ImapSettingsIncorrect, NoSupportedAuthMechanism),
     row("any", SmtpLogin, Observation::NoAuthMechanism, SmtpSettingsIncorrect, NoSupportedAuthMechanism),
     row("any", ImapLogin, Observation::NoOauthMechanism, Unauthorized, OauthNotOffered),
+    // A password where the server offers only XOAUTH2/OAUTHBEARER (Dovecot with only its
+    // oauth2 passdb, seen here): password login is off.
+    row("any", ImapLogin, Observation::OnlyOauthOffered, Unauthorized, BasicAuthDisabled),
+    row("any", SmtpLogin, Observation::OnlyOauthOffered, Unauthorized, BasicAuthDisabled),
     row("any", SmtpLogin, Observation::NoOauthMechanism, Unauthorized, OauthNotOffered),
     // The test email not arriving is a send failure whichever side noticed it.
     row("any", Roundtrip, Observation::NotDelivered, TestEmailFailed, TestMessageNotArriving),

@@ -190,6 +190,7 @@ fn observation() -> impl Strategy<Value = Observation<String>> {
         StarttlsNotOffered,
         NoAuthMechanism,
         NoOauthMechanism,
+        OnlyOauthOffered,
         NotDelivered,
     ]);
     prop_oneof![
@@ -263,6 +264,7 @@ fn borrowed(o: &Observation<String>) -> Observation<&str> {
         StarttlsNotOffered => StarttlsNotOffered,
         NoAuthMechanism => NoAuthMechanism,
         NoOauthMechanism => NoOauthMechanism,
+        OnlyOauthOffered => OnlyOauthOffered,
         TokenRefused { text, facts } => TokenRefused {
             text,
             facts: *facts,

@@ -308,6 +308,13 @@ impl Client {
             self.login_disabled() || !quotable(username) || !quotable(password.expose());
         if use_plain && self.login_disabled() && !self.has_capability("AUTH=PLAIN") {
             let caps = self.capabilities.clone().unwrap_or_default().join(" ");
+            let oauth = ["AUTH=XOAUTH2", "AUTH=OAUTHBEARER"];
+            if oauth.iter().any(|m| self.has_capability(m)) {
+                return LoginPlan::Refuse(
+                    Failed::new(Observation::OnlyOauthOffered)
+                        .detail(format!("the server offers only OAuth logins: {caps}")),
+                );
+            }
             return LoginPlan::Refuse(
                 Failed::imap(ImapCommand::Login, format!("* CAPABILITY {caps}")).detail(
                     "the server advertises LOGINDISABLED and no AUTH=PLAIN on this connection",

@@ -103,6 +103,13 @@ impl Auth {
             let secret = Some(password.expose().to_owned());
             return Ok((auth(Expect::UsernamePrompt, secret), out));
         }
+        let names: Vec<&str> = mechanisms.iter().map(String::as_str).collect();
+        if TokenMechanism::choose(&names, inbox_doctor_errors::OauthMechanism::Auto).is_some() {
+            return Err(Failed::new(Observation::OnlyOauthOffered).detail(format!(
+                "the server offers only OAuth logins: {}",
+                mechanisms.join(" ")
+            )));
+        }
         Err(Failed::new(Observation::NoAuthMechanism).detail(nothing_offered()))
     }
 
@@ -336,6 +343,16 @@ mod tests {
             assert_eq!(sent.last().unwrap().wire, "*\r\n");
             assert!(outcome.is_err());
         }
+    }
+
+    #[test]
+    fn a_password_where_only_oauth_is_offered_is_password_login_switched_off() {
+        let pw = Secret::new("pw");
+        let offered = mechanisms(&["XOAUTH2", "OAUTHBEARER"]);
+        let Err(f) = Auth::start(&offered, "jo", Credential::Password(&pw)) else {
+            panic!("no password mechanism");
+        };
+        assert_eq!(f.observation, Observation::OnlyOauthOffered);
     }
 
     #[test]

@@ -631,5 +631,11 @@ pub(super) fn label(l: Label) -> &'static str {
         Label::RetryAllowingCertificate => "Erneut prüfen und dieses Zertifikat zulassen",
         Label::RetypePassword => "Das Passwort wird nach einer Prüfung nicht aufbewahrt. Geben Sie es erneut ein und prüfen Sie noch einmal.",
         Label::TrustedTypesRefused => "Inbox Doctor kann auf dieser Seite nicht starten: Die Sicherheitsrichtlinie der Seite (Trusted Types) lässt es nicht zu. Der Betreiber der Website kann die Richtlinie \"inbox-doctor\" erlauben.",
+        Label::SigninInstead => "Postfach ohne Passwort? Melden Sie sich stattdessen bei seinem Anbieter an:",
+        Label::SigninWith => "Mit {provider} anmelden",
+        Label::SignedIn => "Bei {provider} angemeldet. Die Prüfung meldet sich damit an; ein Passwort ist nicht nötig.",
+        Label::SignOut => "Stattdessen ein Passwort verwenden",
+        Label::SigninFailed => "Die Anmeldung wurde nicht abgeschlossen. Versuchen Sie es erneut.",
+        Label::SigninOffer => "Dieses Postfach nimmt womöglich nur eine Anmeldung beim Anbieter an. Prüfen Sie es auf diesem Weg erneut:",
     }
 }

@@ -627,5 +627,11 @@ pub(super) fn label(l: Label) -> &'static str {
         Label::RetryAllowingCertificate => "Check again, going on past this certificate",
         Label::RetypePassword => "The password is not kept after a check. Type it again, then check again.",
         Label::TrustedTypesRefused => "Inbox Doctor cannot start on this page: the page's security policy (Trusted Types) does not allow it. The site's operator can allow the policy \"inbox-doctor\".",
+        Label::SigninInstead => "Mailbox without a password? Sign in with its provider instead:",
+        Label::SigninWith => "Sign in with {provider}",
+        Label::SignedIn => "Signed in with {provider}. The check logs in with this sign-in; no password is needed.",
+        Label::SignOut => "Use a password instead",
+        Label::SigninFailed => "The sign-in did not complete. Try again.",
+        Label::SigninOffer => "This mailbox may only take a sign-in with its provider. Check again that way:",
     }
 }

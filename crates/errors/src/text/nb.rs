@@ -629,5 +629,11 @@ pub(super) fn label(l: Label) -> &'static str {
         Label::RetryAllowingCertificate => "Sjekk på nytt og godta dette sertifikatet",
         Label::RetypePassword => "Passordet blir ikke tatt vare på etter en kontroll. Skriv det inn på nytt, og sjekk igjen.",
         Label::TrustedTypesRefused => "Inbox Doctor kan ikke starte på denne siden: sidens sikkerhetsregler (Trusted Types) tillater det ikke. Den som driver nettstedet, kan tillate regelen \"inbox-doctor\".",
+        Label::SigninInstead => "Postkasse uten passord? Logg inn hos leverandøren i stedet:",
+        Label::SigninWith => "Logg inn med {provider}",
+        Label::SignedIn => "Logget inn med {provider}. Kontrollen logger inn med denne innloggingen; passord trengs ikke.",
+        Label::SignOut => "Bruk passord i stedet",
+        Label::SigninFailed => "Innloggingen ble ikke fullført. Prøv igjen.",
+        Label::SigninOffer => "Denne postkassen godtar kanskje bare innlogging hos leverandøren. Sjekk igjen på den måten:",
     }
 }

@@ -629,5 +629,11 @@ pub(super) fn label(l: Label) -> &'static str {
         Label::RetryAllowingCertificate => "Sprawdź ponownie, akceptując ten certyfikat",
         Label::RetypePassword => "Hasło nie jest przechowywane po sprawdzeniu. Wpisz je ponownie i sprawdź jeszcze raz.",
         Label::TrustedTypesRefused => "Inbox Doctor nie może się uruchomić na tej stronie: zasady bezpieczeństwa strony (Trusted Types) na to nie pozwalają. Operator witryny może dopuścić zasadę \"inbox-doctor\".",
+        Label::SigninInstead => "Skrzynka bez hasła? Zaloguj się zamiast tego u jej dostawcy:",
+        Label::SigninWith => "Zaloguj się przez {provider}",
+        Label::SignedIn => "Zalogowano przez {provider}. Sprawdzenie loguje się tym logowaniem; hasło nie jest potrzebne.",
+        Label::SignOut => "Użyj zamiast tego hasła",
+        Label::SigninFailed => "Logowanie nie zostało dokończone. Spróbuj ponownie.",
+        Label::SigninOffer => "Ta skrzynka może przyjmować tylko logowanie u dostawcy. Sprawdź ponownie w ten sposób:",
     }
 }
