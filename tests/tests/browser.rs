@@ -1277,3 +1277,83 @@ async fn trusted_types_either_mount_the_widget_or_say_why_not() {
     b.screenshot("widget-trusted-types-refused").await;
     b.close().await;
 }
+
+/// A mailbox that takes only OAuth: the password is refused as "password login switched off",
+/// the failure card offers the configured sign-in, the browser goes to the (harness's)
+/// provider and back, and the run with the token passes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mailbox_without_passwords_is_checked_after_signing_in_with_its_provider() {
+    use inbox_doctor_tests::authz::Grant;
+    use inbox_doctor_tests::oauth::OauthMail;
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let relay = Relay::start_at(|addr| {
+        let page = format!("http://{addr}/");
+        m.auth
+            .consent(Grant::good(EMAIL), std::slice::from_ref(&page));
+        let mut config = config_for(&h);
+        config.static_dir = Some(dist());
+        config.egress.ports.extend([m.imaps, m.submission]);
+        config
+            .oauth
+            .providers
+            .insert("harness".into(), m.provider(&[page]));
+        config
+    })
+    .await;
+    let b = Browser::start("en-US", 1200, 1800).await;
+    b.client.goto(&relay.url("/")).await.unwrap();
+    b.wait_for("#run").await;
+    b.fill("#email", EMAIL).await;
+    b.fill("#password", "an old password").await;
+    b.fill("#imap-host", "127.0.0.1").await;
+    b.fill("#imap-port", &m.imaps.to_string()).await;
+    b.select("#imap-security", "tls").await;
+    b.fill("#smtp-host", "127.0.0.1").await;
+    b.fill("#smtp-port", &m.submission.to_string()).await;
+    b.select("#smtp-security", "starttls").await;
+    b.click("#run").await;
+    b.wait_for("#idr-failure").await;
+    assert_eq!(
+        b.attr("#idr-failure", "data-cause").await.as_deref(),
+        Some("basic_auth_disabled")
+    );
+    b.screenshot_of("password-login-off", "#idr-failure").await;
+    let offer = b.text("#idr-failure .idr-signin").await;
+    assert!(offer.contains("Sign in with Harness IdP"), "{offer}");
+    // The offers (under the password and on the card) pass axe as the rest of the page does.
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    // To the provider and back: the form as it was, signed in, the address bar clean.
+    b.click("#idr-failure #signin-harness").await;
+    b.wait_for("#signed-in").await;
+    assert!(b
+        .text("#signed-in")
+        .await
+        .contains("Signed in with Harness IdP"));
+    assert_eq!(b.value("#email").await, EMAIL);
+    assert_eq!(b.value("#imap-port").await, m.imaps.to_string());
+    let url = b.client.current_url().await.unwrap();
+    assert_eq!(url.query(), None, "the code left the address bar: {url}");
+    // The test email goes to the harness's other mailbox server: no round trip here.
+    b.click("#roundtrip").await;
+    b.click("#run").await;
+    b.wait_for("#idr-success").await;
+    assert_eq!(
+        b.attr("li[data-step='smtp.send']", "data-status")
+            .await
+            .as_deref(),
+        Some("passed")
+    );
+    b.screenshot("signed-in-passed").await;
+
+    // A sign-in that comes back with another state is refused, and says so.
+    b.client
+        .goto(&relay.url("/?code=stolen&state=not-ours"))
+        .await
+        .unwrap();
+    b.wait_for("#signin-failed").await;
+    assert!(b.text("#signin-failed").await.contains("did not complete"));
+    b.close().await;
+}
