@@ -1,5 +1,6 @@
 //! A help center's page on an origin of its own (127.0.0.1 on a port of its own): a small
-//! HTTP/1.1 server that answers `GET /` with one document and anything else with 404. Not the
+//! HTTP/1.1 server that answers `GET /` (with any query: a sign-in comes back with one) with one
+//! document and anything else with 404. Not the
 //! relay: a host page carries its own headers, not the relay's Content-Security-Policy.
 
 use std::sync::{Arc, Mutex};
@@ -37,7 +38,7 @@ impl HostPage {
                             Ok(n) => head.extend_from_slice(&buf[..n]),
                         }
                     }
-                    let root = head.starts_with(b"GET / ") || head.starts_with(b"GET /? ");
+                    let root = head.starts_with(b"GET / ") || head.starts_with(b"GET /?");
                     let (status, body, extra) = if root {
                         ("200 OK", html, extra)
                     } else {

@@ -1357,3 +1357,115 @@ async fn a_mailbox_without_passwords_is_checked_after_signing_in_with_its_provid
     assert!(b.text("#signin-failed").await.contains("did not complete"));
     b.close().await;
 }
+
+/// The widget on a help center's page signs in too: the provider sends the browser back to
+/// the host page, where the widget goes on with the form as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_widget_signs_in_on_the_host_page_and_runs_with_the_token() {
+    use inbox_doctor_tests::authz::Grant;
+    use inbox_doctor_tests::oauth::OauthMail;
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let host = HostPage::start().await;
+    let back = format!("{}/", host.origin());
+    m.auth
+        .consent(Grant::good(EMAIL), std::slice::from_ref(&back));
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.limits.allowed_origins = vec![host.origin()];
+    config.egress.ports.extend([m.imaps, m.submission]);
+    config
+        .oauth
+        .providers
+        .insert("harness".into(), m.provider(std::slice::from_ref(&back)));
+    let relay = Relay::start(config).await;
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../web/examples/embed.html"
+    ))
+    .unwrap()
+    .replace("https://relay.example.com", &relay.url(""));
+    host.set(page);
+
+    let b = Browser::start("en", 1200, 1600).await;
+    b.client.goto(&back).await.unwrap();
+    let in_widget = |js: &str| {
+        format!("const el = document.querySelector('[data-inbox-doctor]'); const root = el && el.shadowRoot; {js}")
+    };
+    // Polls `js` through page loads (the browser goes to the provider and back meanwhile).
+    let settled = |js: String| {
+        let b = &b;
+        async move {
+            for _ in 0..300 {
+                if let Ok(serde_json::Value::Bool(true)) = b.client.execute(&js, vec![]).await {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            false
+        }
+    };
+    assert!(
+        settled(in_widget("return !!(root && root.querySelector('#run'));")).await,
+        "the widget mounted"
+    );
+    let set = |id: &str, value: &str| {
+        in_widget(&format!(
+            "const e = root.querySelector('#{id}'); e.value = {value:?}; e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{bubbles: true}}));"
+        ))
+    };
+    for (id, value) in [
+        ("email", EMAIL.to_owned()),
+        ("imap-host", "127.0.0.1".to_owned()),
+        ("imap-port", m.imaps.to_string()),
+        ("imap-security", "tls".to_owned()),
+        ("smtp-host", "127.0.0.1".to_owned()),
+        ("smtp-port", m.submission.to_string()),
+        ("smtp-security", "starttls".to_owned()),
+    ] {
+        b.client.execute(&set(id, &value), vec![]).await.unwrap();
+    }
+    // Signing in from under the password field, before any run.
+    b.client
+        .execute(
+            &in_widget("root.querySelector('#signin-harness').click();"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        settled(in_widget(
+            "return !!(root && root.querySelector('#signed-in'));"
+        ))
+        .await,
+        "back on the host page, signed in"
+    );
+    let port = b
+        .client
+        .execute(
+            &in_widget("return root.querySelector('#imap-port').value;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        port,
+        serde_json::json!(m.imaps.to_string()),
+        "the form as it was"
+    );
+    b.client
+        .execute(
+            &in_widget(
+                "root.querySelector('#roundtrip').click(); root.querySelector('#run').click();",
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        settled(in_widget("return !!root.querySelector('#idr-success');")).await,
+        "the run with the token passed in the widget"
+    );
+    b.screenshot("widget-signed-in").await;
+    b.close().await;
+}

@@ -53,7 +53,8 @@ pub fn readable_by_all(path: &str) -> bool {
 
 /// The CORS layer: the allowed origin is echoed back (with `Vary: Origin`); any other gets no
 /// `Access-Control-Allow-Origin`, so its page cannot read the response — except the answers
-/// [`readable_by_all`].
+/// [`readable_by_all`]. GET, and POST with a JSON body (the widget's sign-in, `server::oauth`,
+/// which checks the origin itself too); the admin API's PUT and DELETE stay same-origin.
 pub fn layer(state: Arc<AppState>) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(
@@ -62,5 +63,6 @@ pub fn layer(state: Arc<AppState>) -> CorsLayer {
                     || origin.to_str().is_ok_and(|o| allowed(&state, o))
             },
         ))
-        .allow_methods([Method::GET])
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([axum::http::header::CONTENT_TYPE])
 }
