@@ -496,3 +496,115 @@ fn a_password_where_only_tokens_are_taken_is_password_login_switched_off() {
         failure_detail(&run)
     );
 }
+
+/// Replies to tokens that only big providers send, replayed by a scripted server: Gmail's
+/// XOAUTH2 error challenge, Microsoft's refusals on IMAP and on SMTP with SMTP AUTH off.
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_replies_to_tokens_that_no_local_server_produces() {
+    use inbox_doctor_tests::scripted::Scripted;
+    // Gmail (developers.google.com/workspace/gmail/imap/xoauth2-protocol): the error as a
+    // challenge, then, after the client's empty answer, the refusal.
+    let gmail_imap = Scripted::start(
+        "* OK [CAPABILITY IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST CHILDREN X-GM-EXT-1 XYZZY SASL-IR AUTH=XOAUTH2 AUTH=PLAIN AUTH=PLAIN-CLIENTTOKEN AUTH=OAUTHBEARER AUTH=XOAUTH] Gimap ready\r\n",
+        &[
+            ("AUTHENTICATE", "+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIG1hYyIsInNjb3BlIjoiaHR0cHM6Ly9tYWlsLmdvb2dsZS5jb20vIn0K\r\n"),
+            ("LOGOUT", "* BYE\r\n"),
+            ("", "a1 NO SASL authentication failed\r\n"),
+        ],
+    )
+    .await;
+    // Microsoft 365 (jstedfast/MailKit#483; simonrob/email-oauth2-proxy#193).
+    let m365_imap = Scripted::start(
+        "* OK [CAPABILITY IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+] The Microsoft Exchange IMAP4 service is ready.\r\n",
+        &[
+            ("AUTHENTICATE", "a1 NO AUTHENTICATE failed.\r\n"),
+            ("LOGOUT", "* BYE\r\n"),
+        ],
+    )
+    .await;
+    let m365_smtp = Scripted::start(
+        "220 AM0PR02CA0001.outlook.office365.com Microsoft ESMTP MAIL Service ready\r\n",
+        &[
+            ("EHLO", "250-AM0PR02CA0001.outlook.office365.com Hello\r\n250-SIZE 157286400\r\n250-PIPELINING\r\n250-AUTH LOGIN XOAUTH2\r\n250 SMTPUTF8\r\n"),
+            ("AUTH XOAUTH2", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com]\r\n"),
+            ("QUIT", "221 2.0.0 Service closing transmission channel\r\n"),
+        ],
+    )
+    .await;
+    let run = |imap: std::net::SocketAddr, token: String| {
+        let (imap, smtp) = (imap.to_string(), m365_smtp.addr.to_string());
+        tokio::task::spawn_blocking(move || {
+            #[rustfmt::skip]
+            let args = [
+                "--json", "--email", EMAIL, "--imap", &imap, "--imap-security", "plain",
+                "--smtp", &smtp, "--smtp-security", "plain", "--no-send",
+                "--auth", "oauth", "--oauth-mechanism", "xoauth2", "--oauth-token-env", "IDR_TOKEN",
+            ];
+            check_with(&args, &[("IDR_TOKEN", &token)], None)
+        })
+    };
+    let causes = |r: &CheckRun| {
+        let failures = r.report()["failures"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        failures
+            .iter()
+            .map(|f| {
+                (
+                    f["step"].as_str().unwrap_or("").to_owned(),
+                    f["cause"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+
+    // An opaque Google token: the challenge's status is all there is to go on.
+    let r = run(gmail_imap.addr, "ya29.a0AfH6SMBx-opaque".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        causes(&r),
+        [
+            ("imap.login".to_owned(), "token_rejected".to_owned()),
+            ("smtp.login".to_owned(), "smtp_auth_disabled".to_owned())
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        failure_detail(&r).contains(r#""status":"401""#),
+        "{}",
+        failure_detail(&r)
+    );
+
+    // A Microsoft token past its time: its claims say so.
+    let b64 = |s: &str| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    };
+    let claims = format!(
+        r#"{{"iss":"https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/","aud":"https://outlook.office.com","scp":"IMAP.AccessAsUser.All SMTP.Send","upn":"{EMAIL}","exp":1700000000}}"#
+    );
+    let jwt = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(&claims),
+        b64("signature")
+    );
+    let r = run(m365_imap.addr, jwt).await.unwrap();
+    assert_eq!(
+        causes(&r),
+        [
+            ("imap.login".to_owned(), "token_expired".to_owned()),
+            ("smtp.login".to_owned(), "smtp_auth_disabled".to_owned())
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        failure_detail(&r).contains("exp 2023-11-14T22:13:20Z"),
+        "{}",
+        failure_detail(&r)
+    );
+}
