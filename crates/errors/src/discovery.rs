@@ -146,6 +146,9 @@ pub struct Provider {
     /// Password logins are refused for this kind of account: mail programs must use OAuth.
     #[serde(default)]
     pub oauth_only: bool,
+    /// How its mailboxes log in with OAuth, when they can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<ProviderOauth>,
     /// Where IMAP access is switched on, when that is a required step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imap_switch_url: Option<String>,
@@ -153,6 +156,17 @@ pub struct Provider {
     pub admin_note: Option<AdminNote>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
+}
+
+/// What logging in with OAuth takes at a provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderOauth {
+    /// The name of the relay's sign-in for it (`[oauth.providers.NAME]`: `microsoft`,
+    /// `google`), offered when the operator registered a client.
+    pub sign_in: String,
+    /// The scope a token needs for IMAP, and the one for SMTP.
+    pub imap_scope: String,
+    pub smtp_scope: String,
 }
 
 /// The settings found for an address.

@@ -118,6 +118,7 @@ mod tests {
             app_password: AppPassword::With2fa,
             app_password_url: Some("https://post.example/app".into()),
             oauth_only: false,
+            oauth: None,
             imap_switch_url: Some("https://post.example/imap".into()),
             admin_note: note,
             help_url: None,

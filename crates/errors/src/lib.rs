@@ -23,8 +23,8 @@ pub use classify::{
     classify, Diagnosis, ImapCommand, Observation, SaslStatus, SmtpCommand, TokenFacts,
 };
 pub use discovery::{
-    AdminNote, AppPassword, Candidate, Discovery, ProbeOutcome, Provider, Source, SourceResult,
-    SourceStatus,
+    AdminNote, AppPassword, Candidate, Discovery, ProbeOutcome, Provider, ProviderOauth, Source,
+    SourceResult, SourceStatus,
 };
 pub use finding::{Finding, FindingKind};
 pub use hint::{hints, HintKind};

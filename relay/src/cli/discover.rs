@@ -162,6 +162,13 @@ fn print_provider(out: &mut dyn Write, d: &Discovery) -> std::io::Result<()> {
             "  Password logins are refused: mail programs must sign in with OAuth."
         )?;
     }
+    if let Some(o) = &p.oauth {
+        writeln!(
+            out,
+            "  OAuth: sign in with {} (--oauth-provider {}); scopes: IMAP {}, SMTP {}",
+            o.sign_in, o.sign_in, o.imap_scope, o.smtp_scope
+        )?;
+    }
     if p.app_password != AppPassword::No {
         writeln!(
             out,

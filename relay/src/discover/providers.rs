@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use inbox_doctor_errors::{AdminNote, AppPassword, Provider, Security, Side};
+use inbox_doctor_errors::{AdminNote, AppPassword, Provider, ProviderOauth, Security, Side};
 use serde::Deserialize;
 
 /// One provider as the table writes it.
@@ -24,9 +24,20 @@ pub struct Entry {
     pub app_password: AppPassword,
     pub app_password_url: Option<String>,
     pub oauth_only: bool,
+    /// How its mailboxes log in with OAuth: the relay's sign-in for it and the scopes.
+    #[serde(default)]
+    pub oauth: Option<Oauth>,
     pub imap_switch_url: Option<String>,
     pub admin_note: Option<AdminNote>,
     pub help_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Oauth {
+    pub sign_in: String,
+    pub imap_scope: String,
+    pub smtp_scope: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -144,6 +155,11 @@ impl Entry {
             app_password: self.app_password,
             app_password_url: self.app_password_url.clone(),
             oauth_only: self.oauth_only,
+            oauth: self.oauth.as_ref().map(|o| ProviderOauth {
+                sign_in: o.sign_in.clone(),
+                imap_scope: o.imap_scope.clone(),
+                smtp_scope: o.smtp_scope.clone(),
+            }),
             imap_switch_url: self.imap_switch_url.clone(),
             admin_note: self.admin_note,
             help_url: self.help_url.clone(),
@@ -156,6 +172,25 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    #[test]
+    fn oauth_names_a_sign_in_the_relay_knows_and_every_oauth_only_provider_has_one() {
+        for p in table() {
+            if let Some(o) = &p.oauth {
+                assert!(
+                    crate::config::OauthProvider::known(&o.sign_in).is_some(),
+                    "{}: no built-in sign-in {:?}",
+                    p.id,
+                    o.sign_in
+                );
+            }
+            if p.oauth_only {
+                assert!(p.oauth.is_some(), "{} takes only OAuth but says not how", p.id);
+            }
+        }
+        let gmail = by_domain("gmail.com").unwrap().to_wire("domain");
+        assert_eq!(gmail.oauth.unwrap().imap_scope, "https://mail.google.com/");
+    }
 
     #[test]
     fn the_table_parses_and_is_consistent() {
