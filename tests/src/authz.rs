@@ -36,6 +36,8 @@ pub struct Grant {
     pub scope: String,
     /// Seconds until it expires (negative: expired that long ago).
     pub lifetime: i64,
+    /// Revoked as soon as minted (introspection calls it inactive).
+    pub revoked: bool,
 }
 
 impl Grant {
@@ -46,7 +48,54 @@ impl Grant {
             audience: AUDIENCE.to_owned(),
             scope: format!("{IMAP_SCOPE} {SMTP_SCOPE}"),
             lifetime: 3600,
+            revoked: false,
         }
+    }
+
+    /// The broken ones the tests try, each with the cause it should be diagnosed as and the
+    /// step that fails: expired, another user's, for another resource, without the SMTP
+    /// scope, revoked.
+    pub fn broken(user: &str) -> Vec<(Grant, &'static str, &'static str)> {
+        let good = Grant::good(user);
+        vec![
+            (
+                Grant {
+                    lifetime: -600,
+                    ..good.clone()
+                },
+                "imap.login",
+                "token_expired",
+            ),
+            (
+                Grant::good("bob@inbox-doctor.test"),
+                "imap.login",
+                "token_wrong_user",
+            ),
+            (
+                Grant {
+                    audience: "https://graph.example".into(),
+                    ..good.clone()
+                },
+                "imap.login",
+                "token_wrong_audience",
+            ),
+            (
+                Grant {
+                    scope: IMAP_SCOPE.into(),
+                    ..good.clone()
+                },
+                "smtp.login",
+                "token_scope_missing",
+            ),
+            (
+                Grant {
+                    revoked: true,
+                    ..good
+                },
+                "imap.login",
+                "token_rejected",
+            ),
+        ]
     }
 }
 
@@ -81,6 +130,9 @@ impl Issued {
             "jti": jti,
         });
         self.tokens.insert(jti.clone(), claims.clone());
+        if grant.revoked {
+            self.revoked.insert(jti.clone());
+        }
         let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
         format!(
             "{}.{}.{}",
@@ -330,7 +382,9 @@ async fn token(
     Json(json!({
         "access_token": access_token,
         "token_type": "Bearer",
-        "expires_in": grant.lifetime,
+        // A token that is already expired (a test's) is said to last a second: the field is
+        // unsigned.
+        "expires_in": grant.lifetime.max(1),
     }))
     .into_response()
 }

@@ -1326,7 +1326,7 @@ async fn a_mailbox_without_passwords_is_checked_after_signing_in_with_its_provid
     assert!(violations.is_empty(), "{violations:#?}");
 
     // To the provider and back: the form as it was, signed in, the address bar clean.
-    b.click("#idr-failure #signin-harness").await;
+    b.click("#card-signin-harness").await;
     b.wait_for("#signed-in").await;
     assert!(b
         .text("#signed-in")
@@ -1467,5 +1467,67 @@ async fn the_widget_signs_in_on_the_host_page_and_runs_with_the_token() {
         "the run with the token passed in the widget"
     );
     b.screenshot("widget-signed-in").await;
+    b.close().await;
+}
+
+/// Each broken token a sign-in can give is named on its card, in the page as on the command
+/// line: expired, another user's, another resource's, without the SMTP scope, revoked.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_broken_sign_in_has_its_own_card() {
+    use inbox_doctor_tests::authz::Grant;
+    use inbox_doctor_tests::oauth::OauthMail;
+    let h = Harness::start();
+    let m = OauthMail::start(&h);
+    let relay = Relay::start_at(|addr| {
+        let page = format!("http://{addr}/");
+        let mut config = config_for(&h);
+        config.static_dir = Some(dist());
+        config.egress.ports.extend([m.imaps, m.submission]);
+        config.limits.failed_logins_per_account = 100;
+        config
+            .oauth
+            .providers
+            .insert("harness".into(), m.provider(&[page]));
+        config
+    })
+    .await;
+    let page = relay.url("/");
+    let b = Browser::start("en-US", 1200, 1800).await;
+    for (grant, step, cause) in Grant::broken(EMAIL) {
+        m.auth.consent(grant, std::slice::from_ref(&page));
+        b.client.goto(&page).await.unwrap();
+        b.wait_for("#signin-harness").await;
+        b.fill("#email", EMAIL).await;
+        b.fill("#imap-host", "127.0.0.1").await;
+        b.fill("#imap-port", &m.imaps.to_string()).await;
+        b.select("#imap-security", "tls").await;
+        b.fill("#smtp-host", "127.0.0.1").await;
+        b.fill("#smtp-port", &m.submission.to_string()).await;
+        b.select("#smtp-security", "starttls").await;
+        b.click("#signin-harness").await;
+        b.wait_for("#signed-in").await;
+        b.click("#roundtrip").await;
+        b.click("#run").await;
+        b.wait_for("#idr-failure").await;
+        assert_eq!(
+            b.attr("#idr-failure", "data-cause").await.as_deref(),
+            Some(cause),
+            "{step}: {}",
+            b.text(".idr").await
+        );
+        assert_eq!(
+            b.attr(&format!("li[data-step='{step}']"), "data-status")
+                .await
+                .as_deref(),
+            Some("failed"),
+            "{cause}"
+        );
+        // The card offers a fresh sign-in.
+        assert!(b
+            .text("#idr-failure .idr-signin")
+            .await
+            .contains("Sign in with Harness IdP"));
+    }
+    b.screenshot_of("token-refused", "#idr-failure").await;
     b.close().await;
 }

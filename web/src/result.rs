@@ -229,7 +229,8 @@ fn FailureCard(card: Card, main: Signal<bool>) -> impl IntoView {
                 </button>
             })}
             {signin.map(|p| view! {
-                <crate::signin::SigninButtons relay=p.relay providers=p.list offer=Label::SigninOffer />
+                <crate::signin::SigninButtons relay=p.relay providers=p.list offer=Label::SigninOffer
+                    ids="card-signin" />
             })}
             <TechnicalDetails>
                 <dt>{tr(Label::Code)}</dt>

@@ -174,16 +174,19 @@ pub fn SigninButtons(
     relay: String,
     providers: Vec<OauthProviderInfo>,
     #[prop(default = Label::SigninInstead)] offer: Label,
+    /// Prefix of the buttons' and the group's ids (the form's and a card's differ).
+    #[prop(default = "signin")]
+    ids: &'static str,
 ) -> impl IntoView {
     let form = expect_context::<FormState>();
     let relay = StoredValue::new(relay);
     (!providers.is_empty()).then(|| {
         view! {
-            <div class="idr-signin" role="group" aria-labelledby="idr-signin-offer">
-                <p id="idr-signin-offer">{tr(offer)}</p>
+            <div class="idr-signin" role="group" aria-labelledby=format!("{ids}-offer")>
+                <p id=format!("{ids}-offer")>{tr(offer)}</p>
                 {providers.into_iter().map(|p| {
                     let label = p.label.clone();
-                    let id = format!("signin-{}", p.name);
+                    let id = format!("{ids}-{}", p.name);
                     view! {
                         <button type="button" class="idr-signin-button" id=id
                             on:click=move |_| begin(relay.get_value(), p.clone(), form)>

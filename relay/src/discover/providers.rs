@@ -185,7 +185,11 @@ mod tests {
                 );
             }
             if p.oauth_only {
-                assert!(p.oauth.is_some(), "{} takes only OAuth but says not how", p.id);
+                assert!(
+                    p.oauth.is_some(),
+                    "{} takes only OAuth but says not how",
+                    p.id
+                );
             }
         }
         let gmail = by_domain("gmail.com").unwrap().to_wire("domain");

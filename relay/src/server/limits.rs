@@ -24,6 +24,9 @@ pub const MAX_TRACKED_CLIENTS: usize = 100_000;
 pub struct Limiter {
     limits: Limits,
     starts: DefaultKeyedRateLimiter<ClientKey>,
+    /// Sign-ins' code exchanges (a request to a provider each), at the runs' rate but counted
+    /// apart: a sign-in and the run it is for do not halve a client's runs.
+    signins: DefaultKeyedRateLimiter<ClientKey>,
     runs: Counts,
     sockets: Counts,
     global_runs: Arc<Semaphore>,
@@ -92,6 +95,7 @@ impl Limiter {
         let per_minute = NonZeroU32::new(limits.runs_per_minute).unwrap_or(NonZeroU32::MIN);
         Arc::new(Limiter {
             starts: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            signins: RateLimiter::keyed(Quota::per_minute(per_minute)),
             runs: Counts::default(),
             sockets: Counts::default(),
             global_runs: Arc::new(Semaphore::new(limits.max_runs)),
@@ -128,6 +132,19 @@ impl Limiter {
         Ok(permit)
     }
 
+    /// Whether `client` may exchange one more sign-in's code now.
+    pub fn admit_signin(&self, client: ClientKey) -> Result<(), ErrorCode> {
+        if self.signins.len() >= MAX_TRACKED_CLIENTS {
+            self.signins.retain_recent();
+            if self.signins.len() >= MAX_TRACKED_CLIENTS {
+                return Err(ErrorCode::Busy);
+            }
+        }
+        self.signins
+            .check_key(&client)
+            .map_err(|_| ErrorCode::RateLimited)
+    }
+
     /// A place for one more open socket from `client`.
     pub fn open_socket(self: &Arc<Self>, client: ClientKey) -> Result<SocketPermit, ErrorCode> {
         let global = self
@@ -155,7 +172,7 @@ impl Limiter {
 
     /// Entries in the limiter's tables now (for tests and metrics).
     pub fn tracked(&self) -> usize {
-        self.starts.len() + self.runs.clients() + self.sockets.clients()
+        self.starts.len() + self.signins.len() + self.runs.clients() + self.sockets.clients()
     }
 }
 

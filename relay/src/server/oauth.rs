@@ -2,8 +2,9 @@
 //! builds the provider's address with PKCE and `state`, and exchanges the code the browser
 //! comes back with, so that a client secret stays in the relay. Only configured providers,
 //! only their registered redirect addresses, only from pages allowed to use the relay; the
-//! exchange (a request to the provider on a stranger's behalf) counts against the same
-//! per-client limits as a diagnosis. The token goes back to the page and is not kept.
+//! exchange (a request to the provider on a stranger's behalf) is limited per client at the
+//! rate of diagnoses (`Limiter::admit_signin`). The token goes back to the page and is not
+//! kept.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -101,7 +102,7 @@ async fn token(
 ) -> Result<Response, ApiError> {
     allowed_page(&state, &headers)?;
     let client = ClientKey::of(peer.ip(), &headers, &state.config.limits);
-    let _permit = state.limiter.admit(client).map_err(|code| {
+    state.limiter.admit_signin(client).map_err(|code| {
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             code.code(),
