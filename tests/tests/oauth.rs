@@ -6,7 +6,7 @@
 use inbox_doctor_errors::{
     AuthMethod, DiagnosisRequest, Secret, Security, ServerMessage, ServerSettings, StepEvent,
 };
-use inbox_doctor_tests::authz::{Grant, AUDIENCE, IMAP_SCOPE};
+use inbox_doctor_tests::authz::{Grant, AUDIENCE};
 use inbox_doctor_tests::cli::{check_with, CheckRun};
 use inbox_doctor_tests::mail::EMAIL;
 use inbox_doctor_tests::oauth::OauthMail;
