@@ -11,9 +11,8 @@ use crate::net::egress::EgressConfig;
 
 pub mod admin_tokens;
 pub mod hosts;
-pub mod oauth;
+pub use crate::oauth::providers::{OauthConfig, OauthProvider};
 use admin_tokens::{AdminTokenEntry, AdminTokenError, AdminTokens};
-pub use oauth::{OauthConfig, OauthProvider};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -57,28 +57,7 @@ const MIGRATIONS: &[(i64, Migration)] = &[
 /// share time their rows by, so that the relays' own clocks need not agree.
 const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
-/// How the tables relays share name accounts, servers and addresses: a SHA-256 digest of
-/// `parts` (each ended by a zero byte, so that no two lists give the same input).
-pub fn digest(parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0]);
-    }
-    hex::encode(h.finalize())
-}
-
-/// One discovery's findings in the table relays share (`discover::cache`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeptDiscovery {
-    /// The findings, as JSON.
-    pub findings: String,
-    /// The digest of the only address they hold for, if they are not the domain's.
-    pub address: Option<String>,
-    /// How long they have left to serve, in ms.
-    pub ms_left: i64,
-}
+pub use crate::discover::cache::{digest, KeptDiscovery};
 
 /// Which database the store is in: where their SQL differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -588,6 +567,32 @@ impl DomainStore {
                 })
             })
             .collect()
+    }
+}
+
+impl crate::discover::cache::SharedFindings for DomainStore {
+    fn read<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: usize,
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<KeptDiscovery>, String>> {
+        Box::pin(async move {
+            self.kept_discovery(key, max_bytes)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn write<'a>(
+        &'a self,
+        key: &'a str,
+        kept: &'a KeptDiscovery,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            self.keep_discovery(key, kept)
+                .await
+                .map_err(|e| e.to_string())
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 /// Top to bottom: the lowest layer first. Modules of one layer do not import each other.
 const LAYERS: &[&[&str]] = &[
     &["net"],
+    &["sasl", "oauth"],
     &["imap", "smtp", "message"],
     &["session"],
     &["engine", "discover"],

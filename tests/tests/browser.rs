@@ -1278,6 +1278,41 @@ async fn trusted_types_either_mount_the_widget_or_say_why_not() {
     b.close().await;
 }
 
+/// A relay with the page, the OAuth servers allowed and the harness's authorization server as
+/// provider `harness`, its sign-in coming back to the relay's page; the provider grants
+/// `consent` to whoever signs in.
+async fn relay_with_sign_in(
+    h: &Harness,
+    m: &inbox_doctor_tests::oauth::OauthMail,
+    consent: inbox_doctor_tests::authz::Grant,
+) -> Relay {
+    Relay::start_at(|addr| {
+        let page = format!("http://{addr}/");
+        m.auth.consent(consent, std::slice::from_ref(&page));
+        let mut config = config_for(h);
+        config.static_dir = Some(dist());
+        config.egress.ports.extend([m.imaps, m.submission]);
+        config.limits.failed_logins_per_account = 100;
+        config
+            .oauth
+            .providers
+            .insert("harness".into(), m.provider(&[page]));
+        config
+    })
+    .await
+}
+
+/// Fills in the OAuth servers (IMAPS, submission with STARTTLS) for the harness's mailbox.
+async fn fill_oauth_servers(b: &Browser, m: &inbox_doctor_tests::oauth::OauthMail) {
+    b.fill("#email", EMAIL).await;
+    b.fill("#imap-host", "127.0.0.1").await;
+    b.fill("#imap-port", &m.imaps.to_string()).await;
+    b.select("#imap-security", "tls").await;
+    b.fill("#smtp-host", "127.0.0.1").await;
+    b.fill("#smtp-port", &m.submission.to_string()).await;
+    b.select("#smtp-security", "starttls").await;
+}
+
 /// A mailbox that takes only OAuth: the password is refused as "password login switched off",
 /// the failure card offers the configured sign-in, the browser goes to the (harness's)
 /// provider and back, and the run with the token passes.
@@ -1287,31 +1322,12 @@ async fn a_mailbox_without_passwords_is_checked_after_signing_in_with_its_provid
     use inbox_doctor_tests::oauth::OauthMail;
     let h = Harness::start();
     let m = OauthMail::start(&h);
-    let relay = Relay::start_at(|addr| {
-        let page = format!("http://{addr}/");
-        m.auth
-            .consent(Grant::good(EMAIL), std::slice::from_ref(&page));
-        let mut config = config_for(&h);
-        config.static_dir = Some(dist());
-        config.egress.ports.extend([m.imaps, m.submission]);
-        config
-            .oauth
-            .providers
-            .insert("harness".into(), m.provider(&[page]));
-        config
-    })
-    .await;
+    let relay = relay_with_sign_in(&h, &m, Grant::good(EMAIL)).await;
     let b = Browser::start("en-US", 1200, 1800).await;
     b.client.goto(&relay.url("/")).await.unwrap();
     b.wait_for("#run").await;
-    b.fill("#email", EMAIL).await;
+    fill_oauth_servers(&b, &m).await;
     b.fill("#password", "an old password").await;
-    b.fill("#imap-host", "127.0.0.1").await;
-    b.fill("#imap-port", &m.imaps.to_string()).await;
-    b.select("#imap-security", "tls").await;
-    b.fill("#smtp-host", "127.0.0.1").await;
-    b.fill("#smtp-port", &m.submission.to_string()).await;
-    b.select("#smtp-security", "starttls").await;
     b.click("#run").await;
     b.wait_for("#idr-failure").await;
     assert_eq!(
@@ -1478,32 +1494,14 @@ async fn each_broken_sign_in_has_its_own_card() {
     use inbox_doctor_tests::oauth::OauthMail;
     let h = Harness::start();
     let m = OauthMail::start(&h);
-    let relay = Relay::start_at(|addr| {
-        let page = format!("http://{addr}/");
-        let mut config = config_for(&h);
-        config.static_dir = Some(dist());
-        config.egress.ports.extend([m.imaps, m.submission]);
-        config.limits.failed_logins_per_account = 100;
-        config
-            .oauth
-            .providers
-            .insert("harness".into(), m.provider(&[page]));
-        config
-    })
-    .await;
+    let relay = relay_with_sign_in(&h, &m, Grant::good(EMAIL)).await;
     let page = relay.url("/");
     let b = Browser::start("en-US", 1200, 1800).await;
     for (grant, step, cause) in Grant::broken(EMAIL) {
         m.auth.consent(grant, std::slice::from_ref(&page));
         b.client.goto(&page).await.unwrap();
         b.wait_for("#signin-harness").await;
-        b.fill("#email", EMAIL).await;
-        b.fill("#imap-host", "127.0.0.1").await;
-        b.fill("#imap-port", &m.imaps.to_string()).await;
-        b.select("#imap-security", "tls").await;
-        b.fill("#smtp-host", "127.0.0.1").await;
-        b.fill("#smtp-port", &m.submission.to_string()).await;
-        b.select("#smtp-security", "starttls").await;
+        fill_oauth_servers(&b, &m).await;
         b.click("#signin-harness").await;
         b.wait_for("#signed-in").await;
         b.click("#roundtrip").await;

@@ -13,6 +13,27 @@ use inbox_doctor_tests::oauth::OauthMail;
 use inbox_doctor_tests::relay::{config_for, http, http_get, http_reply, Relay};
 use inbox_doctor_tests::Harness;
 
+/// `check --json` for the harness's mailbox on the OAuth servers (IMAPS, submission with
+/// STARTTLS, one session), then `extra`, with `env` and `stdin`.
+fn check_oauth_mail(
+    h: &Harness,
+    m: &OauthMail,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> CheckRun {
+    let imap = format!("127.0.0.1:{}", m.imaps);
+    let smtp = format!("127.0.0.1:{}", m.submission);
+    #[rustfmt::skip]
+    let mut args = vec![
+        "--json", "--email", EMAIL, "--imap", &imap, "--imap-security", "tls",
+        "--smtp", &smtp, "--smtp-security", "starttls", "--ca-file", h.ca(),
+        "--session-target", "1",
+    ];
+    args.extend(extra);
+    check_with(&args, env, stdin)
+}
+
 /// `check --json --auth oauth` against the OAuth servers, the token in `$IDR_TOKEN` and the
 /// authorization server described in a relay configuration.
 fn check_token(h: &Harness, m: &OauthMail, token: &str, extra: &[&str]) -> CheckRun {
@@ -27,34 +48,18 @@ fn check_token(h: &Harness, m: &OauthMail, token: &str, extra: &[&str]) -> Check
         ),
     )
     .unwrap();
-    let imap = format!("127.0.0.1:{}", m.imaps);
-    let smtp = format!("127.0.0.1:{}", m.submission);
-    let mut args = vec![
-        "--json",
-        "--email",
-        EMAIL,
-        "--imap",
-        &imap,
-        "--imap-security",
-        "tls",
-        "--smtp",
-        &smtp,
-        "--smtp-security",
-        "starttls",
-        "--ca-file",
-        h.ca(),
-        "--session-target",
-        "1",
-        "--auth",
-        "oauth",
-        "--config",
-        config.to_str().unwrap(),
-    ];
+    let mut args = vec!["--auth", "oauth", "--config", config.to_str().unwrap()];
     if !extra.contains(&"--oauth-provider") {
         args.extend(["--oauth-token-env", "IDR_TOKEN"]);
     }
     args.extend(extra);
-    check_with(&args, &[("IDR_TOKEN", token), ("RUST_LOG", "trace")], None)
+    check_oauth_mail(
+        h,
+        m,
+        &args,
+        &[("IDR_TOKEN", token), ("RUST_LOG", "trace")],
+        None,
+    )
 }
 
 /// Every spelling of `token` a login may put on the wire: itself, its base64, and both
@@ -118,16 +123,11 @@ fn xoauth2_is_used_when_asked_for_and_the_token_can_come_on_stdin() {
     let h = Harness::start();
     let m = OauthMail::start(&h);
     let token = m.auth.token(&Grant::good(EMAIL));
-    let imap = format!("127.0.0.1:{}", m.imaps);
-    let smtp = format!("127.0.0.1:{}", m.submission);
     #[rustfmt::skip]
-    let args = [
-        "--json", "--email", EMAIL, "--imap", &imap, "--imap-security", "tls",
-        "--smtp", &smtp, "--smtp-security", "starttls", "--ca-file", h.ca(),
-        "--session-target", "1", "--no-send",
-        "--auth", "oauth", "--oauth-token-stdin", "--oauth-mechanism", "xoauth2",
+    let flags = [
+        "--no-send", "--auth", "oauth", "--oauth-token-stdin", "--oauth-mechanism", "xoauth2",
     ];
-    let run = check_with(&args, &[], Some(&format!("{token}\n")));
+    let run = check_oauth_mail(&h, &m, &flags, &[], Some(&format!("{token}\n")));
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, m.logs());
     let transcript = run.report()["transcript"].to_string();
     assert!(
@@ -442,15 +442,9 @@ async fn the_relay_signs_a_page_in_with_pkce_and_keeps_no_token() {
 fn a_password_where_only_tokens_are_taken_is_password_login_switched_off() {
     let h = Harness::start();
     let m = OauthMail::start(&h);
-    let imap = format!("127.0.0.1:{}", m.imaps);
-    let smtp = format!("127.0.0.1:{}", m.submission);
-    #[rustfmt::skip]
-    let args = [
-        "--json", "--email", EMAIL, "--imap", &imap, "--imap-security", "tls",
-        "--smtp", &smtp, "--smtp-security", "starttls", "--ca-file", h.ca(),
-        "--no-send", "--password-env", "IDR_PASSWORD",
-    ];
-    let run = check_with(&args, &[("IDR_PASSWORD", "a password")], None);
+    let env = [("IDR_PASSWORD", "a password")];
+    let flags = ["--no-send", "--password-env", "IDR_PASSWORD"];
+    let run = check_oauth_mail(&h, &m, &flags, &env, None);
     assert_eq!(run.status, 1, "{}", run.stdout);
     assert_eq!(
         run.diagnosis(),

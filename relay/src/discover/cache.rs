@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 use inbox_doctor_errors::DomainSettings;
 
 use super::Collected;
-use crate::domains::{digest, DomainStore, KeptDiscovery};
+use futures_util::future::BoxFuture;
 
 /// How long a domain's findings are reused: long enough to absorb repeated requests, short
 /// enough that a fixed server shows within minutes.
@@ -58,13 +58,53 @@ pub const MAX_SHARED_BYTES: usize = 512 * 1024;
 /// How long the shared table may take to answer before a relay goes on without it.
 pub const SHARED_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Where relays keep findings for each other (the shared database: `domains::DomainStore`
+/// on PostgreSQL). Keys and addresses come as digests; errors as the store's words.
+pub trait SharedFindings: Send + Sync {
+    /// The findings under `key` that have time left and are at most `max_bytes` long.
+    fn read<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: usize,
+    ) -> BoxFuture<'a, Result<Option<KeptDiscovery>, String>>;
+    /// Keeps `kept` under `key` for its `ms_left`, in place of what was there.
+    fn write<'a>(
+        &'a self,
+        key: &'a str,
+        kept: &'a KeptDiscovery,
+    ) -> BoxFuture<'a, Result<(), String>>;
+}
+
+/// One discovery's findings as relays share them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptDiscovery {
+    /// The findings, as JSON.
+    pub findings: String,
+    /// The digest of the only address they hold for, if they are not the domain's.
+    pub address: Option<String>,
+    /// How long they have left to serve, in ms.
+    pub ms_left: i64,
+}
+
+/// How what relays share names accounts, servers, addresses and keys: a SHA-256 digest of
+/// `parts` (each ended by a zero byte, so that no two lists give the same input).
+pub fn digest(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
 /// Recent discoveries, shared by every request of one relay (clones share the same memory),
 /// and by every relay on the same PostgreSQL database when `shared`.
 #[derive(Clone)]
 pub struct DiscoveryCache {
     entries: moka::sync::Cache<Key, Arc<Entry>>,
     time_to_live: Duration,
-    shared: Option<DomainStore>,
+    shared: Option<Arc<dyn SharedFindings>>,
 }
 
 impl std::fmt::Debug for DiscoveryCache {
@@ -133,11 +173,11 @@ impl Default for DiscoveryCache {
 }
 
 impl DiscoveryCache {
-    /// `shared`: the database relays share, when they do ([`DomainStore::shared`]).
+    /// `shared`: where relays share findings, when they do.
     pub fn new(
         time_to_live: Duration,
         max_weight: u64,
-        shared: Option<DomainStore>,
+        shared: Option<Arc<dyn SharedFindings>>,
     ) -> DiscoveryCache {
         DiscoveryCache {
             entries: moka::sync::Cache::builder()
@@ -174,7 +214,7 @@ impl DiscoveryCache {
     pub(super) async fn insert(&self, key: &Key, findings: Collected, email: &str) {
         let address = findings.hosts_use_local_part.then(|| address_digest(email));
         if let Some(store) = &self.shared {
-            self.write_shared(store, key, &findings, address.clone())
+            self.write_shared(store.as_ref(), key, &findings, address.clone())
                 .await;
         }
         let expires = Instant::now() + self.time_to_live;
@@ -189,7 +229,7 @@ impl DiscoveryCache {
     async fn read_shared(&self, key: &Key) -> Option<Entry> {
         let store = self.shared.as_ref()?;
         let shared_key = key.shared();
-        let asked = store.kept_discovery(&shared_key, MAX_SHARED_BYTES);
+        let asked = store.read(&shared_key, MAX_SHARED_BYTES);
         let kept = match tokio::time::timeout(SHARED_TIMEOUT, asked).await {
             Ok(Ok(kept)) => kept?,
             Ok(Err(error)) => {
@@ -216,7 +256,7 @@ impl DiscoveryCache {
 
     async fn write_shared(
         &self,
-        store: &DomainStore,
+        store: &dyn SharedFindings,
         key: &Key,
         findings: &Collected,
         address: Option<String>,
@@ -233,7 +273,7 @@ impl DiscoveryCache {
             ms_left: self.time_to_live.as_millis() as i64,
         };
         let shared_key = key.shared();
-        let written = store.keep_discovery(&shared_key, &kept);
+        let written = store.write(&shared_key, &kept);
         match tokio::time::timeout(SHARED_TIMEOUT, written).await {
             Ok(Ok(())) => {}
             Ok(Err(error)) => tracing::warn!(%error, "the shared discovery cache failed"),

@@ -178,7 +178,7 @@ mod tests {
         for p in table() {
             if let Some(o) = &p.oauth {
                 assert!(
-                    crate::config::OauthProvider::known(&o.sign_in).is_some(),
+                    crate::oauth::providers::OauthProvider::known(&o.sign_in).is_some(),
                     "{}: no built-in sign-in {:?}",
                     p.id,
                     o.sign_in

@@ -1,4 +1,4 @@
-//! Getting an access token from a configured provider ([`crate::config::OauthProvider`]):
+//! Getting an access token from a configured provider ([`super::providers::OauthProvider`]):
 //! the authorization code with PKCE and `state` for the page (the relay builds the address
 //! the browser goes to, and later exchanges the code, so that a client secret never reaches a
 //! browser), and the device authorization grant (RFC 8628) for the command line. The `oauth2`
@@ -17,7 +17,7 @@ use oauth2::{
 };
 use oauth2::{EndpointNotSet as NotSet, EndpointSet};
 
-use crate::config::OauthProvider;
+use super::providers::OauthProvider;
 use crate::net::tls::TrustRoots;
 
 /// How long one request to a provider may take.
@@ -82,7 +82,7 @@ fn url<T>(
 }
 
 impl<'a> Signin<'a> {
-    /// `provider` as [`crate::config::OauthConfig::providers`] completed it; `roots`: the
+    /// `provider` as [`super::providers::OauthConfig::providers`] completed it; `roots`: the
     /// certificates its endpoints are verified against.
     pub fn new(
         name: &'a str,

@@ -125,7 +125,9 @@ impl AppState {
             cache: Some(crate::discover::DiscoveryCache::new(
                 crate::discover::cache::TIME_TO_LIVE,
                 crate::discover::cache::MAX_WEIGHT,
-                shared.clone(),
+                shared
+                    .clone()
+                    .map(|s| Arc::new(s) as Arc<dyn crate::discover::cache::SharedFindings>),
             )),
             ..crate::discover::DiscoverConfig::default()
         };

@@ -194,15 +194,7 @@ mod tests {
             token: &token,
             mechanism: OauthMechanism::Auto,
         };
-        let (mut auth, first) = Auth::start(&mechanisms(offered), "jo", credential).unwrap();
-        let mut sent = vec![first];
-        for r in replies {
-            match auth.on_reply(r.clone()) {
-                Next::Send(out) => sent.push(out),
-                Next::Done(outcome) => return (sent, outcome),
-            }
-        }
-        panic!("the script ended before the exchange did");
+        exchange(offered, credential, replies)
     }
 
     #[test]
@@ -278,14 +270,18 @@ mod tests {
         m.iter().map(|s| (*s).to_owned()).collect()
     }
 
-    /// Runs the exchange against scripted replies; returns every write and the outcome.
+    /// Runs the password exchange against scripted replies; returns every write and the
+    /// outcome.
     fn script(offered: &[&str], replies: &[Reply]) -> (Vec<Outgoing>, Result<(), Failed>) {
-        let (mut auth, first) = Auth::start(
-            &mechanisms(offered),
-            "jo",
-            Credential::Password(&Secret::new("pw")),
-        )
-        .unwrap();
+        exchange(offered, Credential::Password(&Secret::new("pw")), replies)
+    }
+
+    fn exchange(
+        offered: &[&str],
+        credential: Credential,
+        replies: &[Reply],
+    ) -> (Vec<Outgoing>, Result<(), Failed>) {
+        let (mut auth, first) = Auth::start(&mechanisms(offered), "jo", credential).unwrap();
         let mut sent = vec![first];
         for r in replies {
             match auth.on_reply(r.clone()) {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::oauth::claims::{self, Expectation};
+use super::claims::{self, Expectation};
 
 /// The providers, by name (the name is the sign-in button's `provider` and the CLI's
 /// `--oauth-provider`).
