@@ -590,7 +590,14 @@ fn the_command_reads_stored_settings_from_the_relay_database() {
     .unwrap();
     let config = config.to_str().unwrap();
     let set = std::process::Command::new(inbox_doctor_tests::cli::binary())
-        .args(["domains", "--config", config, "set", "inbox-doctor.test"])
+        .args([
+            "domains",
+            "--config",
+            config,
+            "set",
+            "inbox-doctor.test",
+            "--force",
+        ])
         .args(["--imap", &format!("127.0.0.1:{}", h.dovecot.imap)])
         .args(["--imap-security", "starttls"])
         .args(["--smtp", &format!("127.0.0.1:{}", h.dovecot.submission)])

@@ -224,8 +224,10 @@ fn domains_from_the_command_line() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    // Made-up servers: stored past the check that comes first.
     let (code, _, err) = run(&[
         "set",
+        "--force",
         "Example.org",
         "--imap",
         "imap.example.org:993",

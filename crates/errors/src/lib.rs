@@ -29,9 +29,10 @@ pub use discovery::{
 pub use finding::{Finding, FindingKind};
 pub use hint::{hints, HintKind};
 pub use protocol::{
-    ClientMessage, DomainChange, DomainRecord, DomainSettings, EgressIps, ErrorCode, OauthExchange,
-    OauthProviderInfo, OauthStart, OauthStarted, OauthToken, ProtocolError, RelayInfo,
-    ServerMessage, PROTOCOL_VERSION,
+    CheckFailure, ClientMessage, DomainChange, DomainCheck, DomainRecord, DomainSave,
+    DomainSettings, EgressIps, ErrorCode, FieldChange, OauthExchange, OauthProviderInfo,
+    OauthStart, OauthStarted, OauthToken, ProtocolError, RelayInfo, ServerCheck, ServerMessage,
+    PROTOCOL_VERSION,
 };
 pub use report::*;
 pub use request::{

@@ -12,9 +12,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::discovery::ProbeOutcome;
 use crate::request::{DiagnosisRequest, Secret, ServerSettings};
+use crate::step::Side;
 use crate::step::StepEvent;
 use crate::taxonomy::coded_enum;
+use crate::taxonomy::{Category, Cause};
 
 /// The protocol version this build speaks.
 pub const PROTOCOL_VERSION: u32 = 4;
@@ -134,10 +137,138 @@ pub struct DomainChange {
     /// checked by anyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `set` or `delete`.
+    /// `set`, `revert` or `delete`.
     pub action: String,
     pub before: Option<DomainSettings>,
     pub after: Option<DomainSettings>,
+    /// Stored although the check failed: what it found, as `side: cause` (an override).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forced_past: Option<String>,
+}
+
+/// What checking one side's server found (connect, greeting, capabilities, TLS with the
+/// certificate's verdict; never a login).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerCheck {
+    pub side: Side,
+    pub server: ServerSettings,
+    pub outcome: ProbeOutcome,
+    /// Why it does not answer as configured, named as a diagnosis names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<CheckFailure>,
+    /// The server's words (its greeting) or what went wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A failed check's category and cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckFailure {
+    pub category: Category,
+    pub cause: Cause,
+}
+
+/// Both sides of a domain's settings, checked (`POST /api/domains/{domain}/check`, and
+/// before every change is stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainCheck {
+    pub imap: ServerCheck,
+    pub smtp: ServerCheck,
+}
+
+impl ServerCheck {
+    /// Whether the server answered as configured: confirmed, or with a certificate the
+    /// settings accept.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+            && matches!(
+                self.outcome,
+                ProbeOutcome::Confirmed | ProbeOutcome::CertificateInvalid
+            )
+    }
+
+    /// What failed, as a code: the cause, else the probe's outcome (the relay's egress policy
+    /// refusing the server is no cause of the server's).
+    pub fn failed_as(&self) -> Option<&'static str> {
+        if self.passed() {
+            return None;
+        }
+        Some(self.failure.map_or(self.outcome.code(), |f| f.cause.code()))
+    }
+}
+
+impl DomainCheck {
+    /// Whether both sides answered as configured.
+    pub fn passed(&self) -> bool {
+        self.imap.passed() && self.smtp.passed()
+    }
+
+    /// The failures as the audit trail records an override: `imap: connection_refused`.
+    pub fn failures(&self) -> Option<String> {
+        let said: Vec<String> = [&self.imap, &self.smtp]
+            .iter()
+            .filter_map(|c| Some(format!("{}: {}", c.side.code(), c.failed_as()?)))
+            .collect();
+        (!said.is_empty()).then(|| said.join("; "))
+    }
+}
+
+/// One field of a domain's settings, before → after (`None`: not set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// `imap.host`, `smtp.security`, `allow_insecure_cert`, …
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// What a change to a domain's settings did, or would do (`PUT /api/domains/{domain}`, a
+/// revert, `domains set`): the check of the new settings, the fields it changes, and whether
+/// it was stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainSave {
+    pub domain: String,
+    pub check: DomainCheck,
+    pub changes: Vec<FieldChange>,
+    /// Stored: the check passed, or the change was forced; never on a dry run.
+    pub saved: bool,
+    /// Stored although the check failed.
+    #[serde(default)]
+    pub forced: bool,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+impl DomainSettings {
+    /// The fields that differ from `before` (all of them for a first setting), in a fixed
+    /// order: IMAP, SMTP, then the switches.
+    pub fn changes_from(&self, before: Option<&DomainSettings>) -> Vec<FieldChange> {
+        let fields = |s: &DomainSettings| -> Vec<(&'static str, String)> {
+            vec![
+                ("imap.host", s.imap.host.clone()),
+                ("imap.port", s.imap.port.to_string()),
+                ("imap.security", s.imap.security.code().to_owned()),
+                ("smtp.host", s.smtp.host.clone()),
+                ("smtp.port", s.smtp.port.to_string()),
+                ("smtp.security", s.smtp.security.code().to_owned()),
+                ("allow_insecure_cert", s.allow_insecure_cert.to_string()),
+                ("use_static_ips", s.use_static_ips.to_string()),
+            ]
+        };
+        let old = before.map(fields);
+        fields(self)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (field, after))| {
+                let before = old.as_ref().map(|o| o[i].1.clone());
+                (before.as_deref() != Some(after.as_str())).then(|| FieldChange {
+                    field: field.to_owned(),
+                    before,
+                    after: Some(after),
+                })
+            })
+            .collect()
+    }
 }
 
 /// What the page needs to know about the relay it talks to (`GET /api/info`, which any page

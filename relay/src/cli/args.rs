@@ -107,24 +107,33 @@ pub enum DomainsAction {
         #[arg(long)]
         json: bool,
     },
-    /// Create or replace a domain's settings (applies to every mailbox of the domain).
+    /// Create or replace a domain's settings (applies to every mailbox of the domain). The
+    /// servers are checked first (connect, greeting, TLS and certificate; no login); settings
+    /// that do not answer as configured are refused unless --force.
     Set {
         domain: String,
-        #[arg(long, value_name = "HOST:PORT")]
-        imap: String,
-        #[arg(long, value_enum)]
-        imap_security: SecurityArg,
-        #[arg(long, value_name = "HOST:PORT")]
-        smtp: String,
-        #[arg(long, value_enum)]
-        smtp_security: SecurityArg,
+        #[command(flatten)]
+        settings: SettingsArgs,
+        #[command(flatten)]
+        how: ChangeArgs,
+    },
+    /// Check settings without storing them: the domain's stored ones, or those given.
+    Check {
+        domain: String,
+        #[command(flatten)]
+        settings: OptionalSettingsArgs,
+        /// Print the check as JSON.
         #[arg(long)]
-        allow_insecure_cert: bool,
-        #[arg(long)]
-        use_static_ips: bool,
-        /// Who makes the change (for the audit trail); default: cli:$USER.
-        #[arg(long)]
-        actor: Option<String>,
+        json: bool,
+    },
+    /// Go back to the settings as an earlier change left them (its number in `changes`);
+    /// checked like any change.
+    Revert {
+        domain: String,
+        /// The change's number (`seq`).
+        seq: i64,
+        #[command(flatten)]
+        how: ChangeArgs,
     },
     /// Delete a domain's settings.
     Delete {
@@ -134,6 +143,76 @@ pub enum DomainsAction {
     },
     /// Show the audit trail of a domain.
     Changes { domain: String },
+}
+
+/// A domain's servers, as `domains set` takes them.
+#[derive(Args, Debug)]
+pub struct SettingsArgs {
+    #[arg(long, value_name = "HOST:PORT")]
+    pub imap: String,
+    #[arg(long, value_enum)]
+    pub imap_security: StoredSecurityArg,
+    #[arg(long, value_name = "HOST:PORT")]
+    pub smtp: String,
+    #[arg(long, value_enum)]
+    pub smtp_security: StoredSecurityArg,
+    #[arg(long)]
+    pub allow_insecure_cert: bool,
+    #[arg(long)]
+    pub use_static_ips: bool,
+}
+
+/// [`SettingsArgs`], all or nothing (`domains check` without them checks what is stored).
+#[derive(Args, Debug)]
+pub struct OptionalSettingsArgs {
+    #[arg(long, value_name = "HOST:PORT", requires_all = ["imap_security", "smtp", "smtp_security"])]
+    pub imap: Option<String>,
+    #[arg(long, value_enum)]
+    pub imap_security: Option<StoredSecurityArg>,
+    #[arg(long, value_name = "HOST:PORT")]
+    pub smtp: Option<String>,
+    #[arg(long, value_enum)]
+    pub smtp_security: Option<StoredSecurityArg>,
+    #[arg(long)]
+    pub allow_insecure_cert: bool,
+    #[arg(long)]
+    pub use_static_ips: bool,
+}
+
+/// How a change to a domain is made.
+#[derive(Args, Debug)]
+pub struct ChangeArgs {
+    /// Store the settings even when the check fails (the audit trail records it).
+    #[arg(long)]
+    pub force: bool,
+    /// Check and show the change; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who makes the change (for the audit trail); default: cli:$USER.
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A stored setting's security: explicit, never `auto` (a domain's users must all get the
+/// same mode).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StoredSecurityArg {
+    Tls,
+    Starttls,
+    Plain,
+}
+
+impl From<StoredSecurityArg> for SecurityArg {
+    fn from(s: StoredSecurityArg) -> SecurityArg {
+        match s {
+            StoredSecurityArg::Tls => SecurityArg::Tls,
+            StoredSecurityArg::Starttls => SecurityArg::Starttls,
+            StoredSecurityArg::Plain => SecurityArg::Plain,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -20,6 +20,9 @@ use crate::session::{self, Dialogue, Opened, Road, Smtp};
 pub struct Probed {
     pub outcome: ProbeOutcome,
     pub detail: Option<String>,
+    /// What went wrong, for a classification (a refused connection, a TLS alert, the
+    /// certificate's verdict); `None` when the server answered as asked.
+    pub failure: Option<Observation<String>>,
 }
 
 /// Everything a probe needs.
@@ -40,12 +43,17 @@ impl Prober {
         let addrs = match self.dns.addresses(host, port, deadline).await {
             Ok(a) => a,
             Err(LookupError::NoSuchName | LookupError::NoRecords) => {
-                return probed(ProbeOutcome::NotFound, format!("{host} does not resolve"))
+                let found = probed(ProbeOutcome::NotFound, format!("{host} does not resolve"));
+                return failed(found, Observation::DnsNotFound);
             }
             Err(LookupError::TimedOut) => {
-                return probed(ProbeOutcome::TimedOut, format!("no DNS answer for {host}"))
+                let found = probed(ProbeOutcome::TimedOut, format!("no DNS answer for {host}"));
+                return failed(found, Observation::DnsFailed);
             }
-            Err(e) => return probed(ProbeOutcome::NotFound, format!("{host}: {e}")),
+            Err(e) => {
+                let found = probed(ProbeOutcome::NotFound, format!("{host}: {e}"));
+                return failed(found, Observation::DnsFailed);
+            }
         };
         let addrs = match self.net.allowed(host, addrs) {
             Ok(a) => a,
@@ -99,12 +107,23 @@ fn done<D>(opened: &Opened<D>) -> Probed {
             r.verdict_detail.as_deref().unwrap_or_default()
         )),
     });
-    match cert {
-        None => probed(ProbeOutcome::Confirmed, evidence),
-        Some(problem) => probed(
-            ProbeOutcome::CertificateInvalid,
-            format!("{evidence}; {problem}"),
-        ),
+    match (cert, &opened.tls) {
+        (Some(problem), Some(tls)) => Probed {
+            failure: Some(Observation::Certificate(tls.verdict)),
+            ..probed(
+                ProbeOutcome::CertificateInvalid,
+                format!("{evidence}; {problem}"),
+            )
+        },
+        _ => probed(ProbeOutcome::Confirmed, evidence),
+    }
+}
+
+/// `found` with what went wrong.
+fn failed(found: Probed, observed: Observation<String>) -> Probed {
+    Probed {
+        failure: Some(observed),
+        ..found
     }
 }
 
@@ -113,6 +132,7 @@ fn probed(outcome: ProbeOutcome, detail: String) -> Probed {
     Probed {
         outcome,
         detail: Some(cut_evidence(&detail)),
+        failure: None,
     }
 }
 
@@ -135,5 +155,8 @@ fn from_failed(f: Failed) -> Probed {
         (None, Some(d)) => d.to_owned(),
         (None, None) => format!("{:?}", f.observation),
     };
-    probed(outcome, detail)
+    Probed {
+        failure: Some(f.observation),
+        ..probed(outcome, detail)
+    }
 }

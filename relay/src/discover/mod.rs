@@ -37,7 +37,8 @@ use crate::net::dns::{Dns, LookupError, Srv};
 use crate::net::{mode_for, Network};
 pub use cache::DiscoveryCache;
 use caps::Caps;
-use confirm::{Probed, Prober};
+pub use confirm::Probed;
+use confirm::Prober;
 
 /// How discovery runs.
 #[derive(Clone, Debug)]
@@ -96,6 +97,34 @@ pub fn domain_of(email: &str) -> Result<String, DiscoverError> {
         return Err(invalid());
     }
     crate::net::dns::domain_name(domain).map_err(|_| invalid())
+}
+
+/// Probes one server as discovery confirms a candidate (connect, greeting, TLS in its mode
+/// with the certificate judged, capabilities; never a login), within `config`'s probe time
+/// and egress policy: what checks domain settings before they are stored.
+pub async fn probe_server(config: &DiscoverConfig, side: Side, server: &ServerSettings) -> Probed {
+    let dns = match &config.net.dns {
+        Some(dns) => dns.clone(),
+        None => match Dns::system() {
+            Ok(dns) => dns,
+            Err(e) => {
+                return Probed {
+                    outcome: ProbeOutcome::NotFound,
+                    detail: Some(e),
+                    failure: Some(inbox_doctor_errors::Observation::DnsFailed),
+                }
+            }
+        },
+    };
+    let prober = Prober {
+        dns,
+        net: config.net.clone(),
+        timeout: config.probe_timeout,
+        deadline: None,
+    };
+    prober
+        .probe(side, &server.host, server.port, server.security)
+        .await
 }
 
 /// The provider of `domain`: by the domain itself, else by its MX hosts.

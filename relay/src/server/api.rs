@@ -37,6 +37,14 @@ pub fn router() -> Router<Arc<AppState>> {
             get(get_domain).put(put_domain).delete(delete_domain),
         )
         .route("/api/domains/{domain}/changes", get(domain_changes))
+        .route(
+            "/api/domains/{domain}/check",
+            axum::routing::post(check_domain),
+        )
+        .route(
+            "/api/domains/{domain}/revert",
+            axum::routing::post(revert_domain),
+        )
         .route("/api/discover", get(discover))
 }
 
@@ -298,15 +306,27 @@ async fn domain_changes(
     Ok(Json(state.store.changes(&domain).await?).into_response())
 }
 
-async fn put_domain(
-    State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(domain): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
-    let domain = domain_of(&domain)?;
-    let author = admin(&state, peer, &headers, Some(&domain))?;
+/// `?force=true` stores settings the check refused (the trail says so); `?dry_run=true`
+/// checks and diffs only.
+#[derive(Debug, Default, Deserialize)]
+struct SaveQuery {
+    #[serde(default)]
+    force: bool,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+impl SaveQuery {
+    fn how(&self) -> crate::domains::check::How {
+        crate::domains::check::How {
+            force: self.force,
+            dry_run: self.dry_run,
+        }
+    }
+}
+
+/// Settings from a request body: at most 16 KiB, JSON, and valid.
+fn settings_of(body: &[u8]) -> Result<DomainSettings, ApiError> {
     if body.len() > 16 * 1024 {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -314,18 +334,102 @@ async fn put_domain(
             "domain settings are at most 16 KiB",
         ));
     }
-    let settings: DomainSettings = serde_json::from_slice(&body)
+    let settings: DomainSettings = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_settings", e.to_string()))?;
     validate_settings(&settings)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_settings", e.to_string()))?;
-    let record = state.store.set(&domain, &settings, &author).await?;
-    tracing::info!(
-        domain = %domain,
-        actor = %author.actor,
-        client = %author.client,
-        "domain settings changed"
-    );
-    Ok(Json(record).into_response())
+    Ok(settings)
+}
+
+/// What a change did: 200 when stored (or a dry run), 422 when the check refused it.
+fn saved(author: &Author, save: inbox_doctor_errors::DomainSave) -> Response {
+    if save.saved {
+        tracing::info!(
+            domain = %save.domain,
+            actor = %author.actor,
+            client = %author.client,
+            forced = save.forced,
+            "domain settings changed"
+        );
+    }
+    let status = if save.saved || save.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, Json(save)).into_response()
+}
+
+/// `PUT /api/domains/{domain}`: checked, diffed, and stored when the check passed (or forced).
+async fn put_domain(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(domain): Path<String>,
+    Query(q): Query<SaveQuery>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let domain = domain_of(&domain)?;
+    let author = admin(&state, peer, &headers, Some(&domain))?;
+    let settings = settings_of(&body)?;
+    let save = crate::domains::check::save(
+        &state.store,
+        &domain,
+        &settings,
+        &author,
+        &state.discovery,
+        "set",
+        q.how(),
+    )
+    .await?;
+    Ok(saved(&author, save))
+}
+
+/// `POST /api/domains/{domain}/check`: the check alone, nothing stored.
+async fn check_domain(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(domain): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let domain = domain_of(&domain)?;
+    admin(&state, peer, &headers, Some(&domain))?;
+    let settings = settings_of(&body)?;
+    let checked = crate::domains::check::check(&settings, &state.discovery).await;
+    Ok(Json(checked).into_response())
+}
+
+/// `POST /api/domains/{domain}/revert`: back to the settings as change `seq` left them.
+#[derive(Debug, Deserialize)]
+struct Revert {
+    seq: i64,
+}
+
+async fn revert_domain(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(domain): Path<String>,
+    Query(q): Query<SaveQuery>,
+    headers: HeaderMap,
+    Json(revert): Json<Revert>,
+) -> Result<Response, ApiError> {
+    let domain = domain_of(&domain)?;
+    let author = admin(&state, peer, &headers, Some(&domain))?;
+    let settings = crate::domains::version(&state.store, &domain, revert.seq)
+        .await?
+        .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "no_such_version", e.to_string()))?;
+    let save = crate::domains::check::save(
+        &state.store,
+        &domain,
+        &settings,
+        &author,
+        &state.discovery,
+        "revert",
+        q.how(),
+    )
+    .await?;
+    Ok(saved(&author, save))
 }
 
 async fn delete_domain(

@@ -14,6 +14,8 @@
 //! conflicts, and the order and completeness of a domain's trail is what matters, which its
 //! before/after chain shows.
 
+pub mod check;
+
 use inbox_doctor_errors::{DomainChange, DomainRecord, DomainSettings, Security};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
@@ -34,22 +36,26 @@ const MIGRATION_LOCK: i64 = 0x1d0c_7000_0000_0001;
 const MIGRATIONS: &[(i64, Migration)] = &[
     (
         1,
-        Migration::Portable(include_str!("../migrations/001_domains.sql")),
+        Migration::Portable(include_str!("../../migrations/001_domains.sql")),
     ),
     (
         2,
         Migration::PerBackend {
-            sqlite: include_str!("../migrations/002_audit.sqlite.sql"),
-            postgres: include_str!("../migrations/002_audit.postgres.sql"),
+            sqlite: include_str!("../../migrations/002_audit.sqlite.sql"),
+            postgres: include_str!("../../migrations/002_audit.postgres.sql"),
         },
     ),
     (
         3,
-        Migration::Portable(include_str!("../migrations/003_login_failures.sql")),
+        Migration::Portable(include_str!("../../migrations/003_login_failures.sql")),
     ),
     (
         4,
-        Migration::Portable(include_str!("../migrations/004_discovery_cache.sql")),
+        Migration::Portable(include_str!("../../migrations/004_discovery_cache.sql")),
+    ),
+    (
+        5,
+        Migration::Portable(include_str!("../../migrations/005_forced_changes.sql")),
     ),
 ];
 
@@ -74,6 +80,58 @@ impl Migration {
             (Migration::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
         }
     }
+}
+
+/// Why there is no version to go back to.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoVersion {
+    #[error("{domain} has no change #{seq}")]
+    Unknown { domain: String, seq: i64 },
+    #[error("change #{seq} deleted {domain}'s settings: there is nothing to go back to")]
+    Deleted { domain: String, seq: i64 },
+}
+
+/// The settings of `domain` as change `seq` left them.
+pub async fn version(
+    store: &DomainStore,
+    domain: &str,
+    seq: i64,
+) -> Result<Result<DomainSettings, NoVersion>, StoreError> {
+    let changes = store.changes(domain).await?;
+    let Some(change) = changes.into_iter().find(|c| c.seq == seq) else {
+        let domain = domain.to_owned();
+        return Ok(Err(NoVersion::Unknown { domain, seq }));
+    };
+    Ok(change.after.ok_or(NoVersion::Deleted {
+        domain: domain.to_owned(),
+        seq,
+    }))
+}
+
+/// How a change to a domain's settings came about, for the audit trail.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// `set`, or `revert` (to an earlier version).
+    pub action: &'static str,
+    /// The check's failures, when the change was stored past them (an override).
+    pub forced_past: Option<String>,
+}
+
+impl Change {
+    pub fn set() -> Change {
+        Change {
+            action: "set",
+            forced_past: None,
+        }
+    }
+}
+
+/// One row of the audit trail, as written.
+struct AuditRow<'a> {
+    action: &'a str,
+    before: Option<&'a DomainSettings>,
+    after: Option<&'a DomainSettings>,
+    forced_past: Option<&'a str>,
 }
 
 /// Who made a change and from where: what the audit trail records beside it.
@@ -427,12 +485,14 @@ impl DomainStore {
         rows.iter().map(Self::record).collect()
     }
 
-    /// Creates or replaces a domain's settings and records the change.
+    /// Creates or replaces a domain's settings and records the change. Callers check the
+    /// settings first ([`check`]); `change` says how the trail records it.
     pub async fn set(
         &self,
         domain: &str,
         settings: &DomainSettings,
         author: &Author,
+        change: &Change,
     ) -> Result<DomainRecord, StoreError> {
         let json = serde_json::to_string(settings).unwrap_or_default();
         let at = now_rfc3339();
@@ -450,16 +510,13 @@ impl DomainStore {
         .bind(&author.actor)
         .execute(&mut *tx)
         .await?;
-        Self::audit_row(
-            &mut tx,
-            domain,
-            &at,
-            author,
-            "set",
-            before.as_ref(),
-            Some(settings),
-        )
-        .await?;
+        let row = AuditRow {
+            action: change.action,
+            before: before.as_ref(),
+            after: Some(settings),
+            forced_past: change.forced_past.as_deref(),
+        };
+        Self::audit_row(&mut tx, domain, &at, author, &row).await?;
         tx.commit().await?;
         Ok(DomainRecord {
             domain: domain.to_owned(),
@@ -480,7 +537,13 @@ impl DomainStore {
             .bind(domain)
             .execute(&mut *tx)
             .await?;
-        Self::audit_row(&mut tx, domain, &at, author, "delete", Some(&before), None).await?;
+        let row = AuditRow {
+            action: "delete",
+            before: Some(&before),
+            after: None,
+            forced_past: None,
+        };
+        Self::audit_row(&mut tx, domain, &at, author, &row).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -508,26 +571,25 @@ impl DomainStore {
         domain: &str,
         at: &str,
         author: &Author,
-        action: &str,
-        before: Option<&DomainSettings>,
-        after: Option<&DomainSettings>,
+        row: &AuditRow<'_>,
     ) -> Result<(), StoreError> {
         let json =
             |s: Option<&DomainSettings>| s.map(|s| serde_json::to_string(s).unwrap_or_default());
         // `seq` is the database's to number.
         sqlx::query(
             "INSERT INTO domain_changes \
-             (domain, at, actor, client, note, action, before_settings, after_settings) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             (domain, at, actor, client, note, action, before_settings, after_settings, \
+             forced_past) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(domain)
         .bind(at)
         .bind(&author.actor)
         .bind(&author.client)
         .bind(author.note.as_deref())
-        .bind(action)
-        .bind(json(before))
-        .bind(json(after))
+        .bind(row.action)
+        .bind(json(row.before))
+        .bind(json(row.after))
+        .bind(row.forced_past)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -536,8 +598,8 @@ impl DomainStore {
     /// The changes to a domain, oldest first.
     pub async fn changes(&self, domain: &str) -> Result<Vec<DomainChange>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, domain, at, actor, client, note, action, before_settings, after_settings \
-             FROM domain_changes WHERE domain = $1 ORDER BY seq",
+            "SELECT seq, domain, at, actor, client, note, action, before_settings, after_settings, \
+             forced_past FROM domain_changes WHERE domain = $1 ORDER BY seq",
         )
         .bind(domain)
         .fetch_all(&self.pool)
@@ -564,6 +626,7 @@ impl DomainStore {
                     action: row.try_get("action")?,
                     before: parse("before_settings")?,
                     after: parse("after_settings")?,
+                    forced_past: row.try_get("forced_past")?,
                 })
             })
             .collect()
@@ -671,7 +734,7 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        for statement in statements(include_str!("../migrations/001_domains.sql")) {
+        for statement in statements(include_str!("../../migrations/001_domains.sql")) {
             sqlx::query(&statement).execute(&pool).await.unwrap();
         }
         sqlx::query("INSERT INTO schema_migrations (version) VALUES (1)")
@@ -710,7 +773,10 @@ mod tests {
             client: "192.0.2.7".into(),
             note: Some("ticket 42".into()),
         };
-        store.set("b.example", &settings(4), &author).await.unwrap();
+        store
+            .set("b.example", &settings(4), &author, &Change::set())
+            .await
+            .unwrap();
         assert!(store.delete("b.example", &author).await.unwrap());
         assert!(!store.delete("b.example", &author).await.unwrap());
         let b = store.changes("b.example").await.unwrap();
