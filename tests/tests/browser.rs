@@ -1529,3 +1529,95 @@ async fn each_broken_sign_in_has_its_own_card() {
     b.screenshot_of("token-refused", "#idr-failure").await;
     b.close().await;
 }
+
+/// The administrators' view against the harness's real servers: a good change saved with its
+/// diff, a broken one refused in a diagnosis's words and then stored only through "Save
+/// anyway", the history with what the override stored past, and a restore.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admin_view_checks_saves_forces_and_restores() {
+    let h = Harness::start();
+    let closed = free_port();
+    let mut config = config_for(&h);
+    config.static_dir = Some(dist());
+    config.egress.ports.push(closed);
+    let relay = Relay::start(config).await;
+    let b = Browser::start("en-US", 1200, 2000).await;
+    b.client.goto(&relay.url("/#admin")).await.unwrap();
+    b.wait_for("#admin-token").await;
+    // A wrong token is refused, and says so.
+    b.fill("#admin-token", "not-the-token-0000").await;
+    b.click("#admin-enter").await;
+    b.wait_for("#admin-refused").await;
+    b.fill("#admin-token", inbox_doctor_tests::relay::ADMIN_TOKEN)
+        .await;
+    b.click("#admin-enter").await;
+    b.wait_for("#admin-add").await;
+    assert!(b
+        .text("#admin-egress")
+        .await
+        .contains("The relay's addresses"));
+
+    // A good change: saved, every field new.
+    b.click("#admin-add").await;
+    b.fill("#admin-domain", "inbox-doctor.test").await;
+    b.fill("#imap-host", "127.0.0.1").await;
+    b.fill("#imap-port", &h.dovecot.imaps.to_string()).await;
+    b.select("#imap-security", "tls").await;
+    b.fill("#smtp-host", "127.0.0.1").await;
+    b.fill("#smtp-port", &h.dovecot.submission.to_string())
+        .await;
+    b.select("#smtp-security", "starttls").await;
+    b.click("#admin-save").await;
+    b.wait_for("#admin-status").await;
+    assert_eq!(b.text("#admin-status").await, "Saved.");
+    b.wait_for("li[data-domain='inbox-doctor.test']").await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    // A broken one: refused, named as a diagnosis names it, with its diff.
+    b.click("li[data-domain='inbox-doctor.test'] .idr-edit")
+        .await;
+    b.fill("#imap-port", &closed.to_string()).await;
+    b.click("#admin-save").await;
+    b.wait_for("#admin-force").await;
+    assert!(b.text("#admin-status").await.contains("Not saved"));
+    assert_eq!(
+        b.attr("#admin-outcome li[data-side='imap']", "data-cause")
+            .await
+            .as_deref(),
+        Some("connection_refused")
+    );
+    assert!(b
+        .text("#admin-outcome li[data-side='imap']")
+        .await
+        .contains("Connection refused"));
+    let diff = b.text("#admin-diff tr[data-field='imap.port']").await;
+    assert!(diff.contains(&closed.to_string()), "{diff}");
+    b.screenshot_of("admin-refused", "#admin-outcome").await;
+    // Stored only on purpose.
+    b.click("#admin-force").await;
+    assert!(until(&b, "return (document.querySelector('#admin-status')||{}).textContent.includes('Saved although');").await);
+
+    // The history, newest first, says what the override stored past; the first version back.
+    b.click("li[data-domain='inbox-doctor.test'] .idr-history")
+        .await;
+    b.wait_for("#admin-history").await;
+    let history = b.text("#admin-history").await;
+    assert!(history.contains("imap: connection_refused"), "{history}");
+    b.click("#admin-history li:last-child .idr-restore").await;
+    assert!(
+        until(
+            &b,
+            "return (document.querySelector('#admin-status')||{}).textContent === 'Saved.';"
+        )
+        .await
+    );
+    let (_, stored) =
+        inbox_doctor_tests::relay::http_get(&relay.url("/api/domains/inbox-doctor.test")).await;
+    assert!(
+        stored.contains(&format!("\"port\":{}", h.dovecot.imaps)),
+        "{stored}"
+    );
+    b.screenshot("admin-view").await;
+    b.close().await;
+}

@@ -19,25 +19,48 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
 /// POSTs `body` as JSON to `url` and decodes the JSON answer, as [`get_json`] does.
 pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Option<T> {
     let body = crate::json::encode(body)?;
-    crate::json::from_js(fetch_with(url, Some(&body)).await?)
+    let answer = call("POST", url, Some(&body), None).await?;
+    (answer.status == 200)
+        .then_some(answer.json)
+        .flatten()
+        .and_then(crate::json::from_js)
 }
 
 /// The fetching half of [`get_json`], not generic: one state machine for every type asked for.
 async fn fetch_json(url: &str) -> Option<wasm_bindgen::JsValue> {
-    fetch_with(url, None).await
+    let answer = call("GET", url, None, None).await?;
+    (answer.status == 200).then_some(answer.json).flatten()
 }
 
-/// GETs `url`, or POSTs `body` (JSON) to it.
-async fn fetch_with(url: &str, body: Option<&str>) -> Option<wasm_bindgen::JsValue> {
+/// What the relay answered: the status, and the body when it was JSON.
+pub struct Answer {
+    pub status: u16,
+    pub json: Option<wasm_bindgen::JsValue>,
+}
+
+/// One request to the relay: `method` with an optional JSON `body`, with `Authorization:
+/// Bearer` when a `bearer` token is given (the admin view's: in a header, never in the URL).
+/// `None` when nothing came back within [`ANSWER_WITHIN_MS`].
+pub async fn call(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    bearer: Option<&str>,
+) -> Option<Answer> {
     let window = web_sys::window()?;
     let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().ok()?;
     if let Some(body) = body {
-        init.set_method("POST");
         init.set_body(&wasm_bindgen::JsValue::from_str(body));
-        let headers = web_sys::Headers::new().ok()?;
         headers.set("content-type", "application/json").ok()?;
-        init.set_headers(&headers);
     }
+    if let Some(token) = bearer {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .ok()?;
+    }
+    init.set_headers(&headers);
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
         ANSWER_WITHIN_MS,
     )));
@@ -46,8 +69,10 @@ async fn fetch_with(url: &str, body: Option<&str>) -> Option<wasm_bindgen::JsVal
         .ok()?
         .dyn_into()
         .ok()?;
-    if response.status() != 200 {
-        return None;
-    }
-    JsFuture::from(response.json().ok()?).await.ok()
+    let status = response.status();
+    let json = match response.json() {
+        Ok(p) => JsFuture::from(p).await.ok(),
+        Err(_) => None,
+    };
+    Some(Answer { status, json })
 }

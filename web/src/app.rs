@@ -19,6 +19,8 @@ pub struct Settings {
     /// `https://relay.example.com` (no trailing slash).
     pub relay: String,
     pub lang: Lang,
+    /// The relay's own page (not a widget): it also offers the administrators' view.
+    pub page: bool,
 }
 
 fn ws_url(relay: &str) -> String {
@@ -57,12 +59,13 @@ pub fn Root(settings: Settings) -> impl IntoView {
         _ => Stage::Loading,
     });
     let relay = StoredValue::new(settings.relay);
+    let page = settings.page;
     view! {
         <div class="idr" lang=move || lang.get().code()>
             {move || match stage.get() {
                 Stage::Loading => None,
                 Stage::Ready(info) if info.origin_allowed => {
-                    Some(view! { <App relay=relay.get_value() info lang /> }.into_any())
+                    Some(view! { <App relay=relay.get_value() info lang page /> }.into_any())
                 }
                 Stage::Ready(_) => Some(view! { <Refused /> }.into_any()),
                 Stage::Unreachable => Some(view! {
@@ -110,7 +113,45 @@ fn LanguagePicker(lang: RwSignal<Lang>) -> impl IntoView {
 
 /// The form, the steps and the result, for a page the relay admits.
 #[component]
-pub fn App(relay: String, info: RelayInfo, lang: RwSignal<Lang>) -> impl IntoView {
+pub fn App(
+    relay: String,
+    info: RelayInfo,
+    lang: RwSignal<Lang>,
+    /// Whether to offer the administrators' view (the relay's own page).
+    #[prop(default = false)]
+    page: bool,
+) -> impl IntoView {
+    // The administrators' view, in place of the diagnosis; `#admin` opens it at once.
+    let admin = RwSignal::new(
+        page && web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .is_some_and(|h| h == "#admin"),
+    );
+    let relay = StoredValue::new(relay);
+    let info = StoredValue::new(info);
+    // One or the other: the editor's fields have the form's ids.
+    move || match admin.get() {
+        false => view! {
+            <Diagnosis relay=relay.get_value() info=info.get_value() lang page admin />
+        }
+        .into_any(),
+        true => view! {
+            <crate::admin::AdminView relay=relay.get_value()
+                close=Callback::new(move |()| admin.set(false)) />
+        }
+        .into_any(),
+    }
+}
+
+/// The form, the steps and the result; with the way to the administrators' view on the page.
+#[component]
+fn Diagnosis(
+    relay: String,
+    info: RelayInfo,
+    lang: RwSignal<Lang>,
+    page: bool,
+    admin: RwSignal<bool>,
+) -> impl IntoView {
     let run = Run::new();
     let form = FormState::new();
     provide_context(form);
@@ -216,6 +257,11 @@ pub fn App(relay: String, info: RelayInfo, lang: RwSignal<Lang>) -> impl IntoVie
         </form>
         <StepsView run />
         <ResultView run />
+        {page.then(|| view! {
+            <footer class="idr-footer">
+                <button type="button" id="admin-open" on:click=move |_| admin.set(true)>{tr(Label::AdminOpen)}</button>
+            </footer>
+        })}
     }
 }
 

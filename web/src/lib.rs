@@ -4,8 +4,10 @@
 //! says about the page, and the layout), [`form`] with [`validate`] and [`prefill`] (the form),
 //! [`signin`] (a provider's sign-in instead of a password), [`socket`] (the only WebSocket
 //! owner), [`steps`] and [`result`] (what a run shows), [`i18n`]
-//! (every word, fetched per language from the relay).
+//! (every word, fetched per language from the relay); [`admin`] the administrators' view of
+//! domain settings.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod form;

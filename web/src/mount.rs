@@ -183,8 +183,9 @@ fn start(host: web_sys::HtmlElement, relay: String, lang: Option<String>) {
         .or_else(|| host.get_attribute("data-lang"))
         .and_then(|l| Lang::from_tag(&l))
         .unwrap_or_else(browser_lang);
-    let settings = Settings { relay, lang };
-    let target: web_sys::HtmlElement = if host.has_attribute("data-page") {
+    let page = host.has_attribute("data-page");
+    let settings = Settings { relay, lang, page };
+    let target: web_sys::HtmlElement = if page {
         adopt_styles(&document.adopted_style_sheets(), |sheets| {
             document.set_adopted_style_sheets(sheets)
         });

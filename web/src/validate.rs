@@ -22,6 +22,9 @@ pub enum FieldId {
     AllowInsecure,
     Roundtrip,
     TestRecipient,
+    /// The admin view's domain and switch.
+    AdminDomain,
+    UseStaticIps,
 }
 
 impl FieldId {
@@ -44,6 +47,8 @@ impl FieldId {
             FieldId::AllowInsecure => "allow-insecure",
             FieldId::Roundtrip => "roundtrip",
             FieldId::TestRecipient => "test-recipient",
+            FieldId::AdminDomain => "admin-domain",
+            FieldId::UseStaticIps => "use-static-ips",
         }
     }
 
