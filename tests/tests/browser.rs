@@ -1594,6 +1594,8 @@ async fn the_admin_view_checks_saves_forces_and_restores() {
     let diff = b.text("#admin-diff tr[data-field='imap.port']").await;
     assert!(diff.contains(&closed.to_string()), "{diff}");
     b.screenshot_of("admin-refused", "#admin-outcome").await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "the refused change: {violations:#?}");
     // Stored only on purpose.
     b.click("#admin-force").await;
     assert!(until(&b, "return (document.querySelector('#admin-status')||{}).textContent.includes('Saved although');").await);
@@ -1604,6 +1606,8 @@ async fn the_admin_view_checks_saves_forces_and_restores() {
     b.wait_for("#admin-history").await;
     let history = b.text("#admin-history").await;
     assert!(history.contains("imap: connection_refused"), "{history}");
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "the history: {violations:#?}");
     b.click("#admin-history li:last-child .idr-restore").await;
     assert!(
         until(
