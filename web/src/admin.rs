@@ -7,8 +7,8 @@
 //! `Authorization` header of each request, never in an address, and is gone with the page.
 
 use inbox_doctor_errors::{
-    DomainChange, DomainCheck, DomainRecord, DomainSave, DomainSettings, EgressIps, Label,
-    ServerCheck, ServerSettings, Side,
+    DomainChange, DomainCheck, DomainRecord, DomainRevert, DomainSave, DomainSettings, EgressIps,
+    Label, ServerCheck, ServerSettings, Side,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,12 +35,6 @@ enum Outcome {
 enum Retry {
     Save(String, DomainSettings),
     Restore(String, i64),
-}
-
-/// `POST /api/domains/{domain}/revert`'s body.
-#[derive(Serialize)]
-struct RevertTo {
-    seq: i64,
 }
 
 /// The view's state; a `Copy` handle like [`FormState`].
@@ -219,7 +213,7 @@ impl Admin {
                 }
                 Retry::Restore(domain, seq) => {
                     let path = format!("/api/domains/{}/revert{query}", segment(domain));
-                    self.send::<DomainSave>("POST", &path, Some(&RevertTo { seq: *seq }))
+                    self.send::<DomainSave>("POST", &path, Some(&DomainRevert { seq: *seq }))
                         .await
                 }
             };

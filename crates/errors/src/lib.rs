@@ -29,7 +29,7 @@ pub use discovery::{
 pub use finding::{Finding, FindingKind};
 pub use hint::{hints, HintKind};
 pub use protocol::{
-    CheckFailure, ClientMessage, DomainChange, DomainCheck, DomainRecord, DomainSave,
+    CheckFailure, ClientMessage, DomainChange, DomainCheck, DomainRecord, DomainRevert, DomainSave,
     DomainSettings, EgressIps, ErrorCode, FieldChange, OauthExchange, OauthProviderInfo,
     OauthStart, OauthStarted, OauthToken, ProtocolError, RelayInfo, ServerCheck, ServerMessage,
     PROTOCOL_VERSION,

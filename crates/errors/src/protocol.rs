@@ -213,6 +213,12 @@ impl DomainCheck {
     }
 }
 
+/// `POST /api/domains/{domain}/revert`: back to the settings as change `seq` left them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainRevert {
+    pub seq: i64,
+}
+
 /// One field of a domain's settings, before → after (`None`: not set).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {

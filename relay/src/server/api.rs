@@ -372,17 +372,31 @@ async fn put_domain(
     let domain = domain_of(&domain)?;
     let author = admin(&state, peer, &headers, Some(&domain))?;
     let settings = settings_of(&body)?;
+    change(&state, &domain, &settings, &author, "set", q.how()).await
+}
+
+/// Makes a change through the one road for changes (checked, diffed, stored when it passed
+/// or was forced) and answers with what it did.
+async fn change(
+    state: &AppState,
+    domain: &str,
+    settings: &DomainSettings,
+    author: &Author,
+    action: &'static str,
+    how: crate::domains::check::How,
+) -> Result<Response, ApiError> {
+    let discovery = &state.discovery;
     let save = crate::domains::check::save(
         &state.store,
-        &domain,
-        &settings,
-        &author,
-        &state.discovery,
-        "set",
-        q.how(),
+        domain,
+        settings,
+        author,
+        discovery,
+        action,
+        how,
     )
     .await?;
-    Ok(saved(&author, save))
+    Ok(saved(author, save))
 }
 
 /// `POST /api/domains/{domain}/check`: the check alone, nothing stored.
@@ -401,35 +415,20 @@ async fn check_domain(
 }
 
 /// `POST /api/domains/{domain}/revert`: back to the settings as change `seq` left them.
-#[derive(Debug, Deserialize)]
-struct Revert {
-    seq: i64,
-}
-
 async fn revert_domain(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(domain): Path<String>,
     Query(q): Query<SaveQuery>,
     headers: HeaderMap,
-    Json(revert): Json<Revert>,
+    Json(revert): Json<inbox_doctor_errors::DomainRevert>,
 ) -> Result<Response, ApiError> {
     let domain = domain_of(&domain)?;
     let author = admin(&state, peer, &headers, Some(&domain))?;
     let settings = crate::domains::version(&state.store, &domain, revert.seq)
         .await?
         .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "no_such_version", e.to_string()))?;
-    let save = crate::domains::check::save(
-        &state.store,
-        &domain,
-        &settings,
-        &author,
-        &state.discovery,
-        "revert",
-        q.how(),
-    )
-    .await?;
-    Ok(saved(&author, save))
+    change(&state, &domain, &settings, &author, "revert", q.how()).await
 }
 
 async fn delete_domain(
