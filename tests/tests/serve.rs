@@ -380,3 +380,18 @@ fn the_page_is_served_from_the_binary_without_a_static_dir() {
         );
     }
 }
+
+/// Text logs that go anywhere but a terminal (a file, a collector, this test's pipe) carry no
+/// colour codes.
+#[test]
+fn text_logs_to_a_file_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "log_format = \"text\"\n[domains]\ndatabase = \"sqlite://{}\"\n",
+        dir.path().join("d.db").display()
+    );
+    let served = inbox_doctor_tests::served::Served::start(&config, &[]);
+    let logs = served.logs_when(|l| l.contains("listening"));
+    assert!(logs.contains("listening"), "{logs}");
+    assert!(!logs.contains('\u{1b}'), "colour codes: {logs:?}");
+}

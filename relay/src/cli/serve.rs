@@ -63,8 +63,11 @@ pub fn init_logs(format: LogFormat, default_filter: &str) {
             filter = filter.add_directive(d);
         }
     }
+    // Colours only for a person at a terminal: a log file or a collector gets plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
