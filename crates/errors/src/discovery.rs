@@ -12,8 +12,10 @@ coded_enum! {
     pub enum Source {
         /// Domain settings stored by the relay's administrators.
         Stored = "stored",
-        /// The bundled table of mail providers.
+        /// The bundled table of mail providers (ours).
         Provider = "provider",
+        /// Thunderbird's ISPDB, bundled (where our table has no entry).
+        Ispdb = "ispdb",
         /// DNS SRV records (RFC 6186 `_imap`, `_imaps`, `_submission`; RFC 8314 `_submissions`).
         Srv = "srv",
         /// An autoconfig XML document (the format mail clients read).

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod caps;
 mod confirm;
 mod https;
+pub mod ispdb;
 #[cfg(test)]
 mod properties;
 pub mod providers;
@@ -304,7 +305,49 @@ fn known(domain: &str, stored: Option<DomainSettings>, caps: &Caps, started: Ins
         0,
     );
     run.provider = by_domain.map(|p| (p, "domain"));
+    // Thunderbird's ISPDB, where our table knows nothing of the domain.
+    let from_ispdb = by_domain
+        .is_none()
+        .then(|| ispdb::by_domain(domain))
+        .flatten();
+    run.add(ispdb_found(from_ispdb, domain, started), caps, 0);
     run
+}
+
+/// What the ISPDB says of `domain`: its servers (the ISPDB's order) and its login template;
+/// the note names the entry and the ISPDB commit, for provenance.
+fn ispdb_found(entry: Option<&'static ispdb::Entry>, domain: &str, started: Instant) -> Found {
+    let proposed = entry
+        .iter()
+        .flat_map(|p| {
+            [(Side::Imap, &p.imap), (Side::Smtp, &p.smtp)]
+                .into_iter()
+                .flat_map(move |(side, servers)| {
+                    servers.iter().filter_map(move |s| {
+                        let host = ispdb::host_for(&s.host, domain)?;
+                        Some(Proposed::new(side, &host, s.port, s.security))
+                    })
+                })
+        })
+        .collect();
+    let (status, notes) = match entry {
+        Some(p) => (
+            SourceStatus::Found,
+            vec![format!(
+                "{} (Thunderbird's ISPDB, commit {})",
+                p.name,
+                &ispdb::source_commit()[..12]
+            )],
+        ),
+        None => (SourceStatus::Empty, Vec::new()),
+    };
+    Found {
+        result: source_result(Source::Ispdb, status, started, notes),
+        proposed,
+        username_template: entry.map(|p| p.username.clone()),
+        hosts_use_local_part: false,
+        provider: None,
+    }
 }
 
 /// The network sources discovery consults, each once.
@@ -412,9 +455,12 @@ async fn search(
 fn next_probe(waiting: &mut Vec<usize>, candidates: &[Candidate]) -> Option<usize> {
     let key = |i: usize| {
         let sources = &candidates[i].sources;
-        let known = sources
-            .iter()
-            .any(|s| matches!(s, Source::Stored | Source::Provider | Source::Entered));
+        let known = sources.iter().any(|s| {
+            matches!(
+                s,
+                Source::Stored | Source::Provider | Source::Ispdb | Source::Entered
+            )
+        });
         let best = sources.iter().map(|s| rank::precedence(*s)).min();
         (!known, best, i)
     };

@@ -10,12 +10,13 @@ pub fn precedence(source: Source) -> u8 {
     match source {
         Source::Stored => 0,
         Source::Provider => 1,
-        Source::Srv => 2,
-        Source::Autoconfig => 3,
-        Source::Mx => 4,
-        Source::Guess => 5,
-        Source::Entered => 6,
-        _ => 7,
+        Source::Ispdb => 2,
+        Source::Srv => 3,
+        Source::Autoconfig => 4,
+        Source::Mx => 5,
+        Source::Guess => 6,
+        Source::Entered => 7,
+        _ => 8,
     }
 }
 
