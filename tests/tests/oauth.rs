@@ -405,6 +405,14 @@ async fn the_relay_signs_a_page_in_with_pkce_and_keeps_no_token() {
     let needle = token.as_bytes();
     assert!(!stored.windows(needle.len()).any(|w| w == needle));
 
+    // Fields longer than any real one are refused before anything is asked of the provider.
+    let (status, text) = exchange(&"c".repeat(3000), started["verifier"].as_str().unwrap()).await;
+    assert_eq!(
+        (status, text.contains("at most 2048 bytes")),
+        (400, true),
+        "{text}"
+    );
+
     // Only registered redirect addresses, only configured providers.
     let (status, text) = post(
         "/api/oauth/harness/start",

@@ -245,7 +245,9 @@ impl DiscoveryCache {
             Ok(findings) => Some(Entry {
                 findings,
                 address: kept.address,
-                expires: Instant::now() + Duration::from_millis(kept.ms_left.max(0) as u64),
+                // Never longer than our own time, whatever the row says.
+                expires: Instant::now()
+                    + Duration::from_millis(kept.ms_left.max(0) as u64).min(self.time_to_live),
             }),
             Err(error) => {
                 tracing::warn!(%error, domain = %key.domain, "unreadable shared discovery; discovering afresh");

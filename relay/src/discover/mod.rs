@@ -336,7 +336,9 @@ fn ispdb_found(entry: Option<&'static ispdb::Entry>, domain: &str, started: Inst
             vec![format!(
                 "{} (Thunderbird's ISPDB, commit {})",
                 p.name,
-                &ispdb::source_commit()[..12]
+                ispdb::source_commit()
+                    .get(..12)
+                    .unwrap_or(ispdb::source_commit())
             )],
         ),
         None => (SourceStatus::Empty, Vec::new()),

@@ -99,7 +99,12 @@ impl Claims {
         scopes.extend(words(p.scope));
         Some(Claims {
             issuer: p.iss,
-            expires: p.exp.and_then(|n| n.as_f64()).map(|n| n as i64),
+            // Bounded to the years a token can name (0 to 9999), so arithmetic on it cannot
+            // overflow whatever the token says.
+            expires: p
+                .exp
+                .and_then(|n| n.as_f64())
+                .map(|n| n.clamp(0.0, 253_402_300_799.0) as i64),
             audiences: match p.aud {
                 Some(OneOrMany::One(a)) => vec![a],
                 Some(OneOrMany::Many(a)) => a,
@@ -158,11 +163,11 @@ impl Claims {
                         .ok()
                 })
                 .unwrap_or_else(|| exp.to_string());
-            let ago = now - exp;
+            let ago = now.saturating_sub(exp);
             let relation = if ago >= 0 {
                 format!("expired {} ago", span(ago))
             } else {
-                format!("valid {} more", span(-ago))
+                format!("valid {} more", span(ago.saturating_neg()))
             };
             said.push(format!("exp {when} ({relation})"));
         }
@@ -309,6 +314,22 @@ mod tests {
             Some(false)
         );
         assert_eq!(other.facts(&ms, Side::Smtp, "ola", NOW).user_ok, Some(true));
+    }
+
+    #[test]
+    fn any_exp_a_token_names_is_read_without_overflow() {
+        for exp in [
+            "-1e300",
+            "1e300",
+            "-9223372036854775808",
+            "18446744073709551615",
+            "0.5",
+        ] {
+            let c = Claims::of(&jwt(&format!(r#"{{"exp":{exp}}}"#))).expect("a JWT");
+            let f = c.facts(&[], Side::Imap, "jo", NOW);
+            assert!(f.expired.is_some(), "{exp}");
+            assert!(c.evidence(NOW).contains("exp "), "{exp}");
+        }
     }
 
     #[test]

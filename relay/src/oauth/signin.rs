@@ -23,6 +23,20 @@ use crate::net::tls::TrustRoots;
 /// How long one request to a provider may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The most of a provider's answer read (a token response is a few KB).
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// Why a request to a provider brought no answer the protocol can read.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("{0}")]
+    Request(#[from] reqwest::Error),
+    #[error("the answer is longer than {MAX_ANSWER_BYTES} bytes")]
+    TooLarge,
+    #[error("{0}")]
+    Response(#[from] oauth2::http::Error),
+}
+
 /// Why a sign-in could not go on.
 #[derive(Debug, thiserror::Error)]
 pub enum SigninError {
@@ -64,11 +78,47 @@ pub struct DeviceStart {
     details: StandardDeviceAuthorizationResponse,
 }
 
+/// The HTTP client the protocol goes through: reqwest, reading at most [`MAX_ANSWER_BYTES`]
+/// of an answer within [`REQUEST_TIMEOUT`] (`oauth2`'s own reqwest glue reads it whole).
+struct Bounded(reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Bounded {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let mut response = self
+                .0
+                .request(parts.method, parts.uri.to_string())
+                .headers(parts.headers)
+                .body(body)
+                .send()
+                .await?;
+            let mut answer = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if answer.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    return Err(HttpError::TooLarge);
+                }
+                answer.extend_from_slice(&chunk);
+            }
+            let mut out = oauth2::http::Response::builder()
+                .status(response.status())
+                .body(answer)?;
+            *out.headers_mut() = response.headers().clone();
+            Ok(out)
+        })
+    }
+}
+
 /// One provider's sign-in.
 pub struct Signin<'a> {
     name: &'a str,
     provider: &'a OauthProvider,
-    http: reqwest::Client,
+    http: Bounded,
 }
 
 fn url<T>(
@@ -98,6 +148,7 @@ impl<'a> Signin<'a> {
             .timeout(REQUEST_TIMEOUT)
             .use_preconfigured_tls(roots.client_config())
             .build()
+            .map(Bounded)
             .map_err(|e| SigninError::Provider(e.to_string()))?;
         Ok(Signin {
             name,
@@ -240,5 +291,65 @@ fn describe<RE: std::error::Error + 'static, T: oauth2::ErrorResponse + 'static>
         oauth2::RequestTokenError::Request(e) => format!("could not be reached: {e}"),
         oauth2::RequestTokenError::Parse(e, _) => format!("an answer that is not OAuth: {e}"),
         oauth2::RequestTokenError::Other(e) => e.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A provider on loopback whose every answer is `body` (after reading the request).
+    async fn provider(body: Vec<u8>) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = stream.read(&mut buf).await;
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes()).await;
+                    let _ = stream.write_all(&body).await;
+                });
+            }
+        });
+        addr
+    }
+
+    fn configured(addr: std::net::SocketAddr) -> OauthProvider {
+        OauthProvider {
+            client_id: Some("relay".into()),
+            authorize_url: Some(format!("http://{addr}/authorize")),
+            token_url: Some(format!("http://{addr}/token")),
+            device_url: Some(format!("http://{addr}/device")),
+            ..OauthProvider::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_provider_answering_without_end_is_cut_off_at_the_bound() {
+        let addr = provider(vec![b' '; 4 * MAX_ANSWER_BYTES]).await;
+        let p = configured(addr);
+        let signin = Signin::new("p", &p, &TrustRoots::default()).unwrap();
+        let Err(SigninError::Provider(said)) = signin.device_start().await else {
+            panic!("a 256 KiB answer was read");
+        };
+        assert!(said.contains("longer than 65536 bytes"), "{said}");
+    }
+
+    #[tokio::test]
+    async fn a_device_code_answer_within_the_bound_is_read() {
+        let answer = br#"{"device_code":"d","user_code":"ABCD-EFGH","verification_uri":"https://p.example/activate","expires_in":300,"interval":1}"#;
+        let addr = provider(answer.to_vec()).await;
+        let p = configured(addr);
+        let signin = Signin::new("p", &p, &TrustRoots::default()).unwrap();
+        let started = signin.device_start().await.expect("read");
+        assert_eq!(started.user_code, "ABCD-EFGH");
     }
 }

@@ -62,6 +62,8 @@ pub struct AppState {
     /// How `/api/discover` and the hints after a failure discover settings: this relay's
     /// network and resolver, its caps, and one cache of recent discoveries for every request.
     pub discovery: crate::discover::DiscoverConfig,
+    /// The configured OAuth providers, the known ones' defaults filled in (once, at start).
+    pub oauth_providers: std::collections::BTreeMap<String, crate::config::OauthProvider>,
     pub policy: Arc<EgressPolicy>,
     pub store: DomainStore,
     pub limiter: Arc<Limiter>,
@@ -138,6 +140,7 @@ impl AppState {
             metrics: Metrics::new(config.limits.max_runs),
             admin,
             targets: targets::Targets::new(&config.limits, shared),
+            oauth_providers: config.oauth.providers(),
             config,
             engine,
             policy,

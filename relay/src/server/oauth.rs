@@ -30,16 +30,30 @@ pub fn router() -> Router<Arc<AppState>> {
 /// The providers the page may offer: those with a client and somewhere to come back to.
 pub fn offered(state: &AppState) -> Vec<OauthProviderInfo> {
     state
-        .config
-        .oauth
-        .providers()
-        .into_iter()
+        .oauth_providers
+        .iter()
         .filter(|(_, p)| p.client_id.is_some() && !p.redirect_uris.is_empty())
         .map(|(name, p)| OauthProviderInfo {
             label: p.label.clone().unwrap_or_else(|| name.clone()),
-            name,
+            name: name.clone(),
         })
         .collect()
+}
+
+/// The longest redirect address, code and verifier a page may send (RFC 7636 verifiers are at
+/// most 128 characters; providers' codes and the relay's addresses far shorter than the rest).
+const MAX_FIELD: usize = 2048;
+
+/// A field of a sign-in request that is longer than any real one.
+fn too_long(fields: &[&str]) -> Result<(), ApiError> {
+    if fields.iter().any(|f| f.len() > MAX_FIELD) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("sign-in fields are at most {MAX_FIELD} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 fn refused(e: SigninError) -> ApiError {
@@ -79,8 +93,9 @@ async fn start(
     Json(asked): Json<OauthStart>,
 ) -> Result<Response, ApiError> {
     allowed_page(&state, &headers)?;
-    let providers = state.config.oauth.providers();
-    let provider = providers
+    too_long(&[&asked.redirect_uri])?;
+    let provider = state
+        .oauth_providers
         .get(&name)
         .ok_or_else(|| refused(SigninError::NotConfigured(name.clone())))?;
     let signin = Signin::new(&name, provider, &state.engine.net.roots).map_err(refused)?;
@@ -101,6 +116,11 @@ async fn token(
     Json(exchange): Json<OauthExchange>,
 ) -> Result<Response, ApiError> {
     allowed_page(&state, &headers)?;
+    too_long(&[
+        exchange.code.expose(),
+        exchange.verifier.expose(),
+        &exchange.redirect_uri,
+    ])?;
     let client = ClientKey::of(peer.ip(), &headers, &state.config.limits);
     state.limiter.admit_signin(client).map_err(|code| {
         ApiError::new(
@@ -109,8 +129,8 @@ async fn token(
             "too many requests; try again in a minute",
         )
     })?;
-    let providers = state.config.oauth.providers();
-    let provider = providers
+    let provider = state
+        .oauth_providers
         .get(&name)
         .ok_or_else(|| refused(SigninError::NotConfigured(name.clone())))?;
     let signin = Signin::new(&name, provider, &state.engine.net.roots).map_err(refused)?;
