@@ -7,11 +7,14 @@
 //! server (nginx) that sends it slowly (about one second), and the harness's Dovecot behind a
 //! proxy that adds a round-trip time (50 ms, or `IDR_BENCH_RTT_MS`).
 //!
+//! First, what the offline tables cost: loading them (once per process) and one lookup of
+//! each of the ISPDB's domains (the goal: well under a millisecond).
+//!
 //! Run: `cargo bench -p inbox-doctor-tests --bench discovery`
 
 use std::time::{Duration, Instant};
 
-use inbox_doctor::discover::{discover, DiscoverConfig};
+use inbox_doctor::discover::{discover, ispdb, providers, DiscoverConfig};
 use inbox_doctor::net::dns::Dns;
 use inbox_doctor::net::tls::TrustRoots;
 use inbox_doctor::net::Network;
@@ -24,7 +27,40 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Loads both tables, then looks up every domain the ISPDB knows the way discovery does (ours
+/// first, the ISPDB where ours has no entry).
+fn offline_tables() {
+    let started = Instant::now();
+    let domains: Vec<&str> = ispdb::table()
+        .iter()
+        .flat_map(|p| p.domains.iter().map(String::as_str))
+        .collect();
+    let known = providers::table().len();
+    println!(
+        "offline tables: {} ISPDB domains, {known} providers of ours, loaded in {} ms (once)",
+        domains.len(),
+        started.elapsed().as_millis()
+    );
+    let mut lookups = Vec::with_capacity(domains.len() * 10);
+    for _ in 0..10 {
+        for domain in &domains {
+            let started = Instant::now();
+            let found =
+                providers::by_domain(domain).is_some() || ispdb::by_domain(domain).is_some();
+            lookups.push(started.elapsed());
+            assert!(found, "{domain} not found");
+        }
+    }
+    let slowest = lookups.iter().max().copied().unwrap_or_default();
+    println!(
+        "  one lookup: median {:.1} µs, slowest {:.1} µs",
+        median(lookups).as_secs_f64() * 1e6,
+        slowest.as_secs_f64() * 1e6
+    );
+}
+
 fn main() {
+    offline_tables();
     let rtt_ms = inbox_doctor_tests::bench_setting("IDR_BENCH_RTT_MS", 50);
     let runs = inbox_doctor_tests::bench_setting("IDR_BENCH_RUNS", 5) as usize;
     let h = Harness::start();
