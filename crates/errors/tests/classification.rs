@@ -455,7 +455,7 @@ const ROWS: &[Row] = &[
     // nodemailer/nodemailer#114 (XOAUTH2 over SMTP: the SASL error had status 400; lines joined)
     row("Gmail", SmtpLogin, token("535-5.7.1 Username and Password not accepted. Learn more at\n535 5.7.1 http://support.google.com/mail/bin/answer.py?answer=14257 v9sm1396104paz.6", TokenFacts { status: Some(SaslStatus::InvalidRequest), ..UNKNOWN }),
         Unauthorized, TokenRejected),
-    // Dovecot 2.3's oauth2 passdb, seen here (tests/tests/oauth.rs): the SASL error
+    // Dovecot 2.3's oauth2 passdb, seen here (tests/tests/suite/oauth.rs): the SASL error
     // {"status":"401","schemes":"bearer","scope":"mail"} (XOAUTH2; OAUTHBEARER's says
     // "invalid_token"), then the refusal; an expired token's claims
     row("Dovecot", ImapLogin, token("a1 NO [AUTHENTICATIONFAILED] Authentication failed.", TokenFacts { expired: Some(true), status: Some(SaslStatus::InvalidToken), ..LOOKS_RIGHT }),
