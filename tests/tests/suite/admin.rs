@@ -334,7 +334,7 @@ async fn an_old_postgresql_trail_with_a_number_taken_twice_is_renumbered_in_its_
          (1, 'a.example', '2026-01-01T00:00:00Z', 'ops', 'set', '{}'), \
          (2, 'a.example', '2026-01-01T00:00:01Z', 'ops', 'set', '{}'), \
          (2, 'b.example', '2026-01-01T00:00:01Z', 'ops', 'set', '{}');",
-        include_str!("../../relay/migrations/001_domains.sql"),
+        include_str!("../../../relay/migrations/001_domains.sql"),
         after(1),
         after(2),
         after(3)
