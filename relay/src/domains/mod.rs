@@ -97,8 +97,7 @@ pub async fn version(
     domain: &str,
     seq: i64,
 ) -> Result<Result<DomainSettings, NoVersion>, StoreError> {
-    let changes = store.changes(domain).await?;
-    let Some(change) = changes.into_iter().find(|c| c.seq == seq) else {
+    let Some(change) = store.change(domain, seq).await? else {
         let domain = domain.to_owned();
         return Ok(Err(NoVersion::Unknown { domain, seq }));
     };
@@ -597,13 +596,31 @@ impl DomainStore {
 
     /// The changes to a domain, oldest first.
     pub async fn changes(&self, domain: &str) -> Result<Vec<DomainChange>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, domain, at, actor, client, note, action, before_settings, after_settings, \
-             forced_past FROM domain_changes WHERE domain = $1 ORDER BY seq",
-        )
-        .bind(domain)
-        .fetch_all(&self.pool)
-        .await?;
+        self.read_changes(domain, None).await
+    }
+
+    /// One change to a domain, by its number.
+    pub async fn change(&self, domain: &str, seq: i64) -> Result<Option<DomainChange>, StoreError> {
+        Ok(self.read_changes(domain, Some(seq)).await?.pop())
+    }
+
+    /// A domain's changes, or only the one numbered `seq`.
+    async fn read_changes(
+        &self,
+        domain: &str,
+        seq: Option<i64>,
+    ) -> Result<Vec<DomainChange>, StoreError> {
+        const COLUMNS: &str = "SELECT seq, domain, at, actor, client, note, action, \
+             before_settings, after_settings, forced_past FROM domain_changes WHERE domain = $1";
+        let sql = match seq {
+            None => format!("{COLUMNS} ORDER BY seq"),
+            Some(_) => format!("{COLUMNS} AND seq = $2"),
+        };
+        let mut query = sqlx::query(&sql).bind(domain);
+        if let Some(seq) = seq {
+            query = query.bind(seq);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
                 let parse = |col: &str| -> Result<Option<DomainSettings>, StoreError> {
@@ -781,6 +798,19 @@ mod tests {
         assert!(!store.delete("b.example", &author).await.unwrap());
         let b = store.changes("b.example").await.unwrap();
         assert_eq!(seqs(&b), [3, 4, 5]);
+        // One version read by its number, and only within its own domain.
+        assert_eq!(
+            version(&store, "b.example", 4).await.unwrap(),
+            Ok(settings(4))
+        );
+        assert!(matches!(
+            version(&store, "a.example", 4).await.unwrap(),
+            Err(NoVersion::Unknown { .. })
+        ));
+        assert!(matches!(
+            version(&store, "b.example", 5).await.unwrap(),
+            Err(NoVersion::Deleted { .. })
+        ));
         assert_eq!(
             (
                 b[1].actor.as_str(),
