@@ -154,7 +154,7 @@ async fn add(
     }
     // Discovery has already looked for the provider (by domain and MX) when it ran.
     if found.is_none() && login {
-        provider = discover::provider_of(&domain, config.net.dns.as_ref(), search).await;
+        provider = discover::provider_of(&domain, &config.net, search).await;
     }
     let entered_imap = entered(report, Side::Imap);
     let entered_smtp = entered(report, Side::Smtp);

@@ -56,6 +56,11 @@ struct Admin {
     form: FormState,
 }
 
+/// A domain's two servers on one line: `IMAP host:993 tls · SMTP host:465 tls`.
+fn servers(s: &DomainSettings) -> String {
+    format!("IMAP {} · SMTP {}", s.imap, s.smtp)
+}
+
 /// `s` made safe as one path segment.
 fn segment(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s.trim()))
@@ -107,29 +112,29 @@ impl Admin {
     fn edit(self, record: Option<DomainRecord>) {
         self.outcome.set(None);
         self.history.set(None);
-        match record {
-            Some(r) => {
-                self.form.imap.fill(&r.settings.imap);
-                self.form.smtp.fill(&r.settings.smtp);
-                self.form.allow_insecure.set(r.settings.allow_insecure_cert);
-                self.use_static_ips.set(r.settings.use_static_ips);
-                self.domain.set(r.domain);
-                self.editing.set(true);
-            }
-            None => {
-                let blank = |port| ServerSettings {
-                    host: String::new(),
-                    port,
-                    security: inbox_doctor_errors::Security::Tls,
-                };
-                self.form.imap.fill(&blank(993));
-                self.form.smtp.fill(&blank(465));
-                self.form.allow_insecure.set(false);
-                self.use_static_ips.set(false);
-                self.domain.set(String::new());
-                self.editing.set(true);
-            }
-        }
+        let blank = |port| ServerSettings {
+            host: String::new(),
+            port,
+            security: inbox_doctor_errors::Security::Tls,
+        };
+        let (domain, settings) = match record {
+            Some(r) => (r.domain, r.settings),
+            None => (
+                String::new(),
+                DomainSettings {
+                    imap: blank(993),
+                    smtp: blank(465),
+                    allow_insecure_cert: false,
+                    use_static_ips: false,
+                },
+            ),
+        };
+        self.form.imap.fill(&settings.imap);
+        self.form.smtp.fill(&settings.smtp);
+        self.form.allow_insecure.set(settings.allow_insecure_cert);
+        self.use_static_ips.set(settings.use_static_ips);
+        self.domain.set(domain);
+        self.editing.set(true);
     }
 
     /// The editor's settings, or the fields to fix.
@@ -320,21 +325,12 @@ fn DomainList(admin: Admin) -> impl IntoView {
 
 #[component]
 fn DomainRow(admin: Admin, record: DomainRecord) -> impl IntoView {
-    let s = &record.settings;
-    let summary = format!(
-        "IMAP {}:{} {} · SMTP {}:{} {}",
-        s.imap.host,
-        s.imap.port,
-        s.imap.security.code(),
-        s.smtp.host,
-        s.smtp.port,
-        s.smtp.security.code()
-    );
+    let summary = servers(&record.settings);
     let by = format!("{} · {}", record.updated_by, record.updated_at);
     let domain = record.domain.clone();
-    let for_history = record.domain.clone();
     let name = record.domain.clone();
-    let edit = StoredValue::new(record.clone());
+    let for_history = record.domain.clone();
+    let edit = StoredValue::new(record);
     view! {
         <li data-domain=domain>
             <strong>{name}</strong>
@@ -378,8 +374,7 @@ fn SideCheck(check: ServerCheck) -> impl IntoView {
         Side::Imap => Label::ImapServer,
         Side::Smtp => Label::SmtpServer,
     };
-    let s = &check.server;
-    let server = format!("{}:{} {}", s.host, s.port, s.security.code());
+    let server = check.server.to_string();
     let passed = check.passed();
     let verdict = say(match check.failure {
         Some(f) => Text::CauseTitle(f.cause),
@@ -468,11 +463,7 @@ fn History(admin: Admin) -> impl IntoView {
                     {changes.into_iter().map(|c| {
                         let domain = domain.clone();
                         let seq = c.seq;
-                        let after = c.after.as_ref().map(|s| format!(
-                            "IMAP {}:{} {} · SMTP {}:{} {}",
-                            s.imap.host, s.imap.port, s.imap.security.code(),
-                            s.smtp.host, s.smtp.port, s.smtp.security.code()
-                        ));
+                        let after = c.after.as_ref().map(servers);
                         let restorable = after.is_some();
                         view! {
                             <li data-seq=seq>

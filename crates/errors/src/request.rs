@@ -81,6 +81,13 @@ pub struct ServerSettings {
     pub security: Security,
 }
 
+/// `mail.example.com:993 tls`, as lists and checks show one server.
+impl std::fmt::Display for ServerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{} {}", self.host, self.port, self.security.code())
+    }
+}
+
 /// The default number of simultaneous IMAP sessions the validation tries to reach.
 pub const DEFAULT_SESSION_TARGET: u32 = 5;
 

@@ -29,7 +29,6 @@ pub async fn domains(args: DomainsArgs) -> Result<Exit, UsageError> {
     let store = DomainStore::open(&config.domains.database)
         .await
         .map_err(UsageError::of)?;
-    let probes = probes(&config)?;
     match args.action {
         DomainsAction::List { json } => list(&store, json).await,
         DomainsAction::Set {
@@ -39,7 +38,7 @@ pub async fn domains(args: DomainsArgs) -> Result<Exit, UsageError> {
         } => {
             let domain = normalized(&domain)?;
             let settings = stored_settings(&settings)?;
-            change(&store, &probes, &domain, &settings, "set", how).await
+            change(&store, &probes(&config)?, &domain, &settings, "set", how).await
         }
         DomainsAction::Check {
             domain,
@@ -61,7 +60,7 @@ pub async fn domains(args: DomainsArgs) -> Result<Exit, UsageError> {
                     })?,
             };
             validate_settings(&settings).map_err(UsageError::of)?;
-            let checked = check::check(&settings, &probes).await;
+            let checked = check::check(&settings, &probes(&config)?).await;
             if json {
                 println!(
                     "{}",
@@ -82,7 +81,7 @@ pub async fn domains(args: DomainsArgs) -> Result<Exit, UsageError> {
                 .await
                 .map_err(UsageError::of)?
                 .map_err(UsageError::of)?;
-            change(&store, &probes, &domain, &settings, "revert", how).await
+            change(&store, &probes(&config)?, &domain, &settings, "revert", how).await
         }
         DomainsAction::Delete { domain, actor } => delete(&store, &domain, actor).await,
         DomainsAction::Changes { domain } => changes(&store, &domain).await,
@@ -181,7 +180,6 @@ async fn change(
 /// One side's check: `IMAP mail.example.com:993 tls: confirmed` or what failed, in a
 /// diagnosis's words.
 fn side_line(c: &ServerCheck) -> String {
-    let s = &c.server;
     let verdict = match c.failure {
         None if c.passed() => c.outcome.code().to_owned(),
         None => format!("not checked: {}", c.outcome.code()),
@@ -197,13 +195,7 @@ fn side_line(c: &ServerCheck) -> String {
         .as_deref()
         .map(|d| format!("\n      {d}"))
         .unwrap_or_default();
-    format!(
-        "  {} {}:{} {}: {verdict}{detail}",
-        c.side.label(),
-        s.host,
-        s.port,
-        s.security.code()
-    )
+    format!("  {} {}: {verdict}{detail}", c.side.label(), c.server)
 }
 
 fn print_check(domain: &str, checked: &DomainCheck) {
@@ -258,14 +250,10 @@ async fn list(store: &DomainStore, json: bool) -> Result<Exit, UsageError> {
 fn describe(r: &DomainRecord) -> String {
     let s = &r.settings;
     format!(
-        "{}  imap {}:{} {}  smtp {}:{} {}{}{}  (by {} at {})",
+        "{}  imap {}  smtp {}{}{}  (by {} at {})",
         r.domain,
-        s.imap.host,
-        s.imap.port,
-        s.imap.security.code(),
-        s.smtp.host,
-        s.smtp.port,
-        s.smtp.security.code(),
+        s.imap,
+        s.smtp,
         if s.allow_insecure_cert {
             "  allow-insecure-cert"
         } else {

@@ -104,18 +104,15 @@ pub fn domain_of(email: &str) -> Result<String, DiscoverError> {
 /// with the certificate judged, capabilities; never a login), within `config`'s probe time
 /// and egress policy: what checks domain settings before they are stored.
 pub async fn probe_server(config: &DiscoverConfig, side: Side, server: &ServerSettings) -> Probed {
-    let dns = match &config.net.dns {
-        Some(dns) => dns.clone(),
-        None => match Dns::system() {
-            Ok(dns) => dns,
-            Err(e) => {
-                return Probed {
-                    outcome: ProbeOutcome::NotFound,
-                    detail: Some(e),
-                    failure: Some(inbox_doctor_errors::Observation::DnsFailed),
-                }
+    let dns = match config.net.resolver() {
+        Ok(dns) => dns,
+        Err(e) => {
+            return Probed {
+                outcome: ProbeOutcome::NotFound,
+                detail: Some(e),
+                failure: Some(inbox_doctor_errors::Observation::DnsFailed),
             }
-        },
+        }
     };
     let prober = Prober {
         dns,
@@ -131,16 +128,13 @@ pub async fn probe_server(config: &DiscoverConfig, side: Side, server: &ServerSe
 /// The provider of `domain`: by the domain itself, else by its MX hosts.
 pub async fn provider_of(
     domain: &str,
-    dns: Option<&Dns>,
+    net: &Network,
     deadline: Instant,
 ) -> Option<inbox_doctor_errors::Provider> {
     if let Some(p) = providers::by_domain(domain) {
         return Some(p.to_wire("domain"));
     }
-    let dns = match dns {
-        Some(d) => d.clone(),
-        None => Dns::system().ok()?,
-    };
+    let dns = net.resolver().ok()?;
     let hosts = dns.mx(domain, deadline).await.ok()?;
     providers::by_mx(hosts.iter().map(String::as_str)).map(|p| p.to_wire("mx"))
 }
@@ -248,11 +242,7 @@ pub async fn discover(
         }
         return Ok(run.finish(email, domain, true, started));
     }
-    let dns = match &config.net.dns {
-        Some(dns) => Ok(dns.clone()),
-        None => Dns::system(),
-    };
-    match dns {
+    match config.net.resolver() {
         Ok(dns) => {
             search(&mut run, &dns, email, &domain, config, started, fresh).await;
             if let Some(cache) = keep {

@@ -128,6 +128,14 @@ pub struct Network {
 }
 
 impl Network {
+    /// The configured name server, else the system's resolver.
+    pub fn resolver(&self) -> Result<Dns, String> {
+        match &self.dns {
+            Some(dns) => Ok(dns.clone()),
+            None => Dns::system(),
+        }
+    }
+
     /// The local address to connect from for these addresses (see [`tcp::source_for`]).
     pub fn source_for(&self, addrs: &[SocketAddr]) -> Option<IpAddr> {
         tcp::source_for(addrs, self.source_v4, self.source_v6)

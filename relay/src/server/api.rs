@@ -341,25 +341,6 @@ fn settings_of(body: &[u8]) -> Result<DomainSettings, ApiError> {
     Ok(settings)
 }
 
-/// What a change did: 200 when stored (or a dry run), 422 when the check refused it.
-fn saved(author: &Author, save: inbox_doctor_errors::DomainSave) -> Response {
-    if save.saved {
-        tracing::info!(
-            domain = %save.domain,
-            actor = %author.actor,
-            client = %author.client,
-            forced = save.forced,
-            "domain settings changed"
-        );
-    }
-    let status = if save.saved || save.dry_run {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    (status, Json(save)).into_response()
-}
-
 /// `PUT /api/domains/{domain}`: checked, diffed, and stored when the check passed (or forced).
 async fn put_domain(
     State(state): State<Arc<AppState>>,
@@ -376,7 +357,8 @@ async fn put_domain(
 }
 
 /// Makes a change through the one road for changes (checked, diffed, stored when it passed
-/// or was forced) and answers with what it did.
+/// or was forced) and answers with what it did: 200 when stored (or a dry run), 422 when the
+/// check refused it.
 async fn change(
     state: &AppState,
     domain: &str,
@@ -385,18 +367,31 @@ async fn change(
     action: &'static str,
     how: crate::domains::check::How,
 ) -> Result<Response, ApiError> {
-    let discovery = &state.discovery;
     let save = crate::domains::check::save(
         &state.store,
         domain,
         settings,
         author,
-        discovery,
+        &state.discovery,
         action,
         how,
     )
     .await?;
-    Ok(saved(author, save))
+    if save.saved {
+        tracing::info!(
+            domain = %save.domain,
+            actor = %author.actor,
+            client = %author.client,
+            forced = save.forced,
+            "domain settings changed"
+        );
+    }
+    let status = if save.saved || save.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(save)).into_response())
 }
 
 /// `POST /api/domains/{domain}/check`: the check alone, nothing stored.

@@ -111,12 +111,11 @@ impl AppState {
             },
             token_issuers: config.oauth.expectations(),
         };
-        let dns = match &engine.net.dns {
-            Some(d) => Some(d.clone()),
-            None => Dns::system()
-                .inspect_err(|e| tracing::warn!(error = %e, "discovery will have no resolver"))
-                .ok(),
-        };
+        let dns = engine
+            .net
+            .resolver()
+            .inspect_err(|e| tracing::warn!(error = %e, "discovery will have no resolver"))
+            .ok();
         // What protects third parties is counted where all relays see it, when they share.
         let shared = store.shared().then(|| store.clone());
         let discovery = crate::discover::DiscoverConfig {
